@@ -1,0 +1,29 @@
+// The subcommands of the hwgpt CLI. Each takes the tokens after its name, writes results to
+// stdout, throws hwgpt::Error for bad input (main prints `error: …`) and returns the exit code.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "args.hpp"
+#include "hwgpt/space/search_space.hpp"
+
+namespace hwgpt::cli {
+
+int cmd_space(const std::vector<std::string>& tokens);
+int cmd_analyze(const std::vector<std::string>& tokens);
+int cmd_demo(const std::vector<std::string>& tokens);
+
+// The space named by --space-file (a JSON file) or --scale (a built-in name); `fallback` when
+// neither is given (empty fallback: the option is required).
+space::SearchSpace resolve_space(const Args& args, const std::string& fallback);
+
+// The arch of --arch, in the space of --space-file or --scale if given, else the built-in space
+// its string names. Throws ParseError when --arch is missing or invalid.
+std::pair<space::Arch, space::SearchSpace> arch_argument(const Args& args);
+
+// 12345678 -> "12.35 M"; for human-readable tables.
+std::string human_count(double value);
+
+}  // namespace hwgpt::cli

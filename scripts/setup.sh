@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages hwgpt needs (only those missing, so it is idempotent and fast on
+# a second run) and builds everything in Release under build/.
+#   HWGPT_CMAKE_ARGS  extra CMake arguments (CI passes -DHWGPT_WERROR=ON)
+#   HWGPT_JOBS        parallel build jobs (default 2: libtorch units need ~1.2 GB each later on)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake ninja-build pkg-config ccache   # toolchain
+  libgtest-dev libgmock-dev libbenchmark-dev            # tests and speed benchmarks
+  nlohmann-json3-dev                                    # JSON spaces and --json output
+  zlib1g-dev                                            # reading the original's .csv.gz data
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "setup: installing ${missing[*]}" >&2
+  $sudo apt-get update
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# shellcheck disable=SC2086  # HWGPT_CMAKE_ARGS is a list of arguments
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release ${HWGPT_CMAKE_ARGS:-}
+cmake --build build -j "${HWGPT_JOBS:-2}"

@@ -1,0 +1,36 @@
+// Fixed-length numeric encodings of an Arch, the inputs of the surrogate models.
+//   feature-map: the original's get_arch_feature_map: [E, L, r_0..r_(Lmax-1), h_0..h_(Lmax-1), bias]
+//                raw values, absent layers padded with -1, bias 1/0. Length 3 + 2·Lmax.
+//   one-hot:     the original's convert_config_to_one_hot: one-hot E, L, per-layer r and h (all zero
+//                for absent layers), bias (index in bias_choices, True first). Length
+//                |E| + |L| + Lmax·(|r| + |h|) + |bias| (6 + 6·Lmax + 2 for the built-in scales).
+//   ordinal:     ours. Every choice as its index scaled to [0, 1] (order kept, unlike one-hot; scale
+//                free, unlike the raw feature map), plus a per-layer presence flag:
+//                [E, L, bias, (present_i, r_i, h_i) for i < Lmax]. Length 3 + 3·Lmax.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hwgpt/space/arch.hpp"
+#include "hwgpt/space/search_space.hpp"
+
+namespace hwgpt::space {
+
+enum class Encoding { kFeatureMap, kOneHot, kOrdinal };
+
+// "feature-map", "one-hot", "ordinal".
+std::string encoding_name(Encoding encoding);
+// Throws ParseError listing the names.
+Encoding parse_encoding(std::string_view name);
+
+std::size_t encoding_length(Encoding encoding, const SearchSpace& space);
+
+// Writes the encoding of `arch` (which must be valid in `space`) into `out`, whose size must be
+// encoding_length(); throws ValueError otherwise. No allocation: meant for batched queries.
+void encode(const Arch& arch, const SearchSpace& space, Encoding encoding, std::span<double> out);
+std::vector<double> encode(const Arch& arch, const SearchSpace& space, Encoding encoding);
+
+}  // namespace hwgpt::space

@@ -1,0 +1,91 @@
+// Unit tests for src/space/encoding.cpp: lengths from the issue (3 + 2·Lmax; 6 + 6·Lmax + 2) and
+// hand-worked encodings following the original's get_arch_feature_map / convert_config_to_one_hot.
+#include "hwgpt/space/encoding.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/core/rng.hpp"
+#include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/space/sampling.hpp"
+
+namespace hwgpt::space {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+
+TEST(Encoding, LengthsOfTheBuiltinScales) {
+  for (const char* name : {"t", "s", "m", "l"}) {
+    const auto& s = SearchSpace::builtin(name);
+    const auto lmax = static_cast<std::size_t>(s.max_layers());
+    EXPECT_EQ(encoding_length(Encoding::kFeatureMap, s), 3 + 2 * lmax);
+    EXPECT_EQ(encoding_length(Encoding::kOneHot, s), 6 + 6 * lmax + 2);
+    EXPECT_EQ(encoding_length(Encoding::kOrdinal, s), 3 + 3 * lmax);
+  }
+  EXPECT_EQ(encoding_length(Encoding::kFeatureMap, SearchSpace::builtin("s")), 27u);
+  EXPECT_EQ(encoding_length(Encoding::kOneHot, SearchSpace::builtin("s")), 80u);
+}
+
+TEST(Encoding, FeatureMapPadsAbsentLayersWithMinusOne) {
+  const auto& t = SearchSpace::builtin("t");
+  const Arch a = parse_arch("gpt-t-3-128-2-3-4-1-2-4-True", t);
+  EXPECT_THAT(encode(a, t, Encoding::kFeatureMap),
+              ElementsAre(128, 3, 2, 3, 4, -1, -1, 1, 2, 4, -1, -1, 1));
+}
+
+TEST(Encoding, OneHotFollowsTheOriginalLayout) {
+  const auto& t = SearchSpace::builtin("t");
+  const Arch a = parse_arch("gpt-t-3-128-2-3-4-1-2-4-False", t);
+  // E(64,128,192) L(3,4,5) r per layer ×5 (2,3,4) h per layer ×5 (1,2,4) bias (True, False)
+  const std::vector<double> expected = {0, 1, 0,  1, 0, 0,
+                                        1, 0, 0,  0, 1, 0,  0, 0, 1,  0, 0, 0,  0, 0, 0,
+                                        1, 0, 0,  0, 1, 0,  0, 0, 1,  0, 0, 0,  0, 0, 0,
+                                        0, 1};
+  EXPECT_THAT(encode(a, t, Encoding::kOneHot), ElementsAreArray(expected));
+}
+
+TEST(Encoding, OrdinalScalesIndicesToUnitInterval) {
+  const auto& t = SearchSpace::builtin("t");
+  const Arch a = parse_arch("gpt-t-4-192-2-3-4-4-1-2-4-4-True", t);
+  EXPECT_THAT(encode(a, t, Encoding::kOrdinal),
+              ElementsAre(1.0, 0.5, 1.0,  1, 0, 0,  1, 0.5, 0.5,  1, 1, 1,  1, 1, 1,  0, 0, 0));
+}
+
+TEST(Encoding, OneHotHasOneOnePerPresentChoice) {
+  const auto& s = SearchSpace::builtin("s");
+  Rng rng(5);
+  for (int i = 0; i < 100; ++i) {
+    const Arch a = sample_arch(s, rng);
+    const auto v = encode(a, s, Encoding::kOneHot);
+    EXPECT_EQ(std::accumulate(v.begin(), v.end(), 0.0), 3.0 + 2.0 * a.num_layers);
+  }
+}
+
+TEST(Encoding, DistinctArchsGetDistinctEncodings) {
+  const auto& t = SearchSpace::builtin("t");
+  const Arch a = t.mid_arch();
+  for (const Arch& n : neighbours(a, t))
+    for (Encoding e : {Encoding::kFeatureMap, Encoding::kOneHot, Encoding::kOrdinal})
+      EXPECT_NE(encode(n, t, e), encode(a, t, e)) << format_arch(n) << " " << encoding_name(e);
+}
+
+TEST(Encoding, NamesRoundTripAndErrors) {
+  for (Encoding e : {Encoding::kFeatureMap, Encoding::kOneHot, Encoding::kOrdinal})
+    EXPECT_EQ(parse_encoding(encoding_name(e)), e);
+  EXPECT_THAT([] { (void)parse_encoding("onehot"); },
+              ThrowsMessage<ParseError>(HasSubstr("expected feature-map, one-hot or ordinal")));
+  const auto& t = SearchSpace::builtin("t");
+  std::vector<double> small(4);
+  EXPECT_THAT([&] { encode(t.mid_arch(), t, Encoding::kOrdinal, small); },
+              ThrowsMessage<ValueError>(HasSubstr("output has 4 slots; expected 18")));
+  EXPECT_THROW((void)encode(SearchSpace::builtin("s").mid_arch(), t, Encoding::kOneHot), ValueError);
+}
+
+}  // namespace
+}  // namespace hwgpt::space
