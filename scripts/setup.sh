@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev            # tests and speed benchmarks
   nlohmann-json3-dev                                    # JSON spaces and --json output
   zlib1g-dev                                            # reading the original's .csv.gz data
+  libsqlite3-dev                                        # the measurement store
 )
 
 missing=()

@@ -25,6 +25,10 @@ commands:
   space neighbours --arch A                                   all archs one choice away
   analyze         --arch A [--batch B] [--seq T] [--dtype D] [--variant hwgpt|original] [--json]
                                                              params, FLOPs, memory in closed form
+  store info      --db PATH [--json]                         contents of a measurement store
+  store import    --db PATH --from DIR [--rows N]            the original's raw CSV data, our units
+  store export    --db PATH [--what samples|perplexities] [--format csv|json] [filters] [--out F]
+  store merge     --db INTO FROM...                          combine stores of several machines
   demo            [-n N] [--seed K]                          sample archs of every scale, analyze
 
 Built-in spaces: t, s, m, l, s_wide, m_wide, l_wide. Run `hwgpt <command> --help` for details.
@@ -48,8 +52,9 @@ int main(int argc, char** argv) {
     if (command == "space") return hwgpt::cli::cmd_space(rest);
     if (command == "analyze") return hwgpt::cli::cmd_analyze(rest);
     if (command == "demo") return hwgpt::cli::cmd_demo(rest);
+    if (command == "store") return hwgpt::cli::cmd_store(rest);
     std::cerr << "error: unknown command '" << command
-              << "'; expected space, analyze or demo (see hwgpt --help)\n";
+              << "'; expected space, analyze, store or demo (see hwgpt --help)\n";
     return 2;
   } catch (const hwgpt::Error& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -132,6 +132,38 @@ TEST(Cli, MutateAndNeighboursStayInTheSpace) {
   EXPECT_EQ(std::count(n.out.begin(), n.out.end(), '\n'), 5 + 4 * 3);
 }
 
+TEST(Cli, StoreImportInfoExportMerge) {
+  HWGPT_REQUIRE_SHARED_DATA();
+  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_store_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string a = (dir / "a.db").string(), b = (dir / "b.db").string();
+  const std::string from = hwgpt::test::hwgpt_bench_dir().string();
+  const Result imported = run("store import --db " + a + " --from " + from + " --rows 3 --filter h100_s");
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("imported 1 files"));
+  EXPECT_THAT(run("store import --db " + a + " --from " + from + " --rows 3 --filter h100_s").out,
+              HasSubstr("imported 0 files (0 rows); 1 already present"));
+  const auto info = nlohmann::json::parse(run("store info --db " + a + " --json").out);
+  EXPECT_EQ(info["runs"], 2);  // latency and energy runs of hw_h100_s
+  const Result csv = run("store export --db " + a + " --device h100 --metric latency_ms");
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 1 + 3);
+  EXPECT_THAT(csv.out, StartsWith("run_uid,device,run_kind,space,arch,metric,"));
+  const Result json_out = run("store export --db " + a + " --device h100 --metric energy_mj --format json --out " +
+                              (dir / "e.json").string());
+  ASSERT_EQ(json_out.exit_code, 0) << json_out.err;
+  const auto rows = nlohmann::json::parse(slurp(dir / "e.json"));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0]["samples"].size(), 50u);
+  ASSERT_EQ(run("store import --db " + b + " --from " + from + " --rows 3 --filter perplexity_s").exit_code, 0);
+  const Result merged = run("store merge --db " + a + " " + b);
+  EXPECT_THAT(merged.out, HasSubstr("1 runs added"));
+  EXPECT_EQ(nlohmann::json::parse(run("store info --db " + a + " --json").out)["perplexities"], 3);
+  const Result bad = run("store info --db " + (dir / "missing.db").string());
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("does not exist"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, DemoRunsEveryScale) {
   const Result r = run("demo -n 1 --seed 1");
   ASSERT_EQ(r.exit_code, 0) << r.err;

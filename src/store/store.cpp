@@ -1,0 +1,207 @@
+// Store: opening, schema migrations, devices and runs. Sample sets, queries and merging are in
+// store_samples.cpp and store_merge.cpp; the shared state is in store_impl.hpp.
+#include "hwgpt/store/store.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "schema.hpp"
+#include "store_impl.hpp"
+
+namespace hwgpt::store {
+
+static_assert(std::endian::native == std::endian::little, "sample BLOBs are little-endian float64");
+
+std::string device_kind_name(DeviceKind kind) { return kind == DeviceKind::kGpu ? "gpu" : "cpu"; }
+
+SampleSet sample_set(std::string arch, std::string metric, std::vector<double> samples) {
+  SampleSet s;
+  s.arch = std::move(arch);
+  s.metric = std::move(metric);
+  s.count = static_cast<std::int64_t>(samples.size());
+  double sum = 0;
+  for (double v : samples) sum += v;
+  s.mean = samples.empty() ? 0.0 : sum / static_cast<double>(samples.size());
+  double squares = 0;
+  for (double v : samples) squares += (v - s.mean) * (v - s.mean);
+  s.std = samples.size() > 1 ? std::sqrt(squares / static_cast<double>(samples.size() - 1)) : 0.0;
+  s.samples = std::move(samples);
+  return s;
+}
+
+namespace detail {
+
+std::string pack_doubles(const std::vector<double>& values) {
+  std::string bytes(values.size() * sizeof(double), '\0');
+  if (!values.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
+  return bytes;
+}
+
+std::vector<double> Statement::doubles(int col) const {
+  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col));
+  const void* data = sqlite3_column_blob(stmt_, col);
+  if (size % sizeof(double) != 0)
+    throw FileError("store: a samples BLOB has " + std::to_string(size) +
+                    " bytes; expected a multiple of 8 (float64)");
+  std::vector<double> values(size / sizeof(double));
+  if (size != 0) std::memcpy(values.data(), data, size);
+  return values;
+}
+
+}  // namespace detail
+
+using detail::Statement;
+
+Store::Impl::~Impl() {
+  if (db != nullptr) sqlite3_close_v2(db);
+}
+
+int Store::Impl::user_version() const {
+  Statement s(db, "PRAGMA user_version");
+  s.step();
+  return static_cast<int>(s.integer(0));
+}
+
+void Store::Impl::open(Mode mode) {
+  const int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
+                                            : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (mode == Mode::kReadOnly && !std::filesystem::exists(path))
+    throw FileError("store '" + path.string() + "' does not exist");
+  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
+    throw FileError("cannot open store '" + path.string() + "': " + sqlite3_errmsg(db));
+  sqlite3_busy_timeout(db, 60'000);  // other processes may hold the write lock for a batch
+  int version = 0;
+  try {
+    version = user_version();
+    detail::exec(db, "PRAGMA foreign_keys = ON");
+  } catch (const FileError& e) {
+    throw FileError("'" + path.string() + "' is not an hwgpt store (not an SQLite database: " +
+                    e.what() + ")");
+  }
+  if (version > Store::kSchemaVersion)
+    throw FileError("store '" + path.string() + "' has schema version " + std::to_string(version) +
+                    "; this hwgpt reads up to " + std::to_string(Store::kSchemaVersion) +
+                    ". HINT: upgrade hwgpt");
+  if (version > 0) {
+    Statement s(db, "SELECT value FROM meta WHERE key = 'application'");
+    if (!s.step() || s.text(0) != detail::kApplicationTag)
+      throw FileError("'" + path.string() + "' is an SQLite database but not an hwgpt store");
+  } else {
+    Statement tables(db, "SELECT count(*) FROM sqlite_master");
+    tables.step();
+    if (tables.integer(0) != 0)
+      throw FileError("'" + path.string() + "' is an SQLite database but not an hwgpt store");
+  }
+  if (mode == Mode::kReadOnly) {
+    if (version == 0) throw FileError("store '" + path.string() + "' is empty");
+    return;
+  }
+  detail::exec(db, "PRAGMA journal_mode = WAL");
+  detail::exec(db, "PRAGMA synchronous = NORMAL");
+  for (int v = version; v < Store::kSchemaVersion; ++v) {
+    detail::Transaction t(db);
+    detail::exec(db, detail::kMigrations[static_cast<std::size_t>(v)]);
+    detail::exec(db, "PRAGMA user_version = " + std::to_string(v + 1));
+    t.commit();
+  }
+}
+
+Store::Store(const std::filesystem::path& path, Mode mode) : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  impl_->open(mode);
+}
+
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+int Store::schema_version() const { return impl_->user_version(); }
+const std::filesystem::path& Store::path() const { return impl_->path; }
+
+namespace {
+
+Device read_device(sqlite3* db, Statement& s) {
+  Device d;
+  const std::int64_t id = s.integer(0);
+  d.name = s.text(1);
+  d.kind = s.text(2) == "gpu" ? DeviceKind::kGpu : DeviceKind::kCpu;
+  d.cpu_model = s.text(3);
+  d.cpu_cores = static_cast<int>(s.integer(4));
+  d.cpu_threads = static_cast<int>(s.integer(5));
+  d.gpu_name = s.text(6);
+  d.gpu_driver = s.text(7);
+  d.gpu_memory_mb = s.real(8);
+  d.hostname = s.text(9);
+  d.source = s.text(10);
+  d.note = s.text(11);
+  Statement aliases(db, "SELECT alias FROM device_aliases WHERE device_id = ? ORDER BY alias");
+  aliases.bind(1, id);
+  while (aliases.step()) d.aliases.push_back(aliases.text(0));
+  return d;
+}
+
+constexpr const char* kDeviceColumns =
+    "SELECT id, name, kind, cpu_model, cpu_cores, cpu_threads, gpu_name, gpu_driver, "
+    "gpu_memory_mb, hostname, source, note FROM devices ";
+
+}  // namespace
+
+std::optional<Device> Store::find_device(std::string_view name_or_alias) const {
+  Statement s(impl_->db, std::string(kDeviceColumns) +
+                             "WHERE name = ?1 OR id = (SELECT device_id FROM device_aliases WHERE alias = ?1)");
+  s.bind(1, name_or_alias);
+  if (!s.step()) return std::nullopt;
+  return read_device(impl_->db, s);
+}
+
+std::vector<Device> Store::devices() const {
+  Statement s(impl_->db, std::string(kDeviceColumns) + "ORDER BY name");
+  std::vector<Device> out;
+  while (s.step()) out.push_back(read_device(impl_->db, s));
+  return out;
+}
+
+void Store::put_device(const Device& device) {
+  detail::Transaction t(impl_->db);
+  impl_->put_device(device);
+  t.commit();
+}
+
+void Store::Impl::put_device(const Device& device) {
+  if (device.name.empty()) throw ValueError("device name is empty");
+  auto sorted = device;
+  std::sort(sorted.aliases.begin(), sorted.aliases.end());
+  Statement find(db, std::string(kDeviceColumns) + "WHERE name = ?");
+  find.bind(1, device.name);
+  if (find.step()) {
+    const Device stored = read_device(db, find);
+    if (stored != sorted)
+      throw ValueError("device '" + device.name +
+                       "' is already in the store with different metadata (kind, CPU/GPU, host, "
+                       "source, note or aliases); use another name for a different machine");
+    return;
+  }
+  for (const auto& alias : sorted.aliases) {
+    Statement clash(db, "SELECT 1 FROM devices WHERE name = ?1 UNION SELECT 1 FROM device_aliases WHERE alias = ?1");
+    clash.bind(1, alias);
+    if (clash.step()) throw ValueError("device alias '" + alias + "' already names another device");
+  }
+  Statement insert(db,
+                   "INSERT INTO devices(name, kind, cpu_model, cpu_cores, cpu_threads, gpu_name, "
+                   "gpu_driver, gpu_memory_mb, hostname, source, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  insert.bind(1, device.name).bind(2, device_kind_name(device.kind)).bind(3, device.cpu_model);
+  insert.bind(4, device.cpu_cores).bind(5, device.cpu_threads).bind(6, device.gpu_name);
+  insert.bind(7, device.gpu_driver).bind(8, device.gpu_memory_mb).bind(9, device.hostname);
+  insert.bind(10, device.source).bind(11, device.note);
+  insert.run();
+  const std::int64_t id = sqlite3_last_insert_rowid(db);
+  for (const auto& alias : sorted.aliases) {
+    Statement a(db, "INSERT INTO device_aliases(alias, device_id) VALUES (?, ?)");
+    a.bind(1, alias).bind(2, id);
+    a.run();
+  }
+}
+
+}  // namespace hwgpt::store
