@@ -15,6 +15,10 @@ int cmd_space(const std::vector<std::string>& tokens);
 int cmd_analyze(const std::vector<std::string>& tokens);
 int cmd_demo(const std::vector<std::string>& tokens);
 int cmd_store(const std::vector<std::string>& tokens);
+int cmd_fit(const std::vector<std::string>& tokens);
+int cmd_query(const std::vector<std::string>& tokens);
+int cmd_devices(const std::vector<std::string>& tokens);
+int cmd_metrics(const std::vector<std::string>& tokens);
 
 // The space named by --space-file (a JSON file) or --scale (a built-in name); `fallback` when
 // neither is given (empty fallback: the option is required).

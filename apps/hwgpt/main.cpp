@@ -25,10 +25,16 @@ commands:
   space neighbours --arch A                                   all archs one choice away
   analyze         --arch A [--batch B] [--seq T] [--dtype D] [--variant hwgpt|original] [--json]
                                                              params, FLOPs, memory in closed form
+  query           --scale S (--arch A | --archs FILE) --metric M [--device D]
+                  [--mode mean|quantile:Q|sample:SEED] [--json]   benchmark query
+  devices         [--scale S] [--json]                       devices with surrogates
+  metrics         [--scale S] [--json]                       metrics, units, sources
   store info      --db PATH [--json]                         contents of a measurement store
   store import    --db PATH --from DIR [--rows N]            the original's raw CSV data, our units
   store export    --db PATH [--what samples|perplexities] [--format csv|json] [filters] [--out F]
   store merge     --db INTO FROM...                          combine stores of several machines
+  fit             --db PATH --scale S --out DIR [--device D] [--metric M]
+                                                             surrogates with calibrated intervals
   demo            [-n N] [--seed K]                          sample archs of every scale, analyze
 
 Built-in spaces: t, s, m, l, s_wide, m_wide, l_wide. Run `hwgpt <command> --help` for details.
@@ -53,8 +59,12 @@ int main(int argc, char** argv) {
     if (command == "analyze") return hwgpt::cli::cmd_analyze(rest);
     if (command == "demo") return hwgpt::cli::cmd_demo(rest);
     if (command == "store") return hwgpt::cli::cmd_store(rest);
+    if (command == "fit") return hwgpt::cli::cmd_fit(rest);
+    if (command == "query") return hwgpt::cli::cmd_query(rest);
+    if (command == "devices") return hwgpt::cli::cmd_devices(rest);
+    if (command == "metrics") return hwgpt::cli::cmd_metrics(rest);
     std::cerr << "error: unknown command '" << command
-              << "'; expected space, analyze, store or demo (see hwgpt --help)\n";
+              << "'; expected space, analyze, query, devices, metrics, store, fit or demo (see hwgpt --help)\n";
     return 2;
   } catch (const hwgpt::Error& e) {
     std::cerr << "error: " << e.what() << "\n";

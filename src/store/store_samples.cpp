@@ -209,14 +209,24 @@ std::vector<SampleRow> Store::samples(const SampleQuery& q) const {
     if (!d) throw ValueError("device '" + q.device + "' is not in the store");
     device_name = d->name;
   }
-  Statement s(impl_->db,
-              "SELECT r.uid, coalesce(d.name, ''), a.arch, ss.metric, ss.count, ss.mean, ss.std, "
-              "ss.samples FROM sample_sets ss JOIN runs r ON r.id = ss.run_id "
-              "JOIN archs a ON a.id = ss.arch_id LEFT JOIN devices d ON d.id = r.device_id "
-              "WHERE (?1 = '' OR d.name = ?1) AND (?2 = '' OR ss.metric = ?2) "
-              "AND (?3 = '' OR a.space = ?3) AND (?4 = '' OR a.arch = ?4) AND (?5 = '' OR r.kind = ?5) "
-              "ORDER BY r.id, a.id, ss.metric");
-  s.bind(1, device_name).bind(2, q.metric).bind(3, q.space).bind(4, q.arch).bind(5, q.run_kind);
+  // Only the filters in use enter the SQL, so SQLite can use the keys (runs by device, then the
+  // sample_sets primary key) instead of scanning every BLOB.
+  std::string sql =
+      "SELECT r.uid, coalesce(d.name, ''), a.arch, ss.metric, ss.count, ss.mean, ss.std, ss.samples "
+      "FROM runs r LEFT JOIN devices d ON d.id = r.device_id JOIN sample_sets ss ON ss.run_id = r.id "
+      "JOIN archs a ON a.id = ss.arch_id WHERE 1";
+  if (!device_name.empty()) sql += " AND d.name = ?1";
+  if (!q.metric.empty()) sql += " AND ss.metric = ?2";
+  if (!q.space.empty()) sql += " AND r.space = ?3";
+  if (!q.arch.empty()) sql += " AND a.arch = ?4";
+  if (!q.run_kind.empty()) sql += " AND r.kind = ?5";
+  sql += " ORDER BY r.id, a.id, ss.metric";
+  Statement s(impl_->db, sql);
+  if (!device_name.empty()) s.bind(1, device_name);
+  if (!q.metric.empty()) s.bind(2, q.metric);
+  if (!q.space.empty()) s.bind(3, q.space);
+  if (!q.arch.empty()) s.bind(4, q.arch);
+  if (!q.run_kind.empty()) s.bind(5, q.run_kind);
   std::vector<SampleRow> out;
   while (s.step()) {
     SampleRow row;

@@ -1,0 +1,199 @@
+// Benchmark: loading surrogates and answering queries (see benchmark.hpp).
+#include "hwgpt/benchmark/benchmark.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include "hwgpt/analytic/summary.hpp"
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/core/rng.hpp"
+#include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/surrogate/surrogate.hpp"
+
+namespace hwgpt::benchmark {
+namespace {
+
+// Exact metrics of our model (variant hwgpt) under the space's default workload, float32.
+const std::vector<std::pair<std::string, std::string>> kAnalyticMetrics = {
+    {"params", "count"},           {"flops", "count"},        {"kv_cache_mb", "MB"},
+    {"weights_mb", "MB"},          {"activations_mb", "MB"}};
+
+double analytic_value(const analytic::AnalyticMetrics& m, std::string_view metric) {
+  if (metric == "params") return static_cast<double>(m.params.total);
+  if (metric == "flops") return static_cast<double>(m.forward.total);
+  if (metric == "kv_cache_mb") return static_cast<double>(m.kv_cache_bytes) / 1e6;
+  if (metric == "weights_mb") return static_cast<double>(m.weight_bytes) / 1e6;
+  return static_cast<double>(m.activation_bytes) / 1e6;
+}
+
+std::uint64_t fnv(std::uint64_t h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h ^ 0xff;
+}
+
+}  // namespace
+
+Query parse_query_mode(std::string_view text) {
+  auto number_after = [&](std::size_t prefix) { return std::string(text.substr(prefix)); };
+  try {
+    if (text == "mean") return Query::mean();
+    if (text.starts_with("quantile:")) {
+      std::size_t used = 0;
+      const std::string n = number_after(9);
+      const double q = std::stod(n, &used);
+      if (used == n.size() && q > 0 && q < 1) return Query::quantile(q);
+    }
+    if (text.starts_with("sample:")) {
+      std::size_t used = 0;
+      const std::string n = number_after(7);
+      const unsigned long long seed = std::stoull(n, &used);
+      if (used == n.size() && !n.empty() && n[0] != '-') return Query::sample(seed);
+    }
+  } catch (const std::exception&) {
+  }
+  throw ParseError("query mode '" + std::string(text) + "'; expected mean, quantile:Q with 0 < Q < 1, or sample:SEED");
+}
+
+std::filesystem::path default_surrogate_dir() {
+  if (const char* env = std::getenv("HWGPT_DATA_DIR"); env && *env) return std::filesystem::path(env) / "surrogates";
+  return std::filesystem::path(HWGPT_SOURCE_DATA_DIR) / "surrogates";
+}
+
+struct Benchmark::Impl {
+  space::SearchSpace space = space::SearchSpace::builtin("t");
+  std::vector<surrogate::Surrogate> surrogates;
+  std::map<std::string, std::size_t, std::less<>> by_key;   // "metric@device" (and aliases), "metric"
+  std::map<std::string, std::string, std::less<>> device_names;  // alias or name -> name
+
+  const surrogate::Surrogate& find(std::string_view metric, std::string_view device) const {
+    std::string key(metric);
+    if (!device.empty()) {
+      const auto d = device_names.find(device);
+      if (d == device_names.end()) {
+        std::string known;
+        for (const auto& [name, _] : device_names) known += (known.empty() ? "" : ", ") + name;
+        throw ValueError("unknown device '" + std::string(device) + "' for space '" + space.name() +
+                         "'; known: " + (known.empty() ? "(none: no surrogates loaded)" : known));
+      }
+      key += "@" + d->second;
+    }
+    const auto it = by_key.find(key);
+    if (it == by_key.end()) {
+      std::string known;
+      for (const auto& [k, _] : by_key) known += (known.empty() ? "" : ", ") + k;
+      for (const auto& [name, _] : kAnalyticMetrics) known += (known.empty() ? "" : ", ") + name;
+      throw ValueError("no metric '" + key + "' in the benchmark of space '" + space.name() +
+                       "'; available: " + known);
+    }
+    return surrogates[it->second];
+  }
+};
+
+Benchmark::Benchmark() : impl_(std::make_unique<Impl>()) {}
+Benchmark::~Benchmark() = default;
+Benchmark::Benchmark(Benchmark&&) noexcept = default;
+Benchmark& Benchmark::operator=(Benchmark&&) noexcept = default;
+
+Benchmark Benchmark::load(const space::SearchSpace& space, const std::filesystem::path& dir) {
+  Benchmark b;
+  b.impl_->space = space;
+  const auto folder = dir / space.name();
+  if (!std::filesystem::is_directory(folder)) return b;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(folder))
+    if (e.path().extension() == ".hsur") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    auto s = surrogate::Surrogate::load(f, space.name());
+    const std::size_t n = surrogate::feature_count(s.info().features, space);
+    for (const auto& tree : s.trees().trees)
+      for (const auto& node : tree)
+        if (node.feature >= static_cast<std::int32_t>(n))
+          throw FileError("surrogate file '" + f.string() + "' uses feature " + std::to_string(node.feature) +
+                          " but space '" + space.name() + "' has " + std::to_string(n));
+    const std::size_t index = b.impl_->surrogates.size();
+    const auto& info = s.info();
+    if (info.device.empty()) {
+      b.impl_->by_key.emplace(info.metric, index);
+    } else {
+      b.impl_->by_key.emplace(info.metric + "@" + info.device, index);
+      b.impl_->device_names.emplace(info.device, info.device);
+      for (const auto& alias : info.device_aliases) b.impl_->device_names.emplace(alias, info.device);
+    }
+    b.impl_->surrogates.push_back(std::move(s));
+  }
+  return b;
+}
+
+const space::SearchSpace& Benchmark::space() const { return impl_->space; }
+
+std::vector<MetricInfo> Benchmark::metrics() const {
+  std::vector<MetricInfo> out;
+  for (const auto& [name, unit] : kAnalyticMetrics) out.push_back({name, unit, "analytic", {}});
+  std::map<std::string, MetricInfo> from_surrogates;
+  for (const auto& s : impl_->surrogates) {
+    auto& m = from_surrogates[s.info().metric];
+    m.name = s.info().metric;
+    m.unit = s.info().unit;
+    m.source = "surrogate";
+    if (!s.info().device.empty()) m.devices.push_back(s.info().device);
+  }
+  for (auto& [_, m] : from_surrogates) out.push_back(std::move(m));
+  return out;
+}
+
+std::vector<DeviceInfo> Benchmark::devices() const {
+  std::map<std::string, DeviceInfo> out;
+  for (const auto& s : impl_->surrogates) {
+    const auto& i = s.info();
+    if (i.device.empty()) continue;
+    auto& d = out[i.device];
+    d.name = i.device;
+    d.aliases = i.device_aliases;
+    d.metrics.push_back(i.metric);
+    if (i.run_kind == "latency" || d.model_variant.empty()) {
+      d.model_variant = i.model_variant;
+      d.batch = i.workload.batch;
+      d.sequence_length = i.workload.sequence_length;
+      d.dtype = analytic::dtype_name(i.workload.dtype);
+    }
+  }
+  std::vector<DeviceInfo> list;
+  for (auto& [_, d] : out) list.push_back(std::move(d));
+  return list;
+}
+
+double Benchmark::query(const space::Arch& arch, std::string_view metric, std::string_view device,
+                        const Query& how) const {
+  for (const auto& [name, _] : kAnalyticMetrics)
+    if (metric == name)
+      return analytic_value(analytic::analyze(arch, impl_->space, analytic::default_workload(impl_->space)), metric);
+  const auto& s = impl_->find(metric, device);
+  std::vector<double> x(surrogate::feature_count(s.info().features, impl_->space));
+  surrogate::features(arch, impl_->space, s.info().features, x);
+  switch (how.mode) {
+    case Query::Mode::kMean: return s.predict(x);
+    case Query::Mode::kQuantile: return s.quantile(x, how.level);
+    case Query::Mode::kSample: {
+      // One stream per (seed, arch, metric, device): independent of query order and batching.
+      const std::uint64_t key = fnv(fnv(fnv(0xcbf29ce484222325ULL, space::format_arch(arch)), metric), s.info().device);
+      Rng rng = Rng::derive(how.seed, key);
+      return s.sample(x, rng);
+    }
+  }
+  return 0;
+}
+
+std::vector<double> Benchmark::query(const std::vector<space::Arch>& archs, std::string_view metric,
+                                     std::string_view device, const Query& how) const {
+  std::vector<double> out;
+  out.reserve(archs.size());
+  for (const auto& a : archs) out.push_back(query(a, metric, device, how));
+  return out;
+}
+
+}  // namespace hwgpt::benchmark

@@ -1,0 +1,51 @@
+// Fitting surrogates (the separate target hwgpt::surrogate_fit, which links XGBoost and the store;
+// hwgpt::surrogate itself predicts without either).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hwgpt/space/arch.hpp"
+#include "hwgpt/store/store.hpp"
+#include "hwgpt/surrogate/surrogate.hpp"
+
+namespace hwgpt::surrogate {
+
+// Per-arch targets: the measured mean, and the standard deviation of log samples (0 if unknown).
+struct Dataset {
+  std::vector<space::Arch> archs;
+  std::vector<double> targets;
+  std::vector<double> log_spreads;
+};
+
+struct FitOptions {
+  std::vector<int> depths = {3, 6};   // tree depths tried; the best on validation is kept
+  int max_rounds = 1500;              // boosting rounds at most
+  int patience = 100;                 // stop a depth after this many rounds without improvement
+  double eta = 0.1;                   // learning rate
+  double subsample = 0.8;
+  double colsample = 0.8;
+  int threads = 2;
+  std::uint64_t seed = 1;             // XGBoost seed and the arch split
+  double test_fraction = 0.2;         // archs held out for the reported evaluation
+  double calibration_fraction = 0.15; // archs for the conformal residual quantiles
+};
+
+enum class Split { kTrain, kCalibration, kTest };
+// Deterministic per arch string and seed, so one arch is in the same split for every metric and
+// device (no test arch leaks into another surrogate's training through shared structure).
+Split split_of(const std::string& arch, const FitOptions& options);
+
+// Fits on the train split, calibrates on the calibration split, evaluates on the test split and
+// fills info.{data_hash, fitted_with, *_count, test}. Throws ValueError with too little data.
+Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, SurrogateInfo info,
+                        const FitOptions& options = {});
+
+// Targets of `metric` measured on `device` for archs of `space` in runs of `run_kind` ("" = any);
+// for perplexity/accuracy (device ""), the store's perplexity records of `split`.
+Dataset dataset_from_store(const store::Store& store, const space::SearchSpace& space,
+                           const std::string& device, const std::string& metric,
+                           const std::string& run_kind = "", const std::string& split = "");
+
+}  // namespace hwgpt::surrogate

@@ -1,0 +1,237 @@
+// Surrogate files (format version 1):
+//   "HWGPTSRG" | u32 version | u64 payload bytes | u64 FNV-1a-64 of the payload | payload
+//   payload = u32 metadata bytes | metadata JSON | u32 trees | per tree: u32 nodes, then per node
+//             i16 feature (-1: leaf) | u16 left | u16 right | f32 threshold (leaf: value),
+//             little-endian, 10 bytes a node (trees have at most 65,535 nodes).
+// Written to a temporary file and renamed into place, so a crash never leaves half a model.
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/surrogate/surrogate.hpp"
+
+namespace hwgpt::surrogate {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kMagic[8] = {'H', 'W', 'G', 'P', 'T', 'S', 'R', 'G'};
+constexpr std::uint32_t kFormatVersion = 1;
+
+std::uint64_t fnv1a(const std::string& bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+template <typename T>
+void put(std::string& out, T value) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+class Reader {
+ public:
+  Reader(const std::string& bytes, std::string path) : bytes_(bytes), path_(std::move(path)) {}
+  template <typename T>
+  T get() {
+    if (pos_ + sizeof(T) > bytes_.size()) fail("truncated");
+    T value;
+    std::memcpy(&value, bytes_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return value;
+  }
+  std::string take(std::size_t n) {
+    if (pos_ + n > bytes_.size()) fail("truncated");
+    std::string s = bytes_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
+  bool done() const { return pos_ == bytes_.size(); }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw FileError("surrogate file '" + path_ + "': " + what);
+  }
+
+ private:
+  const std::string& bytes_;
+  std::string path_;
+  std::size_t pos_ = 0;
+};
+
+json evaluation_json(const Evaluation& e) {
+  return {{"n", e.n}, {"kendall_tau", e.kendall_tau}, {"spearman", e.spearman}, {"r2", e.r2},
+          {"mae", e.mae}, {"mape", e.mape}, {"within_10pct", e.within_10pct},
+          {"coverage_90", e.coverage_90}, {"width_90", e.width_90}, {"nll", e.nll}};
+}
+
+Evaluation evaluation_from(const json& j) {
+  Evaluation e;
+  e.n = j.at("n").get<std::size_t>();
+  e.kendall_tau = j.at("kendall_tau");
+  e.spearman = j.at("spearman");
+  e.r2 = j.at("r2");
+  e.mae = j.at("mae");
+  e.mape = j.at("mape");
+  e.within_10pct = j.at("within_10pct");
+  e.coverage_90 = j.at("coverage_90");
+  e.width_90 = j.at("width_90");
+  e.nll = j.at("nll");
+  return e;
+}
+
+}  // namespace
+
+json surrogate_info_json(const SurrogateInfo& i) {
+  return {{"space", i.space}, {"metric", i.metric}, {"device", i.device}, {"device_aliases", i.device_aliases},
+          {"unit", i.unit}, {"model_variant", i.model_variant}, {"run_kind", i.run_kind},
+          {"workload", {{"batch", i.workload.batch}, {"sequence_length", i.workload.sequence_length},
+                        {"dtype", analytic::dtype_name(i.workload.dtype)}}},
+          {"features", {{"encoding", space::encoding_name(i.features.encoding)},
+                        {"analytic", i.features.analytic},
+                        {"variant", analytic::variant_name(i.features.variant)},
+                        {"batch", i.features.workload.batch},
+                        {"sequence_length", i.features.workload.sequence_length},
+                        {"dtype", analytic::dtype_name(i.features.workload.dtype)}}},
+          {"model_kind", i.model_kind}, {"data_hash", i.data_hash}, {"fitted_with", i.fitted_with},
+          {"train_count", i.train_count}, {"calibration_count", i.calibration_count},
+          {"test_count", i.test_count}, {"test", evaluation_json(i.test)}};
+}
+
+SurrogateInfo surrogate_info_from(const json& j) {
+  SurrogateInfo i;
+  i.space = j.at("space");
+  i.metric = j.at("metric");
+  i.device = j.at("device");
+  i.device_aliases = j.at("device_aliases").get<std::vector<std::string>>();
+  i.unit = j.at("unit");
+  i.model_variant = j.at("model_variant");
+  i.run_kind = j.at("run_kind");
+  const json& w = j.at("workload");
+  i.workload = {w.at("batch"), w.at("sequence_length"), analytic::parse_dtype(w.at("dtype").get<std::string>())};
+  const json& f = j.at("features");
+  i.features.encoding = space::parse_encoding(f.at("encoding").get<std::string>());
+  i.features.analytic = f.at("analytic");
+  i.features.variant = analytic::parse_variant(f.at("variant").get<std::string>());
+  i.features.workload = {f.at("batch"), f.at("sequence_length"), analytic::parse_dtype(f.at("dtype").get<std::string>())};
+  i.model_kind = j.at("model_kind");
+  i.data_hash = j.at("data_hash");
+  i.fitted_with = j.at("fitted_with");
+  i.train_count = j.at("train_count");
+  i.calibration_count = j.at("calibration_count");
+  i.test_count = j.at("test_count");
+  i.test = evaluation_from(j.at("test"));
+  return i;
+}
+
+void Surrogate::save(const std::filesystem::path& path) const {
+  json meta = {{"info", surrogate_info_json(info_)}, {"base_score", trees_.base_score},
+               {"residual_quantiles", residual_quantiles_}, {"noise_log_sigma", noise_log_sigma_}};
+  const std::string meta_text = meta.dump();
+  std::string payload;
+  put<std::uint32_t>(payload, static_cast<std::uint32_t>(meta_text.size()));
+  payload += meta_text;
+  put<std::uint32_t>(payload, static_cast<std::uint32_t>(trees_.trees.size()));
+  for (const auto& tree : trees_.trees) {
+    if (tree.size() > 65535) throw ValueError("surrogate: a tree has more than 65,535 nodes");
+    put<std::uint32_t>(payload, static_cast<std::uint32_t>(tree.size()));
+    for (const TreeNode& n : tree) {
+      const bool leaf = n.feature < 0;
+      if (n.feature > 32767) throw ValueError("surrogate: feature index above 32,767");
+      put<std::int16_t>(payload, static_cast<std::int16_t>(leaf ? -1 : n.feature));
+      put<std::uint16_t>(payload, static_cast<std::uint16_t>(leaf ? 0 : n.left));
+      put<std::uint16_t>(payload, static_cast<std::uint16_t>(leaf ? 0 : n.right));
+      put<float>(payload, leaf ? n.value : n.threshold);
+    }
+  }
+  std::string file(kMagic, sizeof kMagic);
+  put<std::uint32_t>(file, kFormatVersion);
+  put<std::uint64_t>(file, payload.size());
+  put<std::uint64_t>(file, fnv1a(payload));
+  file += payload;
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw FileError("cannot write surrogate file '" + temporary.string() + "'");
+    out.write(file.data(), static_cast<std::streamsize>(file.size()));
+    out.close();
+    if (!out) throw FileError("writing surrogate file '" + temporary.string() + "' failed (disk full?)");
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+Surrogate Surrogate::load(const std::filesystem::path& path, const std::string& expected_space) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FileError("cannot open surrogate file '" + path.string() + "'");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string bytes = buffer.str();
+  Reader header(bytes, path.string());
+  if (header.take(sizeof kMagic) != std::string(kMagic, sizeof kMagic))
+    header.fail("not an hwgpt surrogate (bad magic)");
+  const auto version = header.get<std::uint32_t>();
+  if (version != kFormatVersion)
+    header.fail("format version " + std::to_string(version) + "; this hwgpt reads version " +
+                std::to_string(kFormatVersion));
+  const auto size = header.get<std::uint64_t>();
+  const auto checksum = header.get<std::uint64_t>();
+  const std::string payload = header.take(size);
+  if (!header.done()) header.fail("trailing bytes after the payload");
+  if (fnv1a(payload) != checksum) header.fail("checksum mismatch (corrupt file)");
+  Reader r(payload, path.string());
+  json meta;
+  try {
+    meta = json::parse(r.take(r.get<std::uint32_t>()));
+  } catch (const json::exception& e) {
+    r.fail(std::string("bad metadata: ") + e.what());
+  }
+  TreeEnsemble trees;
+  const auto tree_count = r.get<std::uint32_t>();
+  trees.trees.resize(tree_count);
+  for (auto& tree : trees.trees) {
+    const auto nodes = r.get<std::uint32_t>();
+    tree.resize(nodes);
+    for (std::int32_t index = 0; index < static_cast<std::int32_t>(tree.size()); ++index) {
+      TreeNode& n = tree[static_cast<std::size_t>(index)];
+      n.feature = r.get<std::int16_t>();
+      n.left = r.get<std::uint16_t>();
+      n.right = r.get<std::uint16_t>();
+      const float number = r.get<float>();
+      if (n.feature < 0) {
+        n = TreeNode{};
+        n.value = number;
+      } else {
+        n.threshold = number;
+      }
+      const auto limit = static_cast<std::int32_t>(nodes);
+      // Children after their parent: no cycles, every walk ends at a leaf.
+      if (n.feature >= 0 && (n.left <= index || n.left >= limit || n.right <= index || n.right >= limit))
+        r.fail("a tree node points outside its tree");
+    }
+    if (tree.empty()) r.fail("an empty tree");
+  }
+  if (!r.done()) r.fail("trailing bytes after the trees");
+  try {
+    SurrogateInfo info = surrogate_info_from(meta.at("info"));
+    if (!expected_space.empty() && info.space != expected_space)
+      r.fail("a surrogate of space '" + info.space + "'; expected space '" + expected_space + "'");
+    trees.base_score = meta.at("base_score");
+    Surrogate s(std::move(info), std::move(trees), meta.at("residual_quantiles").get<std::vector<double>>(),
+                meta.at("noise_log_sigma"));
+    return s;
+  } catch (const json::exception& e) {
+    r.fail(std::string("bad metadata: ") + e.what());
+  } catch (const ParseError& e) {
+    r.fail(std::string("bad metadata: ") + e.what());
+  } catch (const ValueError& e) {
+    r.fail(e.what());
+  }
+}
+
+}  // namespace hwgpt::surrogate

@@ -1,0 +1,109 @@
+// Tests of src/benchmark/benchmark.cpp: loading a folder of surrogates, the three query modes,
+// reproducible sampling, analytic metrics, clear errors; and the shipped surrogates of scale s
+// against the original's measured means.
+#include "hwgpt/benchmark/benchmark.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include "../common/test_data.hpp"
+#include "../surrogate/surrogate_fixture.hpp"
+#include "hwgpt/analytic/summary.hpp"
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/space/arch_string.hpp"
+
+namespace hwgpt::benchmark {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+
+class BenchmarkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("hwgpt_benchmark_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_ / "t");
+    surrogate::test::fitted_t_surrogate().model.save(dir_ / "t" / "latency_ms@box.hsur");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(BenchmarkTest, AnswersSurrogateAndAnalyticMetrics) {
+  const auto& t = space::SearchSpace::builtin("t");
+  const auto bench = Benchmark::load(t, dir_);
+  const auto arch = t.mid_arch();
+  const double mean = bench.query(arch, "latency_ms", "box");
+  EXPECT_EQ(mean, bench.query(arch, "latency_ms", "cpu_box"));  // alias
+  EXPECT_LT(bench.query(arch, "latency_ms", "box", Query::quantile(0.05)), mean);
+  EXPECT_GT(bench.query(arch, "latency_ms", "box", Query::quantile(0.95)), mean);
+  // The fixture's target is the parameter count with 5 % noise.
+  const double params = bench.query(arch, "params");
+  EXPECT_EQ(params, static_cast<double>(analytic::analyze(arch, t, analytic::default_workload(t)).params.total));
+  EXPECT_NEAR(mean / params, 1.0, 0.1);
+  ASSERT_EQ(bench.devices().size(), 1u);
+  EXPECT_EQ(bench.devices()[0].aliases, std::vector<std::string>{"cpu_box"});
+}
+
+TEST_F(BenchmarkTest, SamplesAreSeededPerArchAndIndependentOfOrder) {
+  const auto& t = space::SearchSpace::builtin("t");
+  const auto bench = Benchmark::load(t, dir_);
+  Rng rng(3);
+  const auto archs = space::sample_archs(t, 20, rng);
+  const auto forward = bench.query(archs, "latency_ms", "box", Query::sample(42));
+  auto reversed_archs = archs;
+  std::reverse(reversed_archs.begin(), reversed_archs.end());
+  auto reversed = bench.query(reversed_archs, "latency_ms", "box", Query::sample(42));
+  std::reverse(reversed.begin(), reversed.end());
+  EXPECT_EQ(forward, reversed);
+  EXPECT_NE(forward, bench.query(archs, "latency_ms", "box", Query::sample(43)));
+}
+
+TEST_F(BenchmarkTest, UnknownNamesAndModesAreClearErrors) {
+  const auto& t = space::SearchSpace::builtin("t");
+  const auto bench = Benchmark::load(t, dir_);
+  EXPECT_THAT([&] { (void)bench.query(t.mid_arch(), "latency_ms", "h100"); },
+              ThrowsMessage<ValueError>(HasSubstr("unknown device 'h100' for space 't'; known: box, cpu_box")));
+  EXPECT_THAT([&] { (void)bench.query(t.mid_arch(), "energy_mj", "box"); },
+              ThrowsMessage<ValueError>(HasSubstr("no metric 'energy_mj@box'")));
+  EXPECT_THAT([] { (void)parse_query_mode("quantile:1.5"); }, ThrowsMessage<ParseError>(HasSubstr("expected mean")));
+  EXPECT_EQ(parse_query_mode("quantile:0.9").level, 0.9);
+  EXPECT_EQ(parse_query_mode("sample:17").seed, 17u);
+  // A surrogate file of another space in the folder is refused by name.
+  std::filesystem::create_directories(dir_ / "s");
+  std::filesystem::copy_file(dir_ / "t" / "latency_ms@box.hsur", dir_ / "s" / "latency_ms@box.hsur");
+  EXPECT_THAT([&] { (void)Benchmark::load(space::SearchSpace::builtin("s"), dir_); },
+              ThrowsMessage<FileError>(HasSubstr("expected space 's'")));
+}
+
+TEST(ShippedSurrogates, PredictTheOriginalMeasurementsOfScaleS) {
+  HWGPT_REQUIRE_SHARED_DATA();
+  const auto& s = space::SearchSpace::builtin("s");
+  const auto bench = Benchmark::load(s, default_surrogate_dir());
+  if (bench.devices().empty()) GTEST_SKIP() << "no shipped surrogates under " << default_surrogate_dir();
+  // Every 10th visible arch of the a100 file (train and test archs alike: a smoke test of the
+  // shipped files; the held-out quality is in docs/SURROGATES.md).
+  const auto lines = test::read_gz_lines(test::hwgpt_bench_dir() / "hw_a100_s.csv.gz");
+  int within = 0, total = 0;
+  for (std::size_t i = 1; i < lines.size(); i += 10) {
+    const auto fields = test::split_csv(lines[i]);
+    double sum = 0;
+    int n = 0;
+    for (std::size_t start = 0, k = 0; k <= fields[1].size(); ++k)
+      if (k == fields[1].size() || fields[1][k] == ';') {
+        sum += std::stod(fields[1].substr(start, k - start));
+        ++n;
+        start = k + 1;
+      }
+    const double measured = sum / n;
+    const double predicted = bench.query(space::parse_arch(fields[0], s), "latency_ms", "a100");
+    within += std::fabs(predicted - measured) <= 0.1 * measured;
+    ++total;
+  }
+  EXPECT_GT(within, 0.98 * total) << within << " of " << total;
+}
+
+}  // namespace
+}  // namespace hwgpt::benchmark

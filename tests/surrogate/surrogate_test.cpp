@@ -1,0 +1,125 @@
+// Tests of src/surrogate/{surrogate,surrogate_file,fit}.cpp: conformal quantiles by hand, a fit on
+// a known function (the native trees are checked against XGBoost inside fit_surrogate), interval
+// coverage on unseen archs, and files that round-trip or fail loudly when damaged.
+#include "hwgpt/surrogate/surrogate.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "hwgpt/analytic/params.hpp"
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/space/sampling.hpp"
+#include "hwgpt/surrogate/fit.hpp"
+#include "surrogate_fixture.hpp"
+
+namespace hwgpt::surrogate {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+
+TEST(Conformal, QuantilesUseTheFiniteSampleRanks) {
+  std::vector<double> residuals;
+  for (int i = 99; i >= 1; --i) residuals.push_back(i);  // 1..99, unsorted
+  const auto q = conformal_quantiles(residuals);
+  ASSERT_EQ(q.size(), 199u);
+  EXPECT_EQ(q[189], 95.0);  // level 0.95: rank ⌈0.95 · 100⌉ = 95
+  EXPECT_EQ(q[9], 5.0);     // level 0.05: rank ⌊0.05 · 100⌋ = 5
+  EXPECT_EQ(q[99], 50.0);   // level 0.5: rank ⌈50⌉
+  EXPECT_TRUE(std::is_sorted(q.begin(), q.end()));
+  EXPECT_THAT([] { (void)conformal_quantiles({1, 2, 3}); }, ThrowsMessage<ValueError>(HasSubstr("at least 20")));
+}
+
+TEST(Fit, LearnsAKnownFunctionWithCalibratedIntervals) {
+  const auto& fx = test::fitted_t_surrogate();
+  const auto& info = fx.model.info();
+  EXPECT_GT(info.test.r2, 0.98);
+  EXPECT_GT(info.test.kendall_tau, 0.9);
+  // 90 % intervals on unseen archs, for a target with 5 % log-normal noise.
+  EXPECT_GT(info.test.coverage_90, 0.84);
+  EXPECT_LT(info.test.coverage_90, 0.96);
+  EXPECT_EQ(info.train_count + info.calibration_count + info.test_count, 1500);
+  EXPECT_EQ(info.data_hash.size(), 16u);
+  EXPECT_NEAR(fx.model.noise_log_sigma(), 0.0, 1e-12);  // the fixture has no per-arch samples
+}
+
+TEST(Surrogate, QuantilesAreMonotoneAndSamplesReproducible) {
+  const auto& fx = test::fitted_t_surrogate();
+  const auto& t = space::SearchSpace::builtin("t");
+  std::vector<double> x(feature_count(fx.model.info().features, t));
+  features(t.mid_arch(), t, fx.model.info().features, x);
+  double previous = 0;
+  for (double q : {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99}) {
+    const double v = fx.model.quantile(x, q);
+    EXPECT_GE(v, previous);
+    previous = v;
+  }
+  Rng a(5), b(5);
+  EXPECT_EQ(fx.model.sample(x, a), fx.model.sample(x, b));
+  EXPECT_THAT([&] { (void)fx.model.quantile(x, 1.0); }, ThrowsMessage<ValueError>(HasSubstr("outside (0, 1)")));
+}
+
+class SurrogateFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() / ("hwgpt_surrogate_" + std::to_string(::getpid()) + ".hsur");
+    test::fitted_t_surrogate().model.save(path_);
+    std::ifstream in(path_, std::ios::binary);
+    bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  void TearDown() override { std::filesystem::remove(path_); }
+  void write(const std::string& bytes) { std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes; }
+  std::filesystem::path path_;
+  std::string bytes_;
+};
+
+TEST_F(SurrogateFile, RoundTripsExactly) {
+  EXPECT_EQ(Surrogate::load(path_), test::fitted_t_surrogate().model);
+  EXPECT_EQ(Surrogate::load(path_, "t"), test::fitted_t_surrogate().model);
+}
+
+TEST_F(SurrogateFile, DamagedOrForeignFilesAreClearErrors) {
+  EXPECT_THAT([&] { (void)Surrogate::load(path_, "s"); },
+              ThrowsMessage<FileError>(HasSubstr("a surrogate of space 't'; expected space 's'")));
+  std::string flipped = bytes_;
+  flipped[flipped.size() / 2] ^= 0x20;
+  write(flipped);
+  EXPECT_THAT([&] { (void)Surrogate::load(path_); }, ThrowsMessage<FileError>(HasSubstr("checksum mismatch")));
+  write(bytes_.substr(0, bytes_.size() - 7));
+  EXPECT_THAT([&] { (void)Surrogate::load(path_); }, ThrowsMessage<FileError>(HasSubstr("truncated")));
+  write("PK\x03\x04 definitely not a surrogate model file");
+  EXPECT_THAT([&] { (void)Surrogate::load(path_); }, ThrowsMessage<FileError>(HasSubstr("bad magic")));
+  std::string newer = bytes_;
+  newer[8] = 2;
+  write(newer);
+  EXPECT_THAT([&] { (void)Surrogate::load(path_); },
+              ThrowsMessage<FileError>(HasSubstr("format version 2; this hwgpt reads version 1")));
+  EXPECT_THAT([&] { (void)Surrogate::load(path_.string() + ".absent"); },
+              ThrowsMessage<FileError>(HasSubstr("cannot open surrogate file")));
+}
+
+TEST(Split, IsDeterministicAndNearTheRequestedFractions) {
+  FitOptions options;
+  const auto& s = space::SearchSpace::builtin("s");
+  Rng rng(2);
+  int test = 0, calibration = 0;
+  constexpr int kArchs = 4000;
+  for (int i = 0; i < kArchs; ++i) {
+    const std::string a = space::format_arch(space::sample_arch(s, rng));
+    const Split split = split_of(a, options);
+    EXPECT_EQ(split, split_of(a, options));
+    test += split == Split::kTest;
+    calibration += split == Split::kCalibration;
+  }
+  EXPECT_NEAR(test, 0.2 * kArchs, 5 * std::sqrt(kArchs * 0.2 * 0.8));
+  EXPECT_NEAR(calibration, 0.15 * kArchs, 5 * std::sqrt(kArchs * 0.15 * 0.85));
+}
+
+}  // namespace
+}  // namespace hwgpt::surrogate
