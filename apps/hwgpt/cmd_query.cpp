@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -26,20 +27,27 @@ benchmark::Benchmark load_benchmark(const Args& args) {
 
 int cmd_query(const std::vector<std::string>& tokens) {
   const Args args("query", tokens,
-                  {{"--scale", "--space-file", "--arch", "--archs", "--metric", "--device", "--mode", "--data-dir"},
+                  {{"--scale", "--space-file", "--arch", "--archs", "--metric", "--device", "--mode", "--data-dir", "--db"},
                    {"--json", "--help"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt query --scale S (--arch A | --archs FILE) --metric M [--device D]\n"
-                 "                   [--mode mean|quantile:Q|sample:SEED (mean)] [--data-dir DIR] [--json]\n"
+                 "                   [--mode mean|quantile:Q|sample:SEED|measured (mean)] [--db PATH]\n"
+                 "                   [--data-dir DIR] [--json]\n"
                  "Metrics and devices: hwgpt metrics --scale S, hwgpt devices --scale S. --archs reads one\n"
-                 "arch string per line ('-' for stdin). sample:SEED is reproducible per arch and seed.\n";
+                 "arch string per line ('-' for stdin). sample:SEED is reproducible per arch and seed.\n"
+                 "With --db, JSON output adds the measured mean where the store has one; --mode measured\n"
+                 "prints only measured values (an error names archs that were not measured).\n";
     return 0;
   }
-  const auto bench = load_benchmark(args);
+  auto bench = load_benchmark(args);
   const auto metric = args.value("--metric");
   if (!metric) throw ParseError("query: missing --metric M (see hwgpt metrics)");
   const std::string device = args.value_or("--device", "");
-  const auto how = benchmark::parse_query_mode(args.value_or("--mode", "mean"));
+  if (const auto db = args.value("--db")) bench.attach_store(*db);
+  const std::string mode = args.value_or("--mode", "mean");
+  const bool measured_only = mode == "measured";
+  if (measured_only && !args.value("--db")) throw ParseError("query: --mode measured needs --db PATH");
+  const auto how = measured_only ? benchmark::Query::mean() : benchmark::parse_query_mode(mode);
   std::vector<std::string> texts;
   if (const auto a = args.value("--arch")) texts.push_back(*a);
   if (const auto file = args.value("--archs")) {
@@ -56,12 +64,27 @@ int cmd_query(const std::vector<std::string>& tokens) {
   if (texts.empty()) throw ParseError("query: give --arch A or --archs FILE");
   std::vector<space::Arch> archs;
   for (const auto& t : texts) archs.push_back(space::parse_arch(t, bench.space()));
-  const auto values = bench.query(archs, *metric, device, how);
+  std::vector<double> values;
+  std::vector<std::optional<double>> measured(archs.size());
+  if (args.value("--db"))
+    for (std::size_t i = 0; i < archs.size(); ++i) measured[i] = bench.measured(archs[i], *metric, device);
+  if (measured_only) {
+    for (std::size_t i = 0; i < archs.size(); ++i) {
+      if (!measured[i])
+        throw ValueError("arch '" + texts[i] + "' has no measured " + *metric + (device.empty() ? "" : " on " + device) +
+                         " in the store");
+      values.push_back(*measured[i]);
+    }
+  } else {
+    values = bench.query(archs, *metric, device, how);
+  }
   if (args.flag("--json")) {
     json out = json::array();
-    for (std::size_t i = 0; i < archs.size(); ++i)
-      out.push_back({{"arch", texts[i]}, {"metric", *metric}, {"device", device}, {"value", values[i]},
-                     {"mode", args.value_or("--mode", "mean")}});
+    for (std::size_t i = 0; i < archs.size(); ++i) {
+      json row = {{"arch", texts[i]}, {"metric", *metric}, {"device", device}, {"value", values[i]}, {"mode", mode}};
+      if (args.value("--db")) row["measured"] = measured[i] ? json(*measured[i]) : json();
+      out.push_back(std::move(row));
+    }
     std::cout << (archs.size() == 1 ? out[0].dump(2) : out.dump(2)) << "\n";
   } else {
     for (double v : values) std::printf("%.10g\n", v);

@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <mutex>
+#include <unordered_map>
 
 #include "hwgpt/analytic/summary.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/store/store.hpp"
 #include "hwgpt/surrogate/surrogate.hpp"
 
 namespace hwgpt::benchmark {
@@ -65,6 +68,9 @@ std::filesystem::path default_surrogate_dir() {
 
 struct Benchmark::Impl {
   space::SearchSpace space = space::SearchSpace::builtin("t");
+  std::optional<store::Store> store;
+  mutable std::mutex measured_mutex;
+  mutable std::map<std::string, std::unordered_map<std::string, double>, std::less<>> measured;
   std::vector<surrogate::Surrogate> surrogates;
   std::map<std::string, std::size_t, std::less<>> by_key;   // "metric@device" (and aliases), "metric"
   std::map<std::string, std::string, std::less<>> device_names;  // alias or name -> name
@@ -194,6 +200,47 @@ std::vector<double> Benchmark::query(const std::vector<space::Arch>& archs, std:
   out.reserve(archs.size());
   for (const auto& a : archs) out.push_back(query(a, metric, device, how));
   return out;
+}
+
+}  // namespace hwgpt::benchmark
+
+namespace hwgpt::benchmark {
+
+void Benchmark::attach_store(const std::filesystem::path& db) {
+  impl_->store.emplace(db, store::Store::Mode::kReadOnly);
+  std::lock_guard lock(impl_->measured_mutex);
+  impl_->measured.clear();
+}
+
+std::optional<double> Benchmark::measured(const space::Arch& arch, std::string_view metric,
+                                          std::string_view device) const {
+  if (!impl_->store) throw ValueError("no store attached: measured values need attach_store (CLI: --db PATH)");
+  std::string device_name;
+  if (!device.empty()) {
+    const auto d = impl_->store->find_device(device);
+    if (!d) throw ValueError("device '" + std::string(device) + "' is not in the attached store");
+    device_name = d->name;
+  }
+  const std::string key = std::string(metric) + "@" + device_name;
+  std::lock_guard lock(impl_->measured_mutex);
+  auto it = impl_->measured.find(key);
+  if (it == impl_->measured.end()) {
+    std::unordered_map<std::string, double> table;
+    if (device_name.empty()) {
+      for (const auto& p : impl_->store->perplexities(impl_->space.name())) {
+        if (metric == "perplexity") table.emplace(p.arch, p.perplexity);
+        else if (metric == "accuracy" && p.accuracy) table.emplace(p.arch, *p.accuracy);
+      }
+    } else {
+      // Energy of GPUs comes from their energy runs, everything else from the first run that has it.
+      for (const auto& row : impl_->store->samples({device_name, std::string(metric), impl_->space.name(), "", ""}))
+        table.emplace(row.set.arch, row.set.mean);
+    }
+    it = impl_->measured.emplace(key, std::move(table)).first;
+  }
+  const auto value = it->second.find(space::format_arch(arch));
+  if (value == it->second.end()) return std::nullopt;
+  return value->second;
 }
 
 }  // namespace hwgpt::benchmark

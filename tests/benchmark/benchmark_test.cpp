@@ -13,6 +13,7 @@
 #include "hwgpt/analytic/summary.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/store/store.hpp"
 
 namespace hwgpt::benchmark {
 namespace {
@@ -76,6 +77,35 @@ TEST_F(BenchmarkTest, UnknownNamesAndModesAreClearErrors) {
   std::filesystem::copy_file(dir_ / "t" / "latency_ms@box.hsur", dir_ / "s" / "latency_ms@box.hsur");
   EXPECT_THAT([&] { (void)Benchmark::load(space::SearchSpace::builtin("s"), dir_); },
               ThrowsMessage<FileError>(HasSubstr("expected space 's'")));
+}
+
+TEST_F(BenchmarkTest, MeasuredValuesComeFromAnAttachedStore) {
+  const auto& t = space::SearchSpace::builtin("t");
+  auto bench = Benchmark::load(t, dir_);
+  EXPECT_THAT([&] { (void)bench.measured(t.mid_arch(), "latency_ms", "box"); },
+              ThrowsMessage<ValueError>(HasSubstr("no store attached")));
+  const auto db = dir_ / "m.db";
+  {
+    store::Store s(db);
+    store::Device box;
+    box.name = "box";
+    box.source = "hwgpt";
+    s.put_device(box);
+    store::RunInfo run;
+    run.uid = "r";
+    run.device = "box";
+    run.kind = "profile";
+    run.space = "t";
+    run.model_variant = "hwgpt";
+    s.write(run, {store::sample_set(space::format_arch(t.mid_arch()), "latency_ms", {2.0, 4.0})},
+            {{space::format_arch(t.mid_arch()), "nas_eval", 7.5, 0.5, 100}});
+  }
+  bench.attach_store(db);
+  EXPECT_EQ(bench.measured(t.mid_arch(), "latency_ms", "box"), 3.0);
+  EXPECT_EQ(bench.measured(t.mid_arch(), "perplexity"), 7.5);
+  EXPECT_FALSE(bench.measured(t.largest_arch(), "latency_ms", "box").has_value());
+  EXPECT_THAT([&] { (void)bench.measured(t.mid_arch(), "latency_ms", "h100"); },
+              ThrowsMessage<ValueError>(HasSubstr("device 'h100' is not in the attached store")));
 }
 
 TEST(ShippedSurrogates, PredictTheOriginalMeasurementsOfScaleS) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../common/test_data.hpp"
+#include "../surrogate/surrogate_fixture.hpp"
 
 namespace {
 
@@ -161,6 +162,28 @@ TEST(Cli, StoreImportInfoExportMerge) {
   const Result bad = run("store info --db " + (dir / "missing.db").string());
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("does not exist"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, QueryDevicesMetricsOverASurrogateFolder) {
+  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_query_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "surrogates" / "t");
+  hwgpt::surrogate::test::fitted_t_surrogate().model.save(dir / "surrogates" / "t" / "latency_ms@box.hsur");
+  const std::string common = " --scale t --data-dir " + dir.string();
+  const std::string arch = "gpt-t-3-128-2-3-4-1-2-4-True";
+  const Result mean = run("query" + common + " --arch " + arch + " --metric latency_ms --device cpu_box");
+  ASSERT_EQ(mean.exit_code, 0) << mean.err;
+  const Result again = run("query" + common + " --arch " + arch + " --metric latency_ms --device box --json");
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(again.out)["value"].get<double>(), std::stod(mean.out));
+  const Result s1 = run("query" + common + " --arch " + arch + " --metric latency_ms --device box --mode sample:9");
+  EXPECT_EQ(s1.out, run("query" + common + " --arch " + arch + " --metric latency_ms --device box --mode sample:9").out);
+  const Result batch = run("query" + common + " --archs - --metric params", arch + "\n" + arch + "\n");
+  EXPECT_EQ(batch.out, "446752\n446752\n");
+  EXPECT_THAT(run("devices" + common).out, HasSubstr("box"));
+  EXPECT_THAT(run("metrics" + common).out, HasSubstr("latency_ms       ms     surrogate  box"));
+  const Result bad = run("query" + common + " --arch " + arch + " --metric latency_ms --device h100");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("unknown device 'h100'"));
   std::filesystem::remove_all(dir);
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,13 @@ class Benchmark {
                const Query& how = {}) const;
   std::vector<double> query(const std::vector<space::Arch>& archs, std::string_view metric,
                             std::string_view device = "", const Query& how = {}) const;
+
+  // Measured ground truth: attach a store (read-only), then measured() returns the stored mean
+  // of `metric` for the arch on `device` (perplexity/accuracy: device ""), or nothing when that
+  // arch was not measured. Per-(metric, device) tables are read on first use and cached.
+  void attach_store(const std::filesystem::path& db);
+  std::optional<double> measured(const space::Arch& arch, std::string_view metric,
+                                 std::string_view device = "") const;
 
  private:
   Benchmark();

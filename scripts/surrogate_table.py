@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+"""Tabulates the test-split quality of fitted surrogates (the *.eval.json files that `hwgpt fit`
+writes next to each model) as Markdown, one table per scale. Usage:
+    scripts/surrogate_table.py data/surrogates > docs/SURROGATES-table.md
+"""
+import json
+import pathlib
+import sys
+
+
+def main(root: pathlib.Path) -> None:
+    for scale_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        evals = sorted(scale_dir.glob("*.eval.json"))
+        if not evals:
+            continue
+        print(f"### Scale {scale_dir.name}\n")
+        print("| metric | device | test archs | Kendall tau | Spearman | R² | MAE | MAPE | within ±10 % "
+              "| 90 % coverage | 90 % width | NLL | model |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for path in evals:
+            e = json.loads(path.read_text())
+            t = e["test"]
+            model = e["fitted_with"].split(" (")[0].replace("xgboost ", "")
+            print(f"| {e['metric']} | {e['device'] or '—'} | {t['n']} | {t['kendall_tau']:.4f} | "
+                  f"{t['spearman']:.4f} | {t['r2']:.4f} | {t['mae']:.4g} | {t['mape']:.4f} | "
+                  f"{t['within_10pct']:.3f} | {t['coverage_90']:.3f} | {t['width_90']:.3f} | "
+                  f"{t['nll']:.3f} | {model} |")
+        print()
+
+
+if __name__ == "__main__":
+    main(pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "data/surrogates"))
