@@ -239,6 +239,16 @@ std::vector<SampleRow> Store::samples(const SampleQuery& q) const {
   return out;
 }
 
+std::vector<std::string> Store::archs_in_run(std::string_view run_uid, std::string_view metric) const {
+  Statement s(impl_->db,
+              "SELECT a.arch FROM runs r JOIN sample_sets ss ON ss.run_id = r.id JOIN archs a ON a.id = ss.arch_id "
+              "WHERE r.uid = ? AND ss.metric = ? ORDER BY a.id");
+  s.bind(1, run_uid).bind(2, metric);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
 std::vector<PerplexityRecord> Store::perplexities(std::string_view space_name, std::string_view split) const {
   Statement s(impl_->db,
               "SELECT a.arch, p.split, p.perplexity, p.accuracy, p.tokens FROM perplexities p "

@@ -84,6 +84,8 @@ class Store {
   void set_run_end(std::string_view run_uid, std::string_view ended_at);
 
   std::vector<SampleRow> samples(const SampleQuery& query) const;
+  // Arch strings that have `metric` rows in run `run_uid` (cheap: no samples are read).
+  std::vector<std::string> archs_in_run(std::string_view run_uid, std::string_view metric) const;
   std::vector<PerplexityRecord> perplexities(std::string_view space, std::string_view split = "") const;
   StoreInfo info() const;
 

@@ -1,0 +1,59 @@
+// The profiling campaign: measure a list of archs on this machine into a store run, resumably.
+// What executes a model is behind ArchExecutor (the libtorch implementation runs the supernet's
+// extracted dense models); this file owns the protocol, the meters, progress and the store.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hwgpt/analytic/workload.hpp"
+#include "hwgpt/profile/energy_meter.hpp"
+#include "hwgpt/profile/protocol.hpp"
+#include "hwgpt/space/arch.hpp"
+#include "hwgpt/space/search_space.hpp"
+#include "hwgpt/store/store.hpp"
+
+namespace hwgpt::profile {
+
+// Runs one arch's model. prepare() builds it (not timed); forward() runs one forward pass of the
+// workload and returns its duration in ms (the executor times itself: CUDA events on a GPU);
+// decode_token() runs one cached decoding step and returns its duration in ms.
+class ArchExecutor {
+ public:
+  virtual ~ArchExecutor() = default;
+  virtual std::string model_variant() const = 0;   // what is executed: "hwgpt" for our models
+  virtual void prepare(const space::Arch& arch, const analytic::Workload& workload) = 0;
+  virtual double forward() = 0;
+  virtual void reset_decode() = 0;                 // empty the KV cache
+  virtual double decode_token() = 0;
+};
+
+struct ProfileConfig {
+  std::string run_uid;                // the resume key; the same uid continues the same run
+  std::string device;                 // store device name (must be in the store)
+  analytic::Workload workload;
+  int threads = 1;                    // recorded; the executor's caller sets them
+  ProtocolConfig protocol;
+  int decode_tokens = 64;             // cached decoding: tokens fed after a reset, per sample
+  bool measure_memory = true;         // CPU peak RSS added by one forward pass
+  std::string command;                // recorded with the run
+  std::string git_revision;
+};
+
+struct ProfileReport {
+  std::size_t profiled = 0;           // archs measured by this call
+  std::size_t already_done = 0;       // archs the run had before (resume)
+  std::string energy_status;          // meter name, or "unavailable: <reason>"
+};
+
+// Profiles every arch of `archs` that the run lacks, appending one transaction per arch (all its
+// metrics or none), so a kill at any moment loses at most the arch in progress and a rerun with
+// the same uid neither repeats nor duplicates rows. `progress(done, total)` after each arch.
+ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
+                          const std::vector<space::Arch>& archs, ArchExecutor& executor,
+                          EnergyMeter& meter, const ProfileConfig& config,
+                          const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+}  // namespace hwgpt::profile

@@ -1,0 +1,120 @@
+// run_profile: protocol × meters × store (see runner.hpp).
+#include "hwgpt/profile/runner.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/profile/memory_meter.hpp"
+#include "hwgpt/space/arch_string.hpp"
+
+namespace hwgpt::profile {
+namespace {
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buffer;
+}
+
+}  // namespace
+
+ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
+                          const std::vector<space::Arch>& archs, ArchExecutor& executor,
+                          EnergyMeter& meter, const ProfileConfig& config,
+                          const std::function<void(std::size_t, std::size_t)>& progress) {
+  if (config.run_uid.empty()) throw ValueError("profile: run uid is empty");
+  if (!store.find_device(config.device))
+    throw ValueError("profile: device '" + config.device + "' is not in the store; add it first");
+  ProfileReport report;
+  report.energy_status = meter.available() ? meter.name() : "unavailable: " + meter.unavailable_reason();
+
+  store::RunInfo run;
+  run.uid = config.run_uid;
+  run.device = config.device;
+  run.kind = "profile";
+  run.space = space.name();
+  run.model_variant = executor.model_variant();
+  run.command = config.command;
+  run.git_revision = config.git_revision;
+  run.batch = config.workload.batch;
+  run.sequence_length = config.workload.sequence_length;
+  run.dtype = analytic::dtype_name(config.workload.dtype);
+  run.threads = config.threads;
+  nlohmann::json protocol = nlohmann::json::parse(protocol_json(config.protocol));
+  protocol["timer"] = "steady_clock around one forward pass (CUDA events on GPUs)";
+  protocol["decode_tokens"] = config.decode_tokens;
+  protocol["energy"] = report.energy_status;
+  protocol["memory"] = config.measure_memory ? "peak RSS added by one forward pass (clear_refs + VmHWM)" : "not measured";
+  run.protocol_json = protocol.dump();
+  if (const auto existing = [&]() -> std::optional<store::RunInfo> {
+        for (auto& r : store.runs())
+          if (r.uid == run.uid) return r;
+        return std::nullopt;
+      }()) {
+    run.started_at = existing->started_at;  // resuming: keep the original start
+    run.ended_at = existing->ended_at;
+  } else {
+    run.started_at = utc_now();
+  }
+  store.write(run, {});
+
+  const auto done_list = store.archs_in_run(run.uid, "latency_ms");
+  const std::set<std::string> done(done_list.begin(), done_list.end());
+  std::vector<const space::Arch*> todo;
+  for (const auto& a : archs) {
+    space.validate(a);
+    if (done.count(space::format_arch(a))) ++report.already_done;
+    else todo.push_back(&a);
+  }
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    const space::Arch& arch = *todo[i];
+    const std::string name = space::format_arch(arch);
+    executor.prepare(arch, config.workload);
+    std::vector<store::SampleSet> sets;
+    // Energy brackets each measured call when a meter exists; otherwise the call is timed alone.
+    std::vector<double> energies;
+    const auto latency = measure(
+        [&] {
+          if (!meter.available()) return executor.forward();
+          meter.start();
+          const double ms = executor.forward();
+          if (const auto mj = meter.stop()) energies.push_back(*mj);
+          return ms;
+        },
+        config.protocol);
+    // The warm-up calls also passed through the meter: keep only the measured calls' energies.
+    if (energies.size() > latency.samples.size())
+      energies.erase(energies.begin(), energies.end() - static_cast<std::ptrdiff_t>(latency.samples.size()));
+    sets.push_back(store::sample_set(name, "latency_ms", latency.samples));
+    if (!energies.empty()) sets.push_back(store::sample_set(name, "energy_mj", energies));
+    if (config.decode_tokens > 0) {
+      ProtocolConfig decode_protocol = config.protocol;
+      const auto decode = measure(
+          [&] {
+            executor.reset_decode();
+            double total = 0;
+            for (int t = 0; t < config.decode_tokens; ++t) total += executor.decode_token();
+            return total / config.decode_tokens;
+          },
+          decode_protocol);
+      sets.push_back(store::sample_set(name, "decode_ms_per_token", decode.samples));
+    }
+    if (config.measure_memory) {
+      std::string reason;
+      if (const auto m = measure_cpu_memory([&] { (void)executor.forward(); }, &reason))
+        sets.push_back(store::sample_set(name, "memory_mb", {m->added_mb}));
+    }
+    store.append(run.uid, sets);  // one transaction: the whole arch or nothing
+    ++report.profiled;
+    if (progress) progress(i + 1, todo.size());
+  }
+  store.set_run_end(run.uid, utc_now());
+  return report;
+}
+
+}  // namespace hwgpt::profile

@@ -1,0 +1,156 @@
+// Tests of src/profile/runner.cpp: every arch gets all its metrics in one transaction, a rerun
+// with the same uid skips what is done, and a SIGKILL at a random moment loses nothing and
+// duplicates nothing after the resume.
+#include "hwgpt/profile/runner.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "hwgpt/analytic/flops.hpp"
+#include "hwgpt/core/rng.hpp"
+#include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/space/sampling.hpp"
+
+namespace hwgpt::profile {
+namespace {
+
+// Test executor: real arithmetic whose amount follows the arch's analytic FLOPs (so larger archs
+// take longer, as a model would), plus an optional sleep to widen the window for the kill test.
+class ArithmeticExecutor final : public ArchExecutor {
+ public:
+  explicit ArithmeticExecutor(int sleep_ms = 0) : sleep_ms_(sleep_ms) {}
+  std::string model_variant() const override { return "hwgpt"; }
+  void prepare(const space::Arch& arch, const analytic::Workload& w) override {
+    const auto& space = space::SearchSpace::builtin(arch.space);
+    work_ = analytic::forward_flops(analytic::model_spec(arch, space, analytic::ModelVariant::kHwgpt), w).total / 20'000;
+  }
+  double forward() override {
+    const auto start = std::chrono::steady_clock::now();
+    volatile double x = 1.0;
+    for (std::uint64_t i = 0; i < work_; ++i) x = x * 1.0000001 + 1e-9;
+    if (sleep_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms_));
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  }
+  void reset_decode() override {}
+  double decode_token() override { return forward() / 100.0; }
+
+ private:
+  std::uint64_t work_ = 0;
+  int sleep_ms_;
+};
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::filesystem::temp_directory_path() /
+          ("hwgpt_runner_" + std::to_string(::getpid()) + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + suffix);
+    store::Store s(db_);
+    store::Device d;
+    d.name = "box";
+    d.source = "hwgpt";
+    s.put_device(d);
+    Rng rng(4);
+    archs_ = space::sample_archs(space::SearchSpace::builtin("t"), 12, rng, space::SamplingMode::kPerChoice, true);
+    config_.run_uid = "box/t/test";
+    config_.device = "box";
+    config_.workload = {1, 32, analytic::Dtype::kFloat32};
+    config_.protocol = {1, 6, 8, 0.5, 5};
+    config_.decode_tokens = 4;
+  }
+  void TearDown() override {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + suffix);
+  }
+  std::filesystem::path db_;
+  std::vector<space::Arch> archs_;
+  ProfileConfig config_;
+};
+
+TEST_F(RunnerTest, RecordsEveryMetricOfEveryArchAndResumes) {
+  store::Store s(db_);
+  ArithmeticExecutor executor;
+  auto meter = make_no_meter("test: no meter");
+  const std::vector<space::Arch> first(archs_.begin(), archs_.begin() + 5);
+  const auto r1 = run_profile(s, space::SearchSpace::builtin("t"), first, executor, *meter, config_);
+  EXPECT_EQ(r1.profiled, 5u);
+  EXPECT_EQ(r1.energy_status, "unavailable: test: no meter");
+  const auto r2 = run_profile(s, space::SearchSpace::builtin("t"), archs_, executor, *meter, config_);
+  EXPECT_EQ(r2.already_done, 5u);
+  EXPECT_EQ(r2.profiled, 7u);
+  EXPECT_EQ(s.archs_in_run(config_.run_uid, "latency_ms").size(), 12u);
+  EXPECT_EQ(s.archs_in_run(config_.run_uid, "decode_ms_per_token").size(), 12u);
+  EXPECT_EQ(s.archs_in_run(config_.run_uid, "memory_mb").size(), 12u);
+  EXPECT_TRUE(s.archs_in_run(config_.run_uid, "energy_mj").empty());  // no meter, no number
+  for (const auto& row : s.samples({"box", "latency_ms", "t", "", "profile"})) {
+    EXPECT_GE(row.set.samples.size(), 6u);
+    EXPECT_LE(row.set.samples.size(), 8u);
+  }
+  const auto runs = s.runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_THAT(runs[0].protocol_json, ::testing::HasSubstr("\"energy\":\"unavailable: test: no meter\""));
+  EXPECT_FALSE(runs[0].ended_at.empty());
+}
+
+TEST_F(RunnerTest, EnergyIsRecordedPerMeasuredCallWhenAMeterExists) {
+  const auto root = std::filesystem::temp_directory_path() / ("hwgpt_runner_rapl_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root / "intel-rapl:0");
+  std::ofstream(root / "intel-rapl:0" / "energy_uj") << 1000;
+  std::ofstream(root / "intel-rapl:0" / "max_energy_range_uj") << 1000000000;
+  auto meter = make_rapl_meter(root);
+  ASSERT_TRUE(meter->available());
+  store::Store s(db_);
+  ArithmeticExecutor executor;
+  const std::vector<space::Arch> one(archs_.begin(), archs_.begin() + 1);
+  run_profile(s, space::SearchSpace::builtin("t"), one, executor, *meter, config_);
+  const auto energy = s.samples({"box", "energy_mj", "", "", ""});
+  ASSERT_EQ(energy.size(), 1u);
+  EXPECT_EQ(energy[0].set.samples.size(), s.samples({"box", "latency_ms", "", "", ""})[0].set.samples.size());
+  EXPECT_EQ(energy[0].set.mean, 0.0);  // the fake counter does not move
+  std::filesystem::remove_all(root);
+}
+
+TEST_F(RunnerTest, AKillAtARandomMomentLosesAndDuplicatesNothing) {
+  for (int trial = 0; trial < 3; ++trial) {
+    config_.run_uid = "box/t/kill-" + std::to_string(trial);
+    const pid_t child = fork();
+    if (child == 0) {
+      store::Store s(db_);
+      ArithmeticExecutor slow(3);
+      auto meter = make_no_meter("none");
+      run_profile(s, space::SearchSpace::builtin("t"), archs_, slow, *meter, config_);
+      _exit(0);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(120 + 90 * trial));
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    store::Store s(db_);
+    const auto before = s.archs_in_run(config_.run_uid, "latency_ms").size();
+    EXPECT_LT(before, archs_.size()) << "the kill came after the child had finished";
+    // Whatever was written is whole: every arch with a latency row has its other metrics too.
+    EXPECT_EQ(s.archs_in_run(config_.run_uid, "decode_ms_per_token").size(), before);
+    ArithmeticExecutor executor;
+    auto meter = make_no_meter("none");
+    const auto r = run_profile(s, space::SearchSpace::builtin("t"), archs_, executor, *meter, config_);
+    EXPECT_EQ(r.already_done, before);
+    EXPECT_EQ(r.already_done + r.profiled, archs_.size());
+    std::map<std::string, int> seen;
+    for (const auto& row : s.samples({"box", "latency_ms", "", "", ""}))
+      if (row.run_uid == config_.run_uid) ++seen[row.set.arch];
+    EXPECT_EQ(seen.size(), archs_.size());
+    for (const auto& [arch, count] : seen) EXPECT_EQ(count, 1) << arch;
+  }
+}
+
+}  // namespace
+}  // namespace hwgpt::profile
