@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev            # tests and speed benchmarks
   nlohmann-json3-dev                                    # JSON spaces and --json output
   zlib1g-dev                                            # reading the original's .csv.gz data
+  libpagmo-dev                                          # test only: pagmo2's hypervolume as reference
 )
 
 missing=()
