@@ -26,6 +26,10 @@ commands:
   analyze         --arch A [--batch B] [--seq T] [--dtype D] [--variant hwgpt|original] [--json]
                                                              params, FLOPs, memory in closed form
   demo            [-n N] [--seed K]                          sample archs of every scale, analyze
+  search          [--scale S] [--objectives params,flops] [--algorithm rs|ls|nsga2|morea]
+                  [--budget N] [--seed K] [--out DIR] [--json]
+                  [--test-problem zdt1|zdt2|dtlz2]           one seeded multi-objective search
+  study           --config FILE [--threads N]                algorithms x seeds x problems, resumable
 
 Built-in spaces: t, s, m, l, s_wide, m_wide, l_wide. Run `hwgpt <command> --help` for details.
 )";
@@ -48,8 +52,10 @@ int main(int argc, char** argv) {
     if (command == "space") return hwgpt::cli::cmd_space(rest);
     if (command == "analyze") return hwgpt::cli::cmd_analyze(rest);
     if (command == "demo") return hwgpt::cli::cmd_demo(rest);
+    if (command == "search") return hwgpt::cli::cmd_search(rest);
+    if (command == "study") return hwgpt::cli::cmd_study(rest);
     std::cerr << "error: unknown command '" << command
-              << "'; expected space, analyze or demo (see hwgpt --help)\n";
+              << "'; expected space, analyze, demo, search or study (see hwgpt --help)\n";
     return 2;
   } catch (const hwgpt::Error& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -187,14 +187,15 @@ class Morea {
   }
 
  private:
+  // The best of sample_size distinct members drawn uniformly (partial Fisher–Yates).
   const Member& parent() {
+    const std::size_t n = population_.size(), s = std::min(options_.morea_sample_size, n);
+    std::vector<std::size_t> index(n);
+    std::iota(index.begin(), index.end(), std::size_t{0});
+    for (std::size_t i = 0; i < s; ++i) std::swap(index[i], index[i + rng_.uniform_index(n - i)]);
+    index.resize(s);
     std::vector<Member> sample;
-    std::vector<std::size_t> index;
-    const std::size_t s = std::min(options_.morea_sample_size, population_.size());
-    for (std::size_t i = 0; i < s; ++i) {
-      index.push_back(rng_.uniform_index(population_.size()));
-      sample.push_back(population_[index.back()]);
-    }
+    for (std::size_t i : index) sample.push_back(population_[i]);
     std::vector<std::size_t> rank;
     std::vector<double> crowd;
     rank_and_crowd(sample, problem_.num_objectives(), rank, crowd);

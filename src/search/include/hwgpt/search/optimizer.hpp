@@ -9,7 +9,7 @@
 //          probability crossover_probability then one-choice mutation with probability
 //          mutation_probability, elitist (µ+λ) survival by non-dominated sorting and crowding.
 //   morea  multi-objective regularised evolution (as in syne-tune's MOREA): an aging population
-//          of population_size; parents are the best of sample_size uniformly drawn members, by
+//          of population_size; parents are the best of sample_size distinct members drawn uniformly, by
 //          non-dominated rank within the sample then crowding distance; children are one-choice
 //          mutations; the oldest member dies when a child is told.
 #pragma once
@@ -65,7 +65,7 @@ struct OptimizerOptions {
   double crossover_probability = 0.9;      // nsga2
   double mutation_probability = 1.0;       // nsga2: chance that a child gets a one-choice mutation
   std::size_t morea_population_size = 100; // morea: aging population
-  std::size_t morea_sample_size = 10;      // morea: tournament size
+  std::size_t morea_sample_size = 10;      // morea: tournament size (distinct members)
 };
 
 // "rs", "ls", "nsga2", "morea". Throws ValueError listing the names, or naming a bad option.
