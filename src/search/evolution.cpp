@@ -7,6 +7,7 @@
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/search/optimizer.hpp"
 #include "hwgpt/search/pareto.hpp"
+#include "optimizers_impl.hpp"
 
 namespace hwgpt::search {
 namespace {
@@ -214,7 +215,7 @@ class Morea {
 
 }  // namespace
 
-std::vector<std::string> optimizer_names() { return {"rs", "ls", "nsga2", "morea"}; }
+std::vector<std::string> optimizer_names() { return {"rs", "ls", "nsga2", "morea", "lsbo", "rsbo", "ehvi"}; }
 
 Optimizer make_optimizer(std::string_view name, const Problem& problem, std::uint64_t seed,
                          const OptimizerOptions& options) {
@@ -229,13 +230,18 @@ Optimizer make_optimizer(std::string_view name, const Problem& problem, std::uin
   positive(options.population_size, "population_size");
   positive(options.morea_population_size, "morea_population_size");
   positive(options.morea_sample_size, "morea_sample_size");
+  positive(options.bo_initial_samples, "bo_initial_samples");
+  positive(options.bo_candidates, "bo_candidates");
+  positive(options.gp_max_points, "gp_max_points");
+  positive(options.gp_refit_every, "gp_refit_every");
   probability(options.crossover_probability, "crossover_probability");
   probability(options.mutation_probability, "mutation_probability");
   if (name == "rs") return Optimizer("rs", RandomSearch(problem, seed, options.batch_size));
   if (name == "ls") return Optimizer("ls", LocalSearch(problem, seed, options.batch_size));
   if (name == "nsga2") return Optimizer("nsga2", Nsga2(problem, seed, options));
   if (name == "morea") return Optimizer("morea", Morea(problem, seed, options));
-  throw ValueError("unknown optimizer '" + std::string(name) + "'; expected one of: rs, ls, nsga2, morea");
+  if (name == "lsbo" || name == "rsbo" || name == "ehvi") return make_bayesian_optimizer(name, problem, seed, options);
+  throw ValueError("unknown optimizer '" + std::string(name) + "'; expected one of: rs, ls, nsga2, morea, lsbo, rsbo, ehvi");
 }
 
 }  // namespace hwgpt::search

@@ -12,6 +12,20 @@
 //          of population_size; parents are the best of sample_size distinct members drawn uniformly, by
 //          non-dominated rank within the sample then crowding distance; children are one-choice
 //          mutations; the oldest member dies when a child is told.
+//   lsbo   linear scalarisation + BO: a GP (gaussian_process.hpp) on the mean of the normalised
+//          objectives, expected improvement.
+//   rsbo   random scalarisations + BO (Paria et al. 2019): each step draws weights uniformly on
+//          the simplex and models the augmented Chebyshev scalarisation
+//          max_k w_k f_k + 0.05 Σ_k w_k f_k of the normalised objectives; expected improvement.
+//   ehvi   one GP per normalised objective, exact expected hypervolume improvement over the
+//          current front (2 objectives only; reference kNormalisedReference). Until some
+//          evaluation lies inside the reference box (EHVI is 0 everywhere before), it uses the
+//          expected improvement of the mean of the two objectives, as LSBO.
+//   The BO optimizers start with bo_initial_samples random genomes, then propose one genome per
+//   ask(): the best of bo_candidates unevaluated candidates (half uniform samples, half one-choice
+//   mutations of the current non-dominated set). The GP sees the gp_max_points most recent
+//   evaluations (cost O(gp_max_points³) per step) and re-selects its hyperparameters every
+//   gp_refit_every steps.
 #pragma once
 
 #include <concepts>
@@ -66,9 +80,13 @@ struct OptimizerOptions {
   double mutation_probability = 1.0;       // nsga2: chance that a child gets a one-choice mutation
   std::size_t morea_population_size = 100; // morea: aging population
   std::size_t morea_sample_size = 10;      // morea: tournament size (distinct members)
+  std::size_t bo_initial_samples = 10;     // lsbo, rsbo, ehvi: random design before the GP
+  std::size_t bo_candidates = 256;         // lsbo, rsbo, ehvi: acquisition evaluated on these
+  std::size_t gp_max_points = 150;         // lsbo, rsbo, ehvi: most recent evaluations in the GP
+  std::size_t gp_refit_every = 10;         // lsbo, rsbo, ehvi: hyperparameter search period
 };
 
-// "rs", "ls", "nsga2", "morea". Throws ValueError listing the names, or naming a bad option.
+// "rs", "ls", "nsga2", "morea", "lsbo", "rsbo", "ehvi". Throws ValueError listing the names, or naming a bad option.
 Optimizer make_optimizer(std::string_view name, const Problem& problem, std::uint64_t seed,
                          const OptimizerOptions& options = {});
 std::vector<std::string> optimizer_names();

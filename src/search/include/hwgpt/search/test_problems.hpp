@@ -18,7 +18,7 @@
 namespace hwgpt::search {
 
 struct TestProblemConfig {
-  int num_variables = 30;  // ZDT's standard n; DTLZ2 uses 12 (M + k - 1 with k = 10) by default
+  int num_variables = 0;   // 0: the standard n, 30 for ZDT and 12 (M + k - 1, k = 10) for DTLZ2
   int levels = 101;        // grid points per variable (odd keeps 0.5 on the grid for DTLZ2)
 };
 
