@@ -25,6 +25,9 @@ Objectives available now (closed form, the space's default workload; default par
   params          total parameters          flops           forward FLOPs
   weights_mb      float32 weights, 1e6 B    kv_cache_mb     KV cache, 1e6 B
   activations_mb  peak activations, 1e6 B
+All of them grow with the architecture, so they never conflict with each other: prefix one with
+max: to maximise it (e.g. --objectives max:params,kv_cache_mb: most capacity per KV-cache byte);
+its negation is minimised and reported.
 perplexity, latency@DEVICE and energy@DEVICE need the benchmark module (not built yet).
 Test problems (instead of a space): discretised ZDT1/ZDT2 (30 variables) and DTLZ2 (3 objectives,
 12 variables), each variable on a grid of --levels (101) values in [0, 1].

@@ -42,22 +42,30 @@ std::vector<std::string> analytic_objective_names() { return kAnalytic; }
 ArchProblem::ArchProblem(space::SearchSpace space, std::vector<std::string> objectives)
     : space_(std::move(space)), workload_(analytic::default_workload(space_)), objectives_(std::move(objectives)) {
   if (objectives_.empty()) throw ValueError("no objectives given; expected some of: " + join(kAnalytic));
-  for (const auto& name : objectives_) {
+  for (const auto& objective : objectives_) {
+    const bool maximise = objective.rfind("max:", 0) == 0;
+    const std::string name = maximise ? objective.substr(4) : objective;
     const auto it = std::find(kAnalytic.begin(), kAnalytic.end(), name);
     if (it != kAnalytic.end()) {
       metric_ids_.push_back(static_cast<int>(it - kAnalytic.begin()));
+      signs_.push_back(maximise ? -1.0 : 1.0);
       continue;
     }
     if (is_benchmark_metric(name))
       throw ValueError("objective '" + name +
                        "' needs the benchmark module (supernet perplexity and surrogate hardware metrics), "
                        "which is not built yet; objectives available now: " + join(kAnalytic));
-    throw ValueError("unknown objective '" + name + "'; expected one of: " + join(kAnalytic));
+    throw ValueError("unknown objective '" + name + "'; expected one of: " + join(kAnalytic) +
+                     " (prefix max: to maximise)");
   }
   for (std::size_t i = 0; i < objectives_.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (objectives_[i] == objectives_[j]) throw ValueError("objective '" + objectives_[i] + "' is listed twice");
-  bounds_ = {metrics(space_.smallest_arch()), metrics(space_.largest_arch())};
+  // Every analytic metric is non-decreasing in every choice, so the extreme archs bound it.
+  const auto low = metrics(space_.smallest_arch()), high = metrics(space_.largest_arch());
+  bounds_ = {low, high};
+  for (std::size_t k = 0; k < signs_.size(); ++k)
+    if (signs_[k] < 0) std::swap(bounds_.ideal[k], bounds_.nadir[k]);
 }
 
 std::string ArchProblem::name() const { return "arch-" + space_.name(); }
@@ -73,6 +81,7 @@ std::vector<double> ArchProblem::metrics(const space::Arch& arch) const {
       case 3: out.push_back(static_cast<double>(m.kv_cache_bytes) / 1e6); break;
       default: out.push_back(static_cast<double>(m.activation_bytes) / 1e6); break;
     }
+    out.back() *= signs_[out.size() - 1];
   }
   return out;
 }

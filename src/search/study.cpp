@@ -80,7 +80,7 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   const json j = json::parse(json_text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw ParseError(std::string(origin) + ": not a JSON object");
   static const std::vector<std::string> known = {"space", "objective_sets", "test_problems", "variables", "levels",
-                                                 "algorithms", "seeds", "budget", "threads", "output",
+                                                 "algorithms", "seeds", "budget", "algorithm_budgets", "threads", "output",
                                                  "population_size", "devices"};
   for (const auto& [key, value] : j.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
@@ -113,6 +113,14 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   if (c.algorithms.empty() || c.seeds.empty())
     throw ParseError(std::string(origin) + ": 'algorithms' and 'seeds' must not be empty");
   if (j.contains("budget")) c.budget = get<std::size_t>(j, "budget", origin);
+  if (j.contains("algorithm_budgets"))
+    c.algorithm_budgets = get<std::map<std::string, std::size_t>>(j, "algorithm_budgets", origin);
+  if (c.budget == 0) throw ParseError(std::string(origin) + ": 'budget' is 0; expected at least 1 evaluation");
+  for (const auto& [name, b] : c.algorithm_budgets) {
+    if (std::find(c.algorithms.begin(), c.algorithms.end(), name) == c.algorithms.end())
+      throw ParseError(std::string(origin) + ": 'algorithm_budgets' names '" + name + "', which is not in 'algorithms'");
+    if (b == 0) throw ParseError(std::string(origin) + ": 'algorithm_budgets' gives " + name + " 0 evaluations");
+  }
   if (j.contains("threads")) c.threads = get<std::size_t>(j, "threads", origin);
   if (j.contains("output")) c.output = get<std::string>(j, "output", origin);
   if (j.contains("population_size")) c.options.population_size = get<std::size_t>(j, "population_size", origin);
@@ -156,11 +164,12 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
       Job& job = jobs[i];
       try {
         const auto json_path = runs_dir / (job.summary.id + ".json");
-        if (auto finished = read_finished(json_path, job.summary, config.budget)) {
+        const std::size_t budget = config.budget_of(job.summary.algorithm);
+        if (auto finished = read_finished(json_path, job.summary, budget)) {
           job.summary = *finished;
         } else {
-          const RunResult run = run_search(problems[job.problem], {job.summary.algorithm, job.summary.seed,
-                                                                   config.budget, config.options});
+          const RunResult run =
+              run_search(problems[job.problem], {job.summary.algorithm, job.summary.seed, budget, config.options});
           write_file_atomically(runs_dir / (job.summary.id + ".csv"), run_to_csv(run));
           write_file_atomically(json_path, run_to_json(run));
           job.summary.evaluations = run.evaluations.size();

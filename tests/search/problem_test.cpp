@@ -107,6 +107,21 @@ TEST(ArchProblem, BoundsAreTheExtremeArchsAndHoldEverywhere) {
   }
 }
 
+TEST(ArchProblem, MaximisedObjectivesAreNegatedWithSwappedBounds) {
+  const auto& space = space::SearchSpace::builtin("t");
+  const ArchProblem plain(space, {"params", "kv_cache_mb"}), maxed(space, {"max:params", "kv_cache_mb"});
+  EXPECT_EQ(maxed.bounds().ideal[0], -plain.bounds().nadir[0]);
+  EXPECT_EQ(maxed.bounds().nadir[0], -plain.bounds().ideal[0]);
+  EXPECT_EQ(maxed.bounds().ideal[1], plain.bounds().ideal[1]);
+  Rng rng(1);
+  const std::vector<Genome> g{plain.sample(rng)};
+  std::vector<double> a(2), b(2);
+  plain.evaluate(g, a);
+  maxed.evaluate(g, b);
+  EXPECT_EQ(b[0], -a[0]);
+  EXPECT_EQ(b[1], a[1]);
+}
+
 TEST(ArchProblem, GenomeRoundTripAndOperators) {
   const auto& space = space::SearchSpace::builtin("t");
   const ArchProblem problem(space, {"params", "flops"});

@@ -52,26 +52,30 @@ TEST(StudyConfig, ParsesProblemsAndRejectsBadKeys) {
               ThrowsMessage<ParseError>(HasSubstr("key 'devices' needs device metrics from the benchmark module")));
   EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": "1", "test_problems": ["zdt1"]})", "c"); },
               ThrowsMessage<ParseError>(HasSubstr("c: key 'seeds'")));
+  EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "test_problems": ["zdt1"], "algorithm_budgets": {"ehvi": 5}})"); },
+              ThrowsMessage<ParseError>(HasSubstr("'algorithm_budgets' names 'ehvi', which is not in 'algorithms'")));
 }
 
 TEST(Study, ParallelRunsEqualSerialRunsAndResume) {
   StudyConfig c = parse_study_config(R"({"space": "t", "objective_sets": [["params", "flops"]],
-      "test_problems": ["dtlz2"], "levels": 11, "algorithms": ["rs", "ls", "nsga2", "morea"], "seeds": [1, 2],
-      "budget": 120, "threads": 2})");
+      "test_problems": ["zdt1"], "variables": 6, "levels": 11, "algorithms": ["rs", "ls", "nsga2", "morea", "ehvi"],
+      "seeds": [1, 2], "budget": 120, "algorithm_budgets": {"ehvi": 30}, "threads": 2})");
   c.output = fresh_dir("parallel");
   const auto runs = run_study(c);
-  ASSERT_EQ(runs.size(), 16u);
+  ASSERT_EQ(runs.size(), 20u);
   for (const auto& r : runs) {
     EXPECT_FALSE(r.resumed);
     // Same as a serial run of the same (problem, algorithm, seed).
     const auto& spec = r.problem.starts_with("arch") ? c.problems[0] : c.problems[1];
-    const RunResult serial = run_search(make_problem(spec), {r.algorithm, r.seed, 120, {}});
+    const std::size_t budget = r.algorithm == "ehvi" ? 30 : 120;
+    const RunResult serial = run_search(make_problem(spec), {r.algorithm, r.seed, budget, {}});
     EXPECT_EQ(r.hv_curve, serial.hv_curve) << r.id;
+    EXPECT_EQ(r.evaluations, budget) << r.id;
     EXPECT_TRUE(std::filesystem::exists(c.output / "runs" / (r.id + ".csv"))) << r.id;
   }
   EXPECT_THAT(slurp(c.output / "summary.csv"), StartsWith("id,problem,algorithm,seed,evaluations,final_hypervolume"));
   const std::string curves = slurp(c.output / "hv_curves.csv");
-  EXPECT_EQ(std::count(curves.begin(), curves.end(), '\n'), 1 + 16 * 120);
+  EXPECT_EQ(std::count(curves.begin(), curves.end(), '\n'), 1 + 16 * 120 + 4 * 30);
 
   // Resume: delete one run's JSON (an interrupted run); only that run is computed again.
   std::filesystem::remove(c.output / "runs" / (runs[5].id + ".json"));

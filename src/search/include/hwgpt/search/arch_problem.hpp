@@ -24,6 +24,9 @@ namespace hwgpt::search {
 //   weights_mb      weight memory in float32, 10^6 bytes
 //   kv_cache_mb     KV cache of the default workload, 10^6 bytes
 //   activations_mb  peak forward activations of the default workload, 10^6 bytes
+// Prefixing a name with "max:" maximises it (its negation is minimised and reported): all
+// analytic metrics grow with the architecture, so two of them never conflict, while e.g.
+// max:params (capacity, a stand-in for quality until perplexity exists) against kv_cache_mb does.
 std::vector<std::string> analytic_objective_names();
 
 class ArchProblem {
@@ -34,7 +37,8 @@ class ArchProblem {
 
   std::string name() const;  // "arch-s"
   std::vector<std::string> objective_names() const { return objectives_; }
-  // ideal = metrics of space.smallest_arch(), nadir = of space.largest_arch() (exact extremes).
+  // ideal = metrics of space.smallest_arch(), nadir = of space.largest_arch() (exact extremes);
+  // swapped and negated for max: objectives.
   ObjectiveBounds bounds() const { return bounds_; }
 
   Genome sample(Rng& rng) const;
@@ -56,6 +60,7 @@ class ArchProblem {
   analytic::Workload workload_;
   std::vector<std::string> objectives_;
   std::vector<int> metric_ids_;
+  std::vector<double> signs_;  // +1 minimise, -1 maximise
   ObjectiveBounds bounds_;
 };
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,13 @@ struct StudyConfig {
   std::vector<std::string> algorithms;
   std::vector<std::uint64_t> seeds;
   std::size_t budget = 1000;
+  // Per-algorithm budgets (config key "algorithm_budgets"), e.g. fewer evaluations for the BO
+  // optimizers, whose steps cost O(gp_max_points³).
+  std::map<std::string, std::size_t> algorithm_budgets;
+  std::size_t budget_of(const std::string& algorithm) const {
+    const auto it = algorithm_budgets.find(algorithm);
+    return it == algorithm_budgets.end() ? budget : it->second;
+  }
   std::size_t threads = 0;            // 0: std::thread::hardware_concurrency()
   OptimizerOptions options;
   std::filesystem::path output = "study";
