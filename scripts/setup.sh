@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev                                    # JSON spaces and --json output
   zlib1g-dev                                            # reading the original's .csv.gz data
   libsqlite3-dev                                        # the measurement store
+  libpagmo-dev                                          # test only: pagmo2's hypervolume as reference
 )
 
 missing=()

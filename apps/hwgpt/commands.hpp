@@ -19,6 +19,8 @@ int cmd_fit(const std::vector<std::string>& tokens);
 int cmd_query(const std::vector<std::string>& tokens);
 int cmd_devices(const std::vector<std::string>& tokens);
 int cmd_metrics(const std::vector<std::string>& tokens);
+int cmd_search(const std::vector<std::string>& tokens);
+int cmd_study(const std::vector<std::string>& tokens);
 
 // The space named by --space-file (a JSON file) or --scale (a built-in name); `fallback` when
 // neither is given (empty fallback: the option is required).

@@ -36,6 +36,10 @@ commands:
   fit             --db PATH --scale S --out DIR [--device D] [--metric M]
                                                              surrogates with calibrated intervals
   demo            [-n N] [--seed K]                          sample archs of every scale, analyze
+  search          [--scale S] [--objectives params,flops] [--algorithm rs|ls|nsga2|morea]
+                  [--budget N] [--seed K] [--out DIR] [--json]
+                  [--test-problem zdt1|zdt2|dtlz2]           one seeded multi-objective search
+  study           --config FILE [--threads N]                algorithms x seeds x problems, resumable
 
 Built-in spaces: t, s, m, l, s_wide, m_wide, l_wide. Run `hwgpt <command> --help` for details.
 )";
@@ -63,8 +67,11 @@ int main(int argc, char** argv) {
     if (command == "query") return hwgpt::cli::cmd_query(rest);
     if (command == "devices") return hwgpt::cli::cmd_devices(rest);
     if (command == "metrics") return hwgpt::cli::cmd_metrics(rest);
+    if (command == "search") return hwgpt::cli::cmd_search(rest);
+    if (command == "study") return hwgpt::cli::cmd_study(rest);
     std::cerr << "error: unknown command '" << command
-              << "'; expected space, analyze, query, devices, metrics, store, fit or demo (see hwgpt --help)\n";
+              << "'; expected space, analyze, query, devices, metrics, search, study, store, fit or demo "
+                 "(see hwgpt --help)\n";
     return 2;
   } catch (const hwgpt::Error& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -195,4 +195,48 @@ TEST(Cli, DemoRunsEveryScale) {
     EXPECT_THAT(r.out, HasSubstr(scale));
 }
 
+TEST(Cli, SearchIsReproducibleAndItsFrontValidates) {
+  const std::string args = "search --scale t --objectives params,flops --algorithm nsga2 --budget 300 --seed 4";
+  const Result a = run(args + " --json"), b = run(args + " --json");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const auto ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out);
+  EXPECT_EQ(ja["hv_curve"], jb["hv_curve"]);  // durations differ, results do not
+  EXPECT_EQ(ja["hv_curve"].size(), 300u);
+  EXPECT_GT(ja["final_hypervolume"].get<double>(), 0.0);
+  EXPECT_EQ(ja["objectives"], nlohmann::json({"params", "flops"}));
+  std::string archs;
+  for (const auto& p : ja["front"]) archs += p["description"].get<std::string>() + "\n";
+  EXPECT_EQ(run("space validate", archs).exit_code, 0);
+  const Result text = run("search --test-problem zdt1 --budget 200 --seed 1 --algorithm ls");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("200 evaluations in"));
+  EXPECT_THAT(text.out, HasSubstr("problem    zdt1-n30-levels101"));
+}
+
+TEST(Cli, SearchNamesMissingBenchmarkMetrics) {
+  const Result r = run("search --scale s --objectives perplexity,latency@h100 --budget 10");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("error: objective 'perplexity' needs the benchmark module"));
+  const Result help = run("search --help");
+  EXPECT_THAT(help.out, HasSubstr("params          total parameters"));
+  EXPECT_THAT(help.out, HasSubstr("perplexity, latency@DEVICE and energy@DEVICE need the benchmark module"));
+}
+
+TEST(Cli, StudyWritesResultsAndResumes) {
+  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_study_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "study.json") << R"({"space": "t", "objective_sets": [["params", "kv_cache_mb"]],
+      "algorithms": ["rs", "morea"], "seeds": [1, 2], "budget": 100, "output": ")" + (dir / "out").string() + "\"}";
+  const Result first = run("study --config " + (dir / "study.json").string() + " --threads 2");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("4 runs in"));
+  EXPECT_THAT(first.err, HasSubstr("[4/4] "));
+  EXPECT_TRUE(std::filesystem::exists(dir / "out" / "runs" / "arch-t-params+kv_cache_mb__morea__seed2.csv"));
+  const Result second = run("study --config " + (dir / "study.json").string());
+  EXPECT_THAT(second.err, HasSubstr("(resumed)"));
+  EXPECT_EQ(first.out.substr(0, first.out.rfind("4 runs in")), second.out.substr(0, second.out.rfind("4 runs in")));
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace

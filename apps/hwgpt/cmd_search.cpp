@@ -1,0 +1,113 @@
+// `hwgpt search`: one seeded optimisation run over an arch space (analytic objectives) or a test
+// problem; prints the final hypervolume and front, optionally writes the run's CSV and JSON.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/search/arch_problem.hpp"
+#include "hwgpt/search/run.hpp"
+#include "hwgpt/search/study.hpp"
+
+namespace hwgpt::cli {
+namespace {
+
+constexpr const char* kHelp = R"(usage: hwgpt search [--scale S | --space-file F] [--objectives A,B,...]
+                    [--test-problem zdt1|zdt2|dtlz2 [--variables N] [--levels K]]
+                    [--algorithm rs|ls|nsga2|morea (nsga2)] [--budget N (500)] [--seed K (1)]
+                    [--population N (50, nsga2)] [--out DIR] [--json]
+Minimises the objectives with a seeded ask/tell optimizer and reports the hypervolume of the
+normalised objectives: each objective is mapped to (f - ideal) / (nadir - ideal), with ideal and
+nadir fixed per problem (arch spaces: the exact values of the space's smallest and largest archs),
+and the reference point is 1.1 in every objective.
+Objectives available now (closed form, the space's default workload; default params,flops):
+  params          total parameters          flops           forward FLOPs
+  weights_mb      float32 weights, 1e6 B    kv_cache_mb     KV cache, 1e6 B
+  activations_mb  peak activations, 1e6 B
+All of them grow with the architecture, so they never conflict with each other: prefix one with
+max: to maximise it (e.g. --objectives max:params,kv_cache_mb: most capacity per KV-cache byte);
+its negation is minimised and reported.
+perplexity, latency@DEVICE and energy@DEVICE need the benchmark module (not built yet).
+Test problems (instead of a space): discretised ZDT1/ZDT2 (30 variables) and DTLZ2 (3 objectives,
+12 variables), each variable on a grid of --levels (101) values in [0, 1].
+--out DIR writes DIR/run.csv (every evaluation: index, time_s, objectives, arch) and DIR/run.json
+(HV curve, bounds, front).
+)";
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i)
+    if (i == text.size() || text[i] == ',') {
+      out.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  return out;
+}
+
+}  // namespace
+
+int cmd_search(const std::vector<std::string>& tokens) {
+  const OptionSpec spec{{"--scale", "--space-file", "--objectives", "--test-problem", "--variables", "--levels",
+                         "--algorithm", "--budget", "--seed", "--population", "--out"},
+                        {"--json", "--help"},
+                        {}};
+  const Args args("search", tokens, spec);
+  if (args.flag("--help")) {
+    std::cout << kHelp;
+    return 0;
+  }
+  search::ProblemSpec problem_spec;
+  if (auto test = args.value("--test-problem")) {
+    if (args.value("--scale") || args.value("--space-file") || args.value("--objectives"))
+      throw ParseError("search: --test-problem has its own objectives; drop --scale, --space-file and --objectives");
+    problem_spec.test_problem = *test;
+    problem_spec.test_config.num_variables = static_cast<int>(args.integer("--variables", 0, 0, 100000));
+    problem_spec.test_config.levels = static_cast<int>(args.integer("--levels", 101, 2, 1000000));
+  } else {
+    if (args.value("--scale") && args.value("--space-file"))
+      throw ParseError("give either --scale or --space-file, not both");
+    problem_spec.space = args.value("--space-file").value_or(args.value_or("--scale", "s"));
+    problem_spec.objectives = split_commas(args.value_or("--objectives", "params,flops"));
+  }
+  const search::Problem problem = search::make_problem(problem_spec);
+  search::RunConfig config;
+  config.algorithm = args.value_or("--algorithm", "nsga2");
+  config.budget = static_cast<std::size_t>(args.integer("--budget", 500, 1, 100'000'000));
+  config.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, (1LL << 62)));
+  config.options.population_size = static_cast<std::size_t>(args.integer("--population", 50, 1, 1'000'000));
+  const search::RunResult run = search::run_search(problem, config);
+
+  if (const auto out = args.value("--out")) {
+    std::error_code ec;
+    std::filesystem::create_directories(*out, ec);
+    if (ec) throw FileError("cannot create '" + *out + "': " + ec.message());
+    search::write_file_atomically(std::filesystem::path(*out) / "run.csv", search::run_to_csv(run));
+    search::write_file_atomically(std::filesystem::path(*out) / "run.json", search::run_to_json(run));
+  }
+  if (args.flag("--json")) {
+    std::cout << search::run_to_json(run);
+    return 0;
+  }
+  auto front = search::run_front_indices(run);
+  std::sort(front.begin(), front.end(), [&](std::size_t a, std::size_t b) {
+    return run.evaluations[a].objectives < run.evaluations[b].objectives;
+  });
+  char line[160];
+  std::snprintf(line, sizeof line, "%zu evaluations in %.3f s; normalised hypervolume %.7f (reference 1.1)\n",
+                run.evaluations.size(), run.duration_s, run.final_hypervolume());
+  std::cout << "problem    " << run.problem << "\nalgorithm  " << run.algorithm << " (seed " << run.seed << ")\n"
+            << line << "front (" << front.size() << " points):\n";
+  for (std::size_t i : front) {
+    std::cout << " ";
+    for (double v : run.evaluations[i].objectives) {
+      std::snprintf(line, sizeof line, " %14.6g", v);
+      std::cout << line;
+    }
+    std::cout << "  " << run.evaluations[i].description << "\n";
+  }
+  return 0;
+}
+
+}  // namespace hwgpt::cli

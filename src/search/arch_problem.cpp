@@ -1,0 +1,164 @@
+// The architecture problem over analytic objectives (see arch_problem.hpp).
+#include "hwgpt/search/arch_problem.hpp"
+
+#include <algorithm>
+
+#include "hwgpt/analytic/summary.hpp"
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/space/encoding.hpp"
+#include "hwgpt/space/sampling.hpp"
+
+namespace hwgpt::search {
+namespace {
+
+const std::vector<std::string> kAnalytic = {"params", "flops", "weights_mb", "kv_cache_mb", "activations_mb"};
+
+std::string join(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+// Benchmark metrics as the original names them (and our device-qualified form).
+bool is_benchmark_metric(const std::string& name) {
+  static const std::vector<std::string> prefixes = {"perplexity", "latency", "energy", "memory", "ppl"};
+  return std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return name.rfind(p, 0) == 0; });
+}
+
+template <typename T>
+int index_of(const std::vector<T>& values, T v, const char* what) {
+  const auto it = std::find(values.begin(), values.end(), v);
+  if (it == values.end()) throw ValueError(std::string("arch ") + what + " " + std::to_string(v) + " is not a choice");
+  return static_cast<int>(it - values.begin());
+}
+
+int pick(Rng& rng) { return static_cast<int>(rng.uniform_index(2)); }
+
+}  // namespace
+
+std::vector<std::string> analytic_objective_names() { return kAnalytic; }
+
+ArchProblem::ArchProblem(space::SearchSpace space, std::vector<std::string> objectives)
+    : space_(std::move(space)), workload_(analytic::default_workload(space_)), objectives_(std::move(objectives)) {
+  if (objectives_.empty()) throw ValueError("no objectives given; expected some of: " + join(kAnalytic));
+  for (const auto& objective : objectives_) {
+    const bool maximise = objective.rfind("max:", 0) == 0;
+    const std::string name = maximise ? objective.substr(4) : objective;
+    const auto it = std::find(kAnalytic.begin(), kAnalytic.end(), name);
+    if (it != kAnalytic.end()) {
+      metric_ids_.push_back(static_cast<int>(it - kAnalytic.begin()));
+      signs_.push_back(maximise ? -1.0 : 1.0);
+      continue;
+    }
+    if (is_benchmark_metric(name))
+      throw ValueError("objective '" + name +
+                       "' needs the benchmark module (supernet perplexity and surrogate hardware metrics), "
+                       "which is not built yet; objectives available now: " + join(kAnalytic));
+    throw ValueError("unknown objective '" + name + "'; expected one of: " + join(kAnalytic) +
+                     " (prefix max: to maximise)");
+  }
+  for (std::size_t i = 0; i < objectives_.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (objectives_[i] == objectives_[j]) throw ValueError("objective '" + objectives_[i] + "' is listed twice");
+  // Every analytic metric is non-decreasing in every choice, so the extreme archs bound it.
+  const auto low = metrics(space_.smallest_arch()), high = metrics(space_.largest_arch());
+  bounds_ = {low, high};
+  for (std::size_t k = 0; k < signs_.size(); ++k)
+    if (signs_[k] < 0) std::swap(bounds_.ideal[k], bounds_.nadir[k]);
+}
+
+std::string ArchProblem::name() const { return "arch-" + space_.name(); }
+
+std::vector<double> ArchProblem::metrics(const space::Arch& arch) const {
+  const auto m = analytic::analyze(arch, space_, workload_);
+  std::vector<double> out;
+  for (int id : metric_ids_) {
+    switch (id) {
+      case 0: out.push_back(static_cast<double>(m.params.total)); break;
+      case 1: out.push_back(static_cast<double>(m.forward.total)); break;
+      case 2: out.push_back(static_cast<double>(m.weight_bytes) / 1e6); break;
+      case 3: out.push_back(static_cast<double>(m.kv_cache_bytes) / 1e6); break;
+      default: out.push_back(static_cast<double>(m.activation_bytes) / 1e6); break;
+    }
+    out.back() *= signs_[out.size() - 1];
+  }
+  return out;
+}
+
+space::Arch ArchProblem::to_arch(const Genome& g) const {
+  const auto bad = [&](const std::string& why) {
+    std::string s;
+    for (std::size_t i = 0; i < g.size(); ++i) s += (i ? "," : "") + std::to_string(g[i]);
+    return ValueError("arch genome [" + s + "] of space '" + space_.name() + "': " + why);
+  };
+  if (g.size() < 3) throw bad("has " + std::to_string(g.size()) + " genes; expected at least 3");
+  const auto in = [&](int v, std::size_t n) { return v >= 0 && static_cast<std::size_t>(v) < n; };
+  if (!in(g[0], space_.embed_dims().size())) throw bad("embed index out of range");
+  if (!in(g[1], space_.layer_counts().size())) throw bad("layer index out of range");
+  if (!in(g[2], space_.bias_choices().size())) throw bad("bias index out of range");
+  space::Arch a;
+  a.space = space_.name();
+  a.embed_dim = space_.embed_dims()[static_cast<std::size_t>(g[0])];
+  a.num_layers = space_.layer_counts()[static_cast<std::size_t>(g[1])];
+  a.bias = space_.bias_choices()[static_cast<std::size_t>(g[2])];
+  const auto L = static_cast<std::size_t>(a.num_layers);
+  if (g.size() != 3 + 2 * L)
+    throw bad("has " + std::to_string(g.size()) + " genes; expected " + std::to_string(3 + 2 * L) + " for " +
+              std::to_string(L) + " layers");
+  for (std::size_t i = 0; i < L; ++i) {
+    if (!in(g[3 + i], space_.mlp_ratios().size())) throw bad("mlp ratio index of layer " + std::to_string(i) + " out of range");
+    if (!in(g[3 + L + i], space_.head_counts().size())) throw bad("head index of layer " + std::to_string(i) + " out of range");
+    a.mlp_ratios.push_back(space_.mlp_ratios()[static_cast<std::size_t>(g[3 + i])]);
+    a.num_heads.push_back(space_.head_counts()[static_cast<std::size_t>(g[3 + L + i])]);
+  }
+  return a;
+}
+
+Genome ArchProblem::to_genome(const space::Arch& arch) const {
+  space_.validate(arch);
+  Genome g{index_of(space_.embed_dims(), arch.embed_dim, "embed_dim"),
+           index_of(space_.layer_counts(), arch.num_layers, "num_layers"),
+           index_of(space_.bias_choices(), arch.bias, "bias")};
+  for (int r : arch.mlp_ratios) g.push_back(index_of(space_.mlp_ratios(), r, "mlp_ratio"));
+  for (int h : arch.num_heads) g.push_back(index_of(space_.head_counts(), h, "num_heads"));
+  return g;
+}
+
+Genome ArchProblem::sample(Rng& rng) const { return to_genome(space::sample_arch(space_, rng)); }
+
+Genome ArchProblem::mutate(const Genome& g, Rng& rng) const {
+  return to_genome(space::mutate(to_arch(g), space_, rng));
+}
+
+Genome ArchProblem::crossover(const Genome& a, const Genome& b, Rng& rng) const {
+  const space::Arch pa = to_arch(a), pb = to_arch(b);
+  space::Arch child;
+  child.space = space_.name();
+  child.embed_dim = pick(rng) ? pa.embed_dim : pb.embed_dim;
+  child.num_layers = pick(rng) ? pa.num_layers : pb.num_layers;
+  child.bias = pick(rng) ? pa.bias : pb.bias;
+  for (int i = 0; i < child.num_layers; ++i) {
+    const bool in_a = i < pa.num_layers, in_b = i < pb.num_layers;
+    const space::Arch& from = in_a && in_b ? (pick(rng) ? pa : pb) : (in_a ? pa : pb);
+    child.mlp_ratios.push_back(from.mlp_ratios[static_cast<std::size_t>(i)]);
+    child.num_heads.push_back(from.num_heads[static_cast<std::size_t>(i)]);
+  }
+  return to_genome(child);
+}
+
+std::vector<double> ArchProblem::features(const Genome& g) const {
+  return space::encode(to_arch(g), space_, space::Encoding::kOrdinal);
+}
+
+std::string ArchProblem::describe(const Genome& g) const { return space::format_arch(to_arch(g)); }
+
+void ArchProblem::evaluate(std::span<const Genome> batch, std::span<double> out) const {
+  const std::size_t m = objectives_.size();
+  for (std::size_t b = 0; b < batch.size(); ++b) {
+    const auto values = metrics(to_arch(batch[b]));
+    std::copy(values.begin(), values.end(), out.begin() + static_cast<std::ptrdiff_t>(b * m));
+  }
+}
+
+}  // namespace hwgpt::search

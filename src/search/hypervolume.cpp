@@ -1,0 +1,241 @@
+// Exact hypervolume (see hypervolume.hpp for the algorithms and their costs).
+#include "hwgpt/search/hypervolume.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "hwgpt/core/error.hpp"
+#include "staircase_2d.hpp"
+
+namespace hwgpt::search {
+namespace {
+
+// Row-major points of dimension d, all strictly below the reference (filtered on entry).
+using Points = std::vector<double>;
+
+void check_reference(std::span<const double> reference, std::size_t dimension) {
+  if (reference.size() != dimension)
+    throw ValueError("hypervolume reference point has " + std::to_string(reference.size()) +
+                     " values; expected the points' dimension " + std::to_string(dimension));
+  for (double r : reference)
+    if (std::isnan(r)) throw ValueError("hypervolume reference point has a NaN value");
+}
+
+bool below(const double* p, std::span<const double> reference) {
+  for (std::size_t k = 0; k < reference.size(); ++k)
+    if (!(p[k] < reference[k])) return false;
+  return true;
+}
+
+Points filter_below(PointSet points, std::span<const double> reference) {
+  Points out;
+  out.reserve(points.values.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const double* p = points.values.data() + i * points.dimension;
+    for (std::size_t k = 0; k < points.dimension; ++k)
+      if (std::isnan(p[k])) throw ValueError("hypervolume point " + std::to_string(i) + " has a NaN value");
+    if (below(p, reference)) out.insert(out.end(), p, p + points.dimension);
+  }
+  return out;
+}
+
+double box_volume(const double* p, std::span<const double> reference) {
+  double v = 1.0;
+  for (std::size_t k = 0; k < reference.size(); ++k) v *= reference[k] - p[k];
+  return v;
+}
+
+double hv_2d(Points& pts, std::span<const double> reference) {
+  const std::size_t n = pts.size() / 2;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return pts[2 * a] != pts[2 * b] ? pts[2 * a] < pts[2 * b] : pts[2 * a + 1] < pts[2 * b + 1];
+  });
+  double volume = 0.0, best_y = reference[1];
+  for (std::size_t i : order) {
+    const double x = pts[2 * i], y = pts[2 * i + 1];
+    if (y < best_y) {
+      volume += (reference[0] - x) * (best_y - y);
+      best_y = y;
+    }
+  }
+  return volume;
+}
+
+double hv_3d(const Points& pts, std::span<const double> reference) {
+  const std::size_t n = pts.size() / 3;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pts[3 * a + 2] < pts[3 * b + 2]; });
+  detail::Staircase2d staircase(reference[0], reference[1]);
+  double volume = 0.0;
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::size_t i = order[j];
+    staircase.insert(pts[3 * i], pts[3 * i + 1]);
+    const double next_z = j + 1 < n ? pts[3 * order[j + 1] + 2] : reference[2];
+    volume += staircase.area() * (next_z - pts[3 * i + 2]);
+  }
+  return volume;
+}
+
+double hv_any(Points& pts, std::span<const double> reference);
+
+// d >= 4. Sweep the last objective upwards; between consecutive z values the slab's cross-section
+// is the (d-1)-D hypervolume of the projections seen so far, which grows by each new projection's
+// exclusive contribution: its box minus the hypervolume of its limit set (WFG). The projected set
+// is kept non-dominated so limit sets stay small.
+double hv_sweep(const Points& pts, std::span<const double> reference) {
+  const std::size_t d = reference.size(), dm = d - 1;
+  const std::size_t n = pts.size() / d;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pts[d * a + dm] < pts[d * b + dm]; });
+  const auto sub_reference = reference.first(dm);
+  Points front;  // row-major (d-1)-D non-dominated projections
+  Points limit;
+  double section = 0.0, volume = 0.0;
+  for (std::size_t j = 0; j < n; ++j) {
+    const double* p = &pts[d * order[j]];
+    const std::span<const double> pp(p, dm);
+    const std::size_t m = front.size() / dm;
+    bool dominated = false;
+    for (std::size_t q = 0; q < m && !dominated; ++q)
+      dominated = weakly_dominates({&front[q * dm], dm}, pp);
+    if (!dominated) {
+      limit.clear();
+      for (std::size_t q = 0; q < m; ++q)
+        for (std::size_t k = 0; k < dm; ++k) limit.push_back(std::max(front[q * dm + k], p[k]));
+      section += box_volume(p, sub_reference) - hv_any(limit, sub_reference);
+      // Drop projections that p now dominates, then keep p.
+      std::size_t kept = 0;
+      for (std::size_t q = 0; q < m; ++q) {
+        if (weakly_dominates(pp, {&front[q * dm], dm})) continue;
+        std::copy_n(&front[q * dm], dm, &front[kept * dm]);
+        ++kept;
+      }
+      front.resize(kept * dm);
+      front.insert(front.end(), p, p + dm);
+    }
+    const double next_z = j + 1 < n ? pts[d * order[j + 1] + dm] : reference[dm];
+    volume += section * (next_z - p[dm]);
+  }
+  return volume;
+}
+
+double hv_any(Points& pts, std::span<const double> reference) {
+  const std::size_t d = reference.size();
+  if (pts.empty()) return 0.0;
+  if (d == 1) return reference[0] - *std::min_element(pts.begin(), pts.end());
+  if (d == 2) return hv_2d(pts, reference);
+  if (d == 3) return hv_3d(pts, reference);
+  return hv_sweep(pts, reference);
+}
+
+// Exclusive contribution of p with respect to `others` (row-major, all below the reference).
+double exclusive(const double* p, const Points& others, std::span<const double> reference) {
+  const std::size_t d = reference.size();
+  // A weakly dominated point adds exactly nothing; say so without rounding noise.
+  for (std::size_t q = 0; q < others.size() / d; ++q)
+    if (weakly_dominates({&others[q * d], d}, {p, d})) return 0.0;
+  Points limit;
+  limit.reserve(others.size());
+  for (std::size_t q = 0; q < others.size() / d; ++q)
+    for (std::size_t k = 0; k < d; ++k) limit.push_back(std::max(others[q * d + k], p[k]));
+  return box_volume(p, reference) - hv_any(limit, reference);
+}
+
+}  // namespace
+
+double hypervolume(PointSet points, std::span<const double> reference) {
+  check_reference(reference, points.dimension);
+  Points pts = filter_below(points, reference);
+  return hv_any(pts, reference);
+}
+
+std::vector<double> hypervolume_contributions(PointSet points, std::span<const double> reference) {
+  check_reference(reference, points.dimension);
+  const std::size_t d = points.dimension, n = points.size();
+  Points all = filter_below(points, reference);  // validates NaN
+  std::vector<double> contributions(n, 0.0);
+  Points others;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* p = points.values.data() + i * d;
+    if (!below(p, reference)) continue;
+    others.clear();
+    for (std::size_t j = 0; j < n; ++j) {
+      const double* q = points.values.data() + j * d;
+      if (j != i && below(q, reference)) others.insert(others.end(), q, q + d);
+    }
+    contributions[i] = exclusive(p, others, reference);
+  }
+  return contributions;
+}
+
+std::vector<double> hypervolume_curve(PointSet points, std::span<const double> reference) {
+  check_reference(reference, points.dimension);
+  HypervolumeArchive archive({reference.begin(), reference.end()});
+  std::vector<double> curve;
+  curve.reserve(points.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    archive.add(points[i]);
+    curve.push_back(archive.hypervolume());
+  }
+  return curve;
+}
+
+struct HypervolumeArchive::Staircase : detail::Staircase2d {
+  using detail::Staircase2d::Staircase2d;
+};
+
+HypervolumeArchive::HypervolumeArchive(std::vector<double> reference) : reference_(std::move(reference)) {
+  if (reference_.empty()) throw ValueError("hypervolume archive needs a reference point with at least 1 value");
+  check_reference(reference_, reference_.size());
+  if (reference_.size() == 2) staircase_ = std::make_unique<Staircase>(reference_[0], reference_[1]);
+}
+HypervolumeArchive::~HypervolumeArchive() = default;
+HypervolumeArchive::HypervolumeArchive(HypervolumeArchive&&) noexcept = default;
+HypervolumeArchive& HypervolumeArchive::operator=(HypervolumeArchive&&) noexcept = default;
+
+double HypervolumeArchive::add(std::span<const double> point) {
+  const std::size_t d = reference_.size();
+  if (point.size() != d)
+    throw ValueError("hypervolume archive point has " + std::to_string(point.size()) +
+                     " values; expected " + std::to_string(d));
+  for (double v : point)
+    if (std::isnan(v)) throw ValueError("hypervolume archive point has a NaN value");
+  if (!below(point.data(), reference_)) return 0.0;
+  if (staircase_) {
+    const double gained = staircase_->insert(point[0], point[1]);
+    hypervolume_ = staircase_->area();
+    return gained;
+  }
+  const std::size_t m = points_.size() / d;
+  for (std::size_t q = 0; q < m; ++q)
+    if (weakly_dominates({&points_[q * d], d}, point)) return 0.0;
+  const double gained = exclusive(point.data(), points_, reference_);
+  std::size_t kept = 0;
+  for (std::size_t q = 0; q < m; ++q) {
+    if (weakly_dominates(point, {&points_[q * d], d})) continue;
+    std::copy_n(&points_[q * d], d, &points_[kept * d]);
+    ++kept;
+  }
+  points_.resize(kept * d);
+  points_.insert(points_.end(), point.begin(), point.end());
+  hypervolume_ += gained;
+  return gained;
+}
+
+std::vector<double> HypervolumeArchive::points() const {
+  if (!staircase_) return points_;
+  std::vector<double> out;
+  for (const auto& [x, y] : staircase_->points()) {
+    out.push_back(x);
+    out.push_back(y);
+  }
+  return out;
+}
+
+}  // namespace hwgpt::search

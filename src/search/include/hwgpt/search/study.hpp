@@ -1,0 +1,70 @@
+// Studies: algorithms × seeds × problems (objective sets of one space, and test problems) run in
+// parallel over the cores, every run written to <output>/runs/<id>.csv (evaluations) and
+// <id>.json (HV curve, front; written last, so its presence marks a finished run). Re-running a
+// study skips finished runs (resume) and rewrites <output>/summary.csv and hv_curves.csv.
+// The config is JSON (docs/FORMATS.md, "Study configs"); benchmark metrics (perplexity,
+// latency@device) and a `devices` axis need the benchmark module and are refused until it exists.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hwgpt/search/optimizer.hpp"
+#include "hwgpt/search/problem.hpp"
+#include "hwgpt/search/test_problems.hpp"
+
+namespace hwgpt::search {
+
+// What to optimise: a test problem, or an arch problem of a space with analytic objectives.
+struct ProblemSpec {
+  std::string test_problem;                              // "zdt1", "zdt2", "dtlz2"; empty: arch
+  TestProblemConfig test_config;
+  std::string space = "s";                               // built-in name, or a path to a JSON space
+  std::vector<std::string> objectives{"params", "flops"};
+  // "zdt1-n30-levels101" or "arch-s-params+flops": names runs and files.
+  std::string label() const;
+};
+
+// Throws ValueError (unknown problem, objective, benchmark metric) or FileError (space file).
+Problem make_problem(const ProblemSpec& spec);
+
+struct StudyConfig {
+  std::vector<ProblemSpec> problems;
+  std::vector<std::string> algorithms;
+  std::vector<std::uint64_t> seeds;
+  std::size_t budget = 1000;
+  // Per-algorithm budgets (config key "algorithm_budgets"), e.g. fewer evaluations for the BO
+  // optimizers, whose steps cost O(gp_max_points³).
+  std::map<std::string, std::size_t> algorithm_budgets;
+  std::size_t budget_of(const std::string& algorithm) const {
+    const auto it = algorithm_budgets.find(algorithm);
+    return it == algorithm_budgets.end() ? budget : it->second;
+  }
+  std::size_t threads = 0;            // 0: std::thread::hardware_concurrency()
+  OptimizerOptions options;
+  std::filesystem::path output = "study";
+};
+
+// Parses a study config; `origin` names the source in messages. Throws ParseError naming the key.
+StudyConfig parse_study_config(std::string_view json_text, std::string_view origin = "<config>");
+
+struct StudyRunSummary {
+  std::string id, problem, algorithm;
+  std::uint64_t seed = 0;
+  std::size_t evaluations = 0;
+  double final_hypervolume = 0.0;
+  double duration_s = 0.0;
+  bool resumed = false;                // read back from a finished run's JSON, not run again
+  std::vector<double> hv_curve;
+};
+
+// Runs (or resumes) the study; progress lines with rate and ETA go to `progress` when given.
+// Returns one summary per run in config order (problem, algorithm, seed).
+std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* progress = nullptr);
+
+}  // namespace hwgpt::search

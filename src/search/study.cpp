@@ -1,0 +1,226 @@
+// Problem construction, study configs and the parallel, resumable study loop (see study.hpp).
+#include "hwgpt/search/study.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/search/arch_problem.hpp"
+#include "hwgpt/search/run.hpp"
+
+namespace hwgpt::search {
+namespace {
+
+using nlohmann::json;
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+std::string run_id(const ProblemSpec& p, const std::string& algorithm, std::uint64_t seed) {
+  return p.label() + "__" + algorithm + "__seed" + std::to_string(seed);
+}
+
+// A finished run's JSON, if it exists and describes this run; nullopt otherwise (then it reruns).
+std::optional<StudyRunSummary> read_finished(const std::filesystem::path& path, const StudyRunSummary& expected,
+                                             std::size_t budget) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  const json j = json::parse(in, nullptr, false);
+  if (j.is_discarded() || j.value("format", "") != "hwgpt-search-run" || j.value("algorithm", "") != expected.algorithm ||
+      j.value("seed", std::uint64_t{0}) != expected.seed || j.value("budget", std::size_t{0}) != budget)
+    return std::nullopt;
+  StudyRunSummary s = expected;
+  s.hv_curve = j.at("hv_curve").get<std::vector<double>>();
+  s.evaluations = s.hv_curve.size();
+  s.final_hypervolume = j.value("final_hypervolume", 0.0);
+  s.duration_s = j.value("duration_s", 0.0);
+  s.resumed = true;
+  return s;
+}
+
+template <typename T>
+T get(const json& j, const char* key, std::string_view origin) {
+  try {
+    return j.at(key).get<T>();
+  } catch (const json::exception& e) {
+    throw ParseError(std::string(origin) + ": key '" + key + "': " + e.what());
+  }
+}
+
+}  // namespace
+
+std::string ProblemSpec::label() const {
+  if (!test_problem.empty()) return make_test_problem(test_problem, test_config).name();
+  std::string space_name = std::filesystem::path(space).stem().string();
+  return "arch-" + space_name + "-" + join(objectives, "+");
+}
+
+Problem make_problem(const ProblemSpec& spec) {
+  if (!spec.test_problem.empty()) return make_test_problem(spec.test_problem, spec.test_config);
+  const bool is_file = spec.space.find('/') != std::string::npos || spec.space.ends_with(".json");
+  space::SearchSpace s = is_file ? space::SearchSpace::load(spec.space) : space::SearchSpace::builtin(spec.space);
+  return Problem(ArchProblem(std::move(s), spec.objectives));
+}
+
+StudyConfig parse_study_config(std::string_view json_text, std::string_view origin) {
+  const json j = json::parse(json_text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw ParseError(std::string(origin) + ": not a JSON object");
+  static const std::vector<std::string> known = {"space", "objective_sets", "test_problems", "variables", "levels",
+                                                 "algorithms", "seeds", "budget", "algorithm_budgets", "threads", "output",
+                                                 "population_size", "devices"};
+  for (const auto& [key, value] : j.items())
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      throw ParseError(std::string(origin) + ": unknown key '" + key + "'; expected one of: " + join(known, ", "));
+  if (j.contains("devices"))
+    throw ParseError(std::string(origin) + ": key 'devices' needs device metrics from the benchmark module, which "
+                     "is not built yet; use analytic objectives in 'objective_sets'");
+  StudyConfig c;
+  const std::string space = j.contains("space") ? get<std::string>(j, "space", origin) : "s";
+  if (j.contains("objective_sets"))
+    for (const auto& set : get<std::vector<std::vector<std::string>>>(j, "objective_sets", origin)) {
+      ProblemSpec p;
+      p.space = space;
+      p.objectives = set;
+      c.problems.push_back(p);
+    }
+  if (j.contains("test_problems"))
+    for (const auto& name : get<std::vector<std::string>>(j, "test_problems", origin)) {
+      ProblemSpec p;
+      p.test_problem = name;
+      if (j.contains("variables")) p.test_config.num_variables = get<int>(j, "variables", origin);
+      if (j.contains("levels")) p.test_config.levels = get<int>(j, "levels", origin);
+      c.problems.push_back(p);
+    }
+  if (c.problems.empty())
+    throw ParseError(std::string(origin) + ": no problems; give 'objective_sets' (e.g. [[\"params\", \"flops\"]]) "
+                     "and/or 'test_problems' (zdt1, zdt2, dtlz2)");
+  c.algorithms = get<std::vector<std::string>>(j, "algorithms", origin);
+  c.seeds = get<std::vector<std::uint64_t>>(j, "seeds", origin);
+  if (c.algorithms.empty() || c.seeds.empty())
+    throw ParseError(std::string(origin) + ": 'algorithms' and 'seeds' must not be empty");
+  if (j.contains("budget")) c.budget = get<std::size_t>(j, "budget", origin);
+  if (j.contains("algorithm_budgets"))
+    c.algorithm_budgets = get<std::map<std::string, std::size_t>>(j, "algorithm_budgets", origin);
+  if (c.budget == 0) throw ParseError(std::string(origin) + ": 'budget' is 0; expected at least 1 evaluation");
+  for (const auto& [name, b] : c.algorithm_budgets) {
+    if (std::find(c.algorithms.begin(), c.algorithms.end(), name) == c.algorithms.end())
+      throw ParseError(std::string(origin) + ": 'algorithm_budgets' names '" + name + "', which is not in 'algorithms'");
+    if (b == 0) throw ParseError(std::string(origin) + ": 'algorithm_budgets' gives " + name + " 0 evaluations");
+  }
+  if (j.contains("threads")) c.threads = get<std::size_t>(j, "threads", origin);
+  if (j.contains("output")) c.output = get<std::string>(j, "output", origin);
+  if (j.contains("population_size")) c.options.population_size = get<std::size_t>(j, "population_size", origin);
+  // Build every problem and optimizer once now, so a bad name fails before any run starts.
+  for (const auto& p : c.problems) {
+    const Problem problem = make_problem(p);
+    for (const auto& a : c.algorithms) make_optimizer(a, problem, 0, c.options);
+  }
+  return c;
+}
+
+std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* progress) {
+  struct Job {
+    std::size_t problem;
+    StudyRunSummary summary;
+  };
+  std::vector<Problem> problems;
+  for (const auto& p : config.problems) problems.push_back(make_problem(p));
+  std::vector<Job> jobs;
+  for (std::size_t p = 0; p < config.problems.size(); ++p)
+    for (const auto& a : config.algorithms)
+      for (std::uint64_t seed : config.seeds) {
+        StudyRunSummary s;
+        s.id = run_id(config.problems[p], a, seed);
+        s.problem = config.problems[p].label();
+        s.algorithm = a;
+        s.seed = seed;
+        jobs.push_back({p, s});
+      }
+  const auto runs_dir = config.output / "runs";
+  std::error_code ec;
+  std::filesystem::create_directories(runs_dir, ec);
+  if (ec) throw FileError("cannot create '" + runs_dir.string() + "': " + ec.message());
+
+  std::atomic<std::size_t> next{0}, done{0};
+  std::mutex mutex;  // guards progress output and first_error
+  std::exception_ptr first_error;
+  const auto start = std::chrono::steady_clock::now();
+  const auto worker = [&] {
+    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+      Job& job = jobs[i];
+      try {
+        const auto json_path = runs_dir / (job.summary.id + ".json");
+        const std::size_t budget = config.budget_of(job.summary.algorithm);
+        if (auto finished = read_finished(json_path, job.summary, budget)) {
+          job.summary = *finished;
+        } else {
+          const RunResult run =
+              run_search(problems[job.problem], {job.summary.algorithm, job.summary.seed, budget, config.options});
+          write_file_atomically(runs_dir / (job.summary.id + ".csv"), run_to_csv(run));
+          write_file_atomically(json_path, run_to_json(run));
+          job.summary.evaluations = run.evaluations.size();
+          job.summary.final_hypervolume = run.final_hypervolume();
+          job.summary.duration_s = run.duration_s;
+          job.summary.hv_curve = run.hv_curve;
+        }
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!first_error) first_error = std::current_exception();
+        next = jobs.size();  // stop handing out work
+        return;
+      }
+      const std::size_t k = ++done;
+      if (progress) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double rate = static_cast<double>(k) / std::max(elapsed, 1e-9);
+        std::lock_guard lock(mutex);
+        char line[96];
+        std::snprintf(line, sizeof line, " hv %.6f%s; %.2f runs/s, ETA %.0f s", job.summary.final_hypervolume,
+                      job.summary.resumed ? " (resumed)" : "", rate, static_cast<double>(jobs.size() - k) / rate);
+        *progress << "[" << k << "/" << jobs.size() << "] " << job.summary.id << line << "\n" << std::flush;
+      }
+    }
+  };
+  std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, std::max<std::size_t>(jobs.size(), 1));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  if (first_error) std::rethrow_exception(first_error);
+
+  std::vector<StudyRunSummary> out;
+  std::string summary = "id,problem,algorithm,seed,evaluations,final_hypervolume,duration_s\n";
+  std::string curves = "id,evaluation,hypervolume\n";
+  for (auto& job : jobs) {
+    const auto& s = job.summary;
+    std::ostringstream line;
+    line.precision(17);
+    line << s.id << "," << s.problem << "," << s.algorithm << "," << s.seed << "," << s.evaluations << ","
+         << s.final_hypervolume << "," << s.duration_s << "\n";
+    summary += line.str();
+    std::ostringstream c;
+    c.precision(17);
+    for (std::size_t e = 0; e < s.hv_curve.size(); ++e) c << s.id << "," << e + 1 << "," << s.hv_curve[e] << "\n";
+    curves += c.str();
+    out.push_back(std::move(job.summary));
+  }
+  write_file_atomically(config.output / "summary.csv", summary);
+  write_file_atomically(config.output / "hv_curves.csv", curves);
+  return out;
+}
+
+}  // namespace hwgpt::search

@@ -1,0 +1,93 @@
+// Unit tests for study.cpp: config parsing (with message text), parallel runs equal to serial
+// ones, files written, and resume skipping finished runs without changing results.
+#include "hwgpt/search/study.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/search/run.hpp"
+
+namespace hwgpt::search {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using ::testing::ThrowsMessage;
+
+std::filesystem::path fresh_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_study_test_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(StudyConfig, ParsesProblemsAndRejectsBadKeys) {
+  const auto c = parse_study_config(R"({"space": "t", "objective_sets": [["params", "flops"], ["flops", "kv_cache_mb"]],
+      "test_problems": ["zdt1"], "levels": 11, "variables": 5, "algorithms": ["rs", "nsga2"], "seeds": [1, 2],
+      "budget": 50, "threads": 2, "output": "x"})");
+  ASSERT_EQ(c.problems.size(), 3u);
+  EXPECT_EQ(c.problems[0].label(), "arch-t-params+flops");
+  EXPECT_EQ(c.problems[2].label(), "zdt1-n5-levels11");
+  EXPECT_EQ(c.budget, 50u);
+  EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "objective_sets": [["params"]], "budjet": 5})", "s.json"); },
+              ThrowsMessage<ParseError>(HasSubstr("s.json: unknown key 'budjet'")));
+  EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "objective_sets": [["perplexity", "params"]]})"); },
+              ThrowsMessage<ValueError>(HasSubstr("objective 'perplexity' needs the benchmark module")));
+  EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["cmaes"], "seeds": [1], "test_problems": ["zdt1"]})"); },
+              ThrowsMessage<ValueError>(HasSubstr("unknown optimizer 'cmaes'")));
+  EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["ehvi"], "seeds": [1], "test_problems": ["dtlz2"]})"); },
+              ThrowsMessage<ValueError>(HasSubstr("problem 'dtlz2-n12-levels101' has 3")));
+  EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "objective_sets": [["params"]], "devices": ["h100"]})"); },
+              ThrowsMessage<ParseError>(HasSubstr("key 'devices' needs device metrics from the benchmark module")));
+  EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": "1", "test_problems": ["zdt1"]})", "c"); },
+              ThrowsMessage<ParseError>(HasSubstr("c: key 'seeds'")));
+  EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "test_problems": ["zdt1"], "algorithm_budgets": {"ehvi": 5}})"); },
+              ThrowsMessage<ParseError>(HasSubstr("'algorithm_budgets' names 'ehvi', which is not in 'algorithms'")));
+}
+
+TEST(Study, ParallelRunsEqualSerialRunsAndResume) {
+  StudyConfig c = parse_study_config(R"({"space": "t", "objective_sets": [["params", "flops"]],
+      "test_problems": ["zdt1"], "variables": 6, "levels": 11, "algorithms": ["rs", "ls", "nsga2", "morea", "ehvi"],
+      "seeds": [1, 2], "budget": 120, "algorithm_budgets": {"ehvi": 30}, "threads": 2})");
+  c.output = fresh_dir("parallel");
+  const auto runs = run_study(c);
+  ASSERT_EQ(runs.size(), 20u);
+  for (const auto& r : runs) {
+    EXPECT_FALSE(r.resumed);
+    // Same as a serial run of the same (problem, algorithm, seed).
+    const auto& spec = r.problem.starts_with("arch") ? c.problems[0] : c.problems[1];
+    const std::size_t budget = r.algorithm == "ehvi" ? 30 : 120;
+    const RunResult serial = run_search(make_problem(spec), {r.algorithm, r.seed, budget, {}});
+    EXPECT_EQ(r.hv_curve, serial.hv_curve) << r.id;
+    EXPECT_EQ(r.evaluations, budget) << r.id;
+    EXPECT_TRUE(std::filesystem::exists(c.output / "runs" / (r.id + ".csv"))) << r.id;
+  }
+  EXPECT_THAT(slurp(c.output / "summary.csv"), StartsWith("id,problem,algorithm,seed,evaluations,final_hypervolume"));
+  const std::string curves = slurp(c.output / "hv_curves.csv");
+  EXPECT_EQ(std::count(curves.begin(), curves.end(), '\n'), 1 + 16 * 120 + 4 * 30);
+
+  // Resume: delete one run's JSON (an interrupted run); only that run is computed again.
+  std::filesystem::remove(c.output / "runs" / (runs[5].id + ".json"));
+  c.threads = 1;
+  const auto again = run_study(c);
+  for (std::size_t i = 0; i < again.size(); ++i) {
+    EXPECT_EQ(again[i].resumed, i != 5) << again[i].id;
+    EXPECT_EQ(again[i].hv_curve, runs[i].hv_curve) << again[i].id;
+  }
+  EXPECT_EQ(slurp(c.output / "hv_curves.csv"), curves);
+  std::filesystem::remove_all(c.output);
+}
+
+}  // namespace
+}  // namespace hwgpt::search
