@@ -12,6 +12,8 @@ packages=(
   nlohmann-json3-dev                                    # JSON spaces and --json output
   zlib1g-dev                                            # reading the original's .csv.gz data
   libsqlite3-dev                                        # the measurement store
+  libtorch-dev libopenblas0-pthread                     # supernet (OpenBLAS: ~4x faster than reference BLAS)
+  python3-torch                                         # PyTorch reference of the model tests and speed benchmark
 )
 
 missing=()
