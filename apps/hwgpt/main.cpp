@@ -29,6 +29,12 @@ commands:
   store import    --db PATH --from DIR [--rows N]            the original's raw CSV data, our units
   store export    --db PATH [--what samples|perplexities] [--format csv|json] [filters] [--out F]
   store merge     --db INTO FROM...                          combine stores of several machines
+  train           --corpus FILE --checkpoint C [--steps N] [--batch B] [--seq T] [--seed S] ...
+                                                             sandwich-rule supernet training, resumable
+  eval            --checkpoint C --corpus FILE (--archs FILE | --sample N [--seed S]) [--out CSV]
+                                                             perplexity/accuracy on the nas-eval split
+  generate        --checkpoint C --arch A --prompt TEXT [--tokens N] [--temperature X] [--seed S]
+                                                             text from an extracted sub-network (KV cache)
   demo            [-n N] [--seed K]                          sample archs of every scale, analyze
 
 Built-in spaces: t, s, m, l, s_wide, m_wide, l_wide. Run `hwgpt <command> --help` for details.
@@ -53,8 +59,11 @@ int main(int argc, char** argv) {
     if (command == "analyze") return hwgpt::cli::cmd_analyze(rest);
     if (command == "demo") return hwgpt::cli::cmd_demo(rest);
     if (command == "store") return hwgpt::cli::cmd_store(rest);
+    if (command == "train") return hwgpt::cli::cmd_train(rest);
+    if (command == "eval") return hwgpt::cli::cmd_eval(rest);
+    if (command == "generate") return hwgpt::cli::cmd_generate(rest);
     std::cerr << "error: unknown command '" << command
-              << "'; expected space, analyze, store or demo (see hwgpt --help)\n";
+              << "'; expected space, analyze, store, train, eval, generate or demo (see hwgpt --help)\n";
     return 2;
   } catch (const hwgpt::Error& e) {
     std::cerr << "error: " << e.what() << "\n";

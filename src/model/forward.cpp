@@ -109,6 +109,11 @@ Logits to_logits(const torch::Tensor& logits) {
   return out;
 }
 
+void set_num_threads(int threads) {
+  if (threads < 0) throw ValueError("threads is " + std::to_string(threads) + "; expected >= 0 (0: one per core)");
+  if (threads > 0) torch::set_num_threads(threads);
+}
+
 // ---- DenseModel ------------------------------------------------------------------------------
 
 DenseModel::DenseModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -214,19 +214,28 @@ DenseModel Supernet::extract(const space::Arch& arch) const {
 
 // ---- model files -----------------------------------------------------------------------------
 
-void Supernet::save(const std::filesystem::path& path) const {
-  torch::serialize::OutputArchive archive;
+void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supernet::Impl& impl) {
   archive.write("magic", c10::IValue(std::string(kMagic)));
   archive.write("version", c10::IValue(kFormatVersion));
-  archive.write("space", c10::IValue(impl_->space.to_json()));
-  for (std::size_t i = 0; i < impl_->names.size(); ++i) archive.write("param/" + impl_->names[i], impl_->tensors[i].detach());
+  archive.write("space", c10::IValue(impl.space.to_json()));
+  for (std::size_t i = 0; i < impl.names.size(); ++i) archive.write("param/" + impl.names[i], impl.tensors[i].detach());
+}
+
+void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {
   const std::filesystem::path tmp = path.string() + ".tmp";
   try {
     archive.save_to(tmp.string());
   } catch (const c10::Error& e) {
-    throw FileError("cannot write supernet file '" + tmp.string() + "': " + e.what_without_backtrace());
+    std::filesystem::remove(tmp);
+    throw FileError("cannot write '" + tmp.string() + "': " + e.what_without_backtrace());
   }
-  std::filesystem::rename(tmp, path);
+  std::filesystem::rename(tmp, path);  // atomic on POSIX: readers see the old or the new file
+}
+
+void Supernet::save(const std::filesystem::path& path) const {
+  torch::serialize::OutputArchive archive;
+  write_supernet_entries(archive, *impl_);
+  save_archive_atomically(archive, path);
 }
 
 Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSpace* expected) {

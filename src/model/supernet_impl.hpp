@@ -54,8 +54,13 @@ struct Supernet::Impl {
   const torch::Tensor& get(const std::string& name) const;
   // Prefix slices for `arch` (validated); views share storage with the super-weights.
   Weights slice(const space::Arch& arch) const;
-  // The names of the tensors `arch` uses, with the slice of each (for extraction and counting).
 };
+
+// Writes the supernet entries (magic, version, space, param/<name>) to `archive`; the training
+// checkpoint adds its own entries beside them, so every checkpoint is also a supernet file.
+void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supernet::Impl& impl);
+// Saves `archive` to `path` atomically: a temporary file beside it, then rename.
+void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path);
 
 struct DenseModel::Impl {
   space::Arch arch;

@@ -37,6 +37,10 @@ struct TokenBatch {
 
 class DenseModel;
 
+// Threads of libtorch's intra-op pool (0 leaves the default: one per core). Set it once, before
+// the first forward pass.
+void set_num_threads(int threads);
+
 // Parameter names (shapes in super dimensions; Em, Hm = max heads·hs, Fm = max ratio·Em):
 //   wte (V, Em); h.{i}.norm_1.{weight,bias} (Em); h.{i}.attn.qkv.weight (3·Hm, Em), rows grouped
 //   per head as [q_0 k_0 v_0 q_1 k_1 v_1 …] (LitGPT layout) so a prefix of rows is a prefix of
