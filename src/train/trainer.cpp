@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "hwgpt/core/error.hpp"
@@ -78,6 +79,7 @@ struct Trainer::Impl {
   std::vector<bool> decay;
   int step = 0;
   bool resumed = false;
+  std::optional<space::Arch> standalone;
 
   Impl(const space::SearchSpace& s, const TrainConfig& c, TokenSplits d, std::filesystem::path ckpt,
        std::filesystem::path csv_path)
@@ -109,6 +111,10 @@ void Trainer::Impl::load_train_state() {
         throw FileError(msg.str());
       }
     }
+    const std::string standalone_arch = archive.try_read("train/standalone_arch", value) ? value.toStringRef() : "";
+    if (standalone_arch != config.standalone_arch)
+      throw FileError(where + " was trained with standalone arch '" + standalone_arch + "'; this run asks for '" +
+                      config.standalone_arch + "'");
     archive.read("train/tokenizer", value);
     if (value.toStringRef() != data.tokenizer)
       throw FileError(where + " was trained on tokenizer '" + value.toStringRef() + "'; the corpus has '" +
@@ -172,6 +178,7 @@ Trainer::Trainer(const space::SearchSpace& space, const TrainConfig& config, Tok
     throw ValueError("corpus '" + data.source + "': train split has " + std::to_string(data.train.size()) +
                      " tokens; expected more than sequence_length + 1 = " + std::to_string(config.sequence_length + 1));
   impl_ = std::make_unique<Impl>(space, config, std::move(data), std::move(checkpoint), std::move(validation_csv));
+  if (!config.standalone_arch.empty()) impl_->standalone = space::parse_arch(config.standalone_arch, space);
   for (const auto& p : impl_->params()) {
     impl_->adam_m.push_back(torch::zeros_like(p).detach());
     impl_->adam_v.push_back(torch::zeros_like(p).detach());
@@ -195,8 +202,13 @@ StepReport Trainer::train_step() {
   const auto start = std::chrono::steady_clock::now();
   Rng rng = Rng::derive(c.seed, static_cast<std::uint64_t>(s.step));
   // 1) the sandwich: largest, smallest, k random sub-networks (drawn first, then the batch)
-  std::vector<space::Arch> archs{s.space.largest_arch(), s.space.smallest_arch()};
-  for (int i = 0; i < c.random_subnets; ++i) archs.push_back(space::sample_arch(s.space, rng));
+  std::vector<space::Arch> archs;
+  if (s.standalone) {
+    archs.push_back(*s.standalone);
+  } else {
+    archs = {s.space.largest_arch(), s.space.smallest_arch()};
+    for (int i = 0; i < c.random_subnets; ++i) archs.push_back(space::sample_arch(s.space, rng));
+  }
   // 2) one batch for all of them: B windows at uniform offsets of the train split
   const std::int64_t B = c.batch, T = c.sequence_length;
   std::vector<std::int64_t> x(static_cast<std::size_t>(B * T)), y(x.size());
@@ -226,7 +238,7 @@ StepReport Trainer::train_step() {
     torch::NoGradGuard no_grad;
     for (std::size_t i = 0; i < s.params().size(); ++i) {
       torch::Tensor& p = s.params()[i];
-      if (!p.grad().defined()) continue;  // unused this step (cannot happen: the largest uses all)
+      if (!p.grad().defined()) continue;  // outside a stand-alone arch (the sandwich's largest uses all)
       const torch::Tensor& g = p.grad();
       if (s.decay[i]) p.mul_(1.0 - lr * c.weight_decay);
       s.adam_m[i].mul_(c.beta1).add_(g, 1.0 - c.beta1);
@@ -240,7 +252,7 @@ StepReport Trainer::train_step() {
   StepReport r;
   r.step = s.step;
   r.loss_max = losses[0];
-  r.loss_min = losses[1];
+  r.loss_min = losses.size() > 1 ? losses[1] : losses[0];
   for (std::size_t i = 2; i < losses.size(); ++i) r.loss_random += losses[i] / static_cast<double>(losses.size() - 2);
   r.learning_rate = lr;
   r.tokens_per_s = static_cast<double>(B * T) * static_cast<double>(archs.size()) / seconds;
@@ -253,6 +265,7 @@ void Trainer::save_checkpoint() const {
   model::write_supernet_entries(archive, s.net.impl());
   archive.write("train/step", c10::IValue(static_cast<std::int64_t>(s.step)));
   for (const auto& [name, value] : config_fields(s.config)) archive.write("train/config/" + name, c10::IValue(value));
+  archive.write("train/standalone_arch", c10::IValue(s.config.standalone_arch));
   archive.write("train/tokenizer", c10::IValue(s.data.tokenizer));
   archive.write("train/data_fingerprint", c10::IValue(static_cast<std::int64_t>(s.data.fingerprint())));
   const auto& names = s.net.impl().names;

@@ -139,6 +139,37 @@ TEST(Trainer, SameSeedSameRunAndEveryWeightMoves) {
   for (std::size_t i = 0; i < after.size(); ++i) EXPECT_NE(after[i], initial[i]) << a.supernet().parameter_names()[i];
 }
 
+// A stand-alone run trains exactly its arch's prefix slice: tensors it does not touch keep their
+// values; inside a touched matrix, elements outside the slice only follow AdamW's decoupled decay.
+TEST(Trainer, StandaloneArchTrainsOnlyItsSlice) {
+  TempDir dir("standalone");
+  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));
+  TrainConfig c = tiny_config();
+  c.max_steps = 2;
+  c.standalone_arch = "gpt-t-3-64-2-3-4-1-2-4-True";
+  Trainer t(t_space(), c, data, dir.path / "s.pt");
+  const auto before = all_params(t);
+  t.run();
+  const auto names = t.supernet().parameter_names();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const bool used = names[i].rfind("h.3.", 0) != 0 && names[i].rfind("h.4.", 0) != 0;
+    EXPECT_EQ(all_params(t)[i] != before[i], used) << names[i];
+  }
+  // Row 0 of layer 0's MLP (inside 2·E) moved; row 128 (outside) only decayed, by
+  // (1 - lr_0·wd)(1 - lr_1·wd) with lr_0 = peak/2, lr_1 = peak (warm-up of 2 steps).
+  const auto fc_index = static_cast<std::size_t>(
+      std::find(names.begin(), names.end(), "h.0.mlp.fc.weight") - names.begin());
+  const auto fc_before = before[fc_index], fc_after = t.supernet().parameter("h.0.mlp.fc.weight");
+  EXPECT_NE(fc_after[0], fc_before[0]);
+  const double decay = (1 - 0.5e-3 * c.weight_decay) * (1 - 1e-3 * c.weight_decay);
+  EXPECT_NEAR(fc_after[128 * 192], fc_before[128 * 192] * decay, 1e-9);
+  TrainConfig other = c;
+  other.standalone_arch.clear();
+  EXPECT_THAT([&] { Trainer(t_space(), other, data, dir.path / "s.pt"); },
+              ThrowsMessage<hwgpt::FileError>(HasSubstr("was trained with standalone arch 'gpt-t-3-64-2-3-4-1-2-4-True'; "
+                                                        "this run asks for ''")));
+}
+
 TEST(Trainer, LossFallsOnALearnableCorpus) {
   TempDir dir("learn");
   const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));

@@ -32,6 +32,9 @@ struct TrainConfig {
   int eval_every = 250;            // validation of max/min/mid subnets; 0 disables
   int eval_tokens = 8192;          // validation targets per evaluated subnet
   int checkpoint_every = 100;      // steps between checkpoints (and one at the end)
+  // Canonical string of one arch to train alone (a stand-alone baseline for rank fidelity: its
+  // prefix slice of the super-weights is the whole model); empty for the sandwich rule.
+  std::string standalone_arch;
 };
 
 // Learning rate at (0-based) `step`: 1) linear warm-up over warmup_steps, 2) cosine from peak to
