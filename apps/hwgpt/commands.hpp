@@ -21,6 +21,13 @@ int cmd_devices(const std::vector<std::string>& tokens);
 int cmd_metrics(const std::vector<std::string>& tokens);
 int cmd_search(const std::vector<std::string>& tokens);
 int cmd_study(const std::vector<std::string>& tokens);
+int cmd_train(const std::vector<std::string>& tokens);
+int cmd_eval(const std::vector<std::string>& tokens);
+int cmd_generate(const std::vector<std::string>& tokens);
+
+// Floating-point option; throws ParseError naming the option and the text when it is not a finite
+// number.
+double parse_double(const Args& args, const std::string& name, double fallback);
 
 // The space named by --space-file (a JSON file) or --scale (a built-in name); `fallback` when
 // neither is given (empty fallback: the option is required).

@@ -1,6 +1,7 @@
 // Helpers shared by several subcommands.
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
@@ -28,6 +29,16 @@ std::pair<space::Arch, space::SearchSpace> arch_argument(const Args& args) {
   }
   auto arch = space::parse_arch(*text);
   return {arch, space::SearchSpace::builtin(arch.space)};
+}
+
+double parse_double(const Args& args, const std::string& name, double fallback) {
+  const auto text = args.value(name);
+  if (!text) return fallback;
+  char* end = nullptr;
+  const double v = std::strtod(text->c_str(), &end);
+  if (text->empty() || end != text->c_str() + text->size() || !std::isfinite(v))
+    throw ParseError(name + " is '" + *text + "'; expected a finite number");
+  return v;
 }
 
 std::string human_count(double value) {

@@ -35,6 +35,12 @@ commands:
   store merge     --db INTO FROM...                          combine stores of several machines
   fit             --db PATH --scale S --out DIR [--device D] [--metric M]
                                                              surrogates with calibrated intervals
+  train           --corpus FILE --checkpoint C [--steps N] [--batch B] [--seq T] [--seed S] ...
+                                                             sandwich-rule supernet training, resumable
+  eval            --checkpoint C --corpus FILE (--archs FILE | --sample N [--seed S]) [--out CSV]
+                                                             perplexity/accuracy on the nas-eval split
+  generate        --checkpoint C --arch A --prompt TEXT [--tokens N] [--temperature X] [--seed S]
+                                                             text from an extracted sub-network (KV cache)
   demo            [-n N] [--seed K]                          sample archs of every scale, analyze
   search          [--scale S] [--objectives params,flops] [--algorithm rs|ls|nsga2|morea]
                   [--budget N] [--seed K] [--out DIR] [--json]
@@ -69,9 +75,12 @@ int main(int argc, char** argv) {
     if (command == "metrics") return hwgpt::cli::cmd_metrics(rest);
     if (command == "search") return hwgpt::cli::cmd_search(rest);
     if (command == "study") return hwgpt::cli::cmd_study(rest);
+    if (command == "train") return hwgpt::cli::cmd_train(rest);
+    if (command == "eval") return hwgpt::cli::cmd_eval(rest);
+    if (command == "generate") return hwgpt::cli::cmd_generate(rest);
     std::cerr << "error: unknown command '" << command
-              << "'; expected space, analyze, query, devices, metrics, search, study, store, fit or demo "
-                 "(see hwgpt --help)\n";
+              << "'; expected space, analyze, query, devices, metrics, search, study, store, fit, "
+                 "train, eval, generate or demo (see hwgpt --help)\n";
     return 2;
   } catch (const hwgpt::Error& e) {
     std::cerr << "error: " << e.what() << "\n";

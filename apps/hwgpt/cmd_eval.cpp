@@ -1,0 +1,105 @@
+// `hwgpt eval`: perplexity and next-token accuracy of sub-networks of a trained supernet on the
+// nas-eval split (never trained on), by weight inheritance. Appends to a CSV and skips the archs
+// already in it, so an interrupted evaluation resumes.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include "commands.hpp"
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/core/rng.hpp"
+#include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/space/sampling.hpp"
+#include "hwgpt/train/byte_corpus.hpp"
+#include "hwgpt/train/evaluate.hpp"
+
+namespace hwgpt::cli {
+
+int cmd_eval(const std::vector<std::string>& tokens) {
+  const OptionSpec spec{{"--checkpoint", "--corpus", "--archs", "--sample", "--seed", "--out", "--seq",
+                         "--max-tokens", "--split", "--threads"},
+                        {"--help"},
+                        {}};
+  const Args args("eval", tokens, spec);
+  if (args.flag("--help")) {
+    std::cout << "usage: hwgpt eval --checkpoint C --corpus FILE (--archs FILE | --sample N [--seed S (1)])\n"
+                 "                  [--out CSV (stdout)] [--seq T (64)] [--max-tokens N (0: whole split)]\n"
+                 "                  [--split nas-eval|validation|train (nas-eval)] [--threads N]\n"
+                 "Writes arch,num_params,loss,perplexity,accuracy,tokens per arch (loss in nats per token).\n"
+                 "With --out, archs already in the CSV are skipped, so a killed run resumes.\n";
+    return 0;
+  }
+  const auto checkpoint = args.value("--checkpoint");
+  const auto corpus = args.value("--corpus");
+  if (!checkpoint) throw ParseError("eval: missing --checkpoint C");
+  if (!corpus) throw ParseError("eval: missing --corpus FILE (the file the supernet was trained on)");
+  if (args.value("--archs").has_value() == args.value("--sample").has_value())
+    throw ParseError("eval: give exactly one of --archs FILE or --sample N");
+  model::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 4096)));
+  const model::Supernet net = model::Supernet::load(*checkpoint);
+  const space::SearchSpace& s = net.search_space();
+  const train::TokenSplits data = train::load_byte_corpus(*corpus);
+  if (s.config().tokenizer != data.tokenizer)
+    throw ValueError("eval: the supernet's space '" + s.name() + "' uses tokenizer '" + s.config().tokenizer +
+                     "'; the corpus '" + data.source + "' is read as '" + data.tokenizer + "'");
+  const std::vector<std::int32_t>& split = train::split_by_name(data, args.value_or("--split", "nas-eval"));
+
+  std::vector<space::Arch> archs;
+  if (const auto file = args.value("--archs")) {
+    std::ifstream in(*file);
+    if (!in) throw FileError("eval: cannot read --archs file '" + *file + "'");
+    std::string line;
+    while (std::getline(in, line))
+      if (!line.empty()) archs.push_back(space::parse_arch(line, s));
+  } else {
+    Rng rng(static_cast<std::uint64_t>(args.integer("--seed", 1, 0, 1LL << 62)));
+    archs = space::sample_archs(s, static_cast<std::size_t>(args.integer("--sample", 0, 1, 10'000'000)), rng);
+  }
+  train::EvalOptions o;
+  o.sequence_length = static_cast<int>(args.integer("--seq", o.sequence_length, 1, 1'000'000));
+  o.max_tokens = args.integer("--max-tokens", 0, 0, 1LL << 62);
+
+  const auto out_path = args.value("--out");
+  std::set<std::string> done;
+  std::ofstream file;
+  if (out_path) {
+    std::ifstream in(*out_path);
+    std::string line;
+    if (in && std::getline(in, line))
+      while (std::getline(in, line)) done.insert(line.substr(0, line.find(',')));
+    const bool fresh = done.empty() && !in.good();
+    in.close();
+    file.open(*out_path, std::ios::app);
+    if (!file) throw FileError("eval: cannot write --out '" + *out_path + "'");
+    if (fresh || std::filesystem::file_size(*out_path) == 0) file << "arch,num_params,loss,perplexity,accuracy,tokens\n";
+  }
+  std::ostream& out = out_path ? static_cast<std::ostream&>(file) : std::cout;
+  if (!out_path) out << "arch,num_params,loss,perplexity,accuracy,tokens\n";
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t evaluated = 0, skipped = 0;
+  for (std::size_t i = 0; i < archs.size(); ++i) {
+    const std::string name = space::format_arch(archs[i]);
+    if (done.count(name)) {
+      ++skipped;
+      continue;
+    }
+    const train::EvalResult r = train::evaluate(net, archs[i], split, o);
+    char row[512];
+    std::snprintf(row, sizeof row, "%s,%llu,%.6f,%.6f,%.6f,%lld\n", name.c_str(),
+                  static_cast<unsigned long long>(net.extract(archs[i]).num_parameters()), r.loss, r.perplexity,
+                  r.accuracy, static_cast<long long>(r.num_tokens));
+    out << row << std::flush;
+    done.insert(name);
+    ++evaluated;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double rate = static_cast<double>(evaluated) / elapsed;
+    std::fprintf(stderr, "eval: %zu/%zu archs | %.2f archs/s | ETA %.0f s\n", i + 1, archs.size(), rate,
+                 static_cast<double>(archs.size() - i - 1) / rate);
+  }
+  if (skipped) std::fprintf(stderr, "eval: %zu archs were already in %s\n", skipped, out_path->c_str());
+  return 0;
+}
+
+}  // namespace hwgpt::cli

@@ -1,0 +1,97 @@
+// `hwgpt train`: sandwich-rule supernet training on a byte-level corpus, resumable.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "commands.hpp"
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/train/trainer.hpp"
+
+namespace hwgpt::cli {
+namespace {
+
+std::string duration(double seconds) {
+  const long s = static_cast<long>(seconds);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%ldh%02ldm%02lds", s / 3600, s / 60 % 60, s % 60);
+  return buffer;
+}
+
+}  // namespace
+
+int cmd_train(const std::vector<std::string>& tokens) {
+  const OptionSpec spec{{"--corpus", "--checkpoint", "--scale", "--space-file", "--steps", "--batch", "--seq",
+                         "--lr", "--warmup", "--random-subnets", "--seed", "--eval-every", "--eval-tokens",
+                         "--checkpoint-every", "--validation-csv", "--threads", "--stop-after", "--log-every",
+                         "--weight-decay", "--grad-clip", "--arch"},
+                        {"--help"},
+                        {}};
+  const Args args("train", tokens, spec);
+  train::TrainConfig c;
+  if (args.flag("--help")) {
+    std::cout << "usage: hwgpt train --corpus FILE --checkpoint C [--scale t] [--steps N (" << c.max_steps
+              << ")]\n"
+                 "                   [--batch B (" << c.batch << ")] [--seq T (" << c.sequence_length
+              << ")] [--lr PEAK (" << c.peak_lr << ")] [--warmup N (" << c.warmup_steps << ")]\n"
+                 "                   [--random-subnets K (" << c.random_subnets << ")] [--seed S (" << c.seed
+              << ")] [--weight-decay W (" << c.weight_decay << ")] [--grad-clip G (" << c.grad_clip << ")]\n"
+                 "                   [--eval-every N (" << c.eval_every << ")] [--eval-tokens N (" << c.eval_tokens
+              << ")] [--validation-csv F]\n"
+                 "                   [--checkpoint-every N (" << c.checkpoint_every
+              << ")] [--threads N (0: all cores)] [--stop-after N] [--log-every N (10)]\n"
+                 "                   [--arch A: train this one arch alone (stand-alone baseline)]\n"
+                 "Trains the supernet of the space with the sandwich rule (largest, smallest and K random\n"
+                 "sub-networks per step). The corpus is read as bytes and split 80/10/10 into train,\n"
+                 "validation and nas-eval blocks. When C exists the run resumes from it bit-identically\n"
+                 "(same options required). Progress goes to stderr; tokens/s counts B*T*(K+2) per step.\n";
+    return 0;
+  }
+  const auto corpus = args.value("--corpus");
+  const auto checkpoint = args.value("--checkpoint");
+  if (!corpus) throw ParseError("train: missing --corpus FILE (e.g. ../shared/data/corpora/tinyshakespeare.txt)");
+  if (!checkpoint) throw ParseError("train: missing --checkpoint C (written, or resumed from when it exists)");
+  const space::SearchSpace s = resolve_space(args, "t");
+  c.max_steps = static_cast<int>(args.integer("--steps", c.max_steps, 1, 100'000'000));
+  c.batch = static_cast<int>(args.integer("--batch", c.batch, 1, 1'000'000));
+  c.sequence_length = static_cast<int>(args.integer("--seq", c.sequence_length, 1, 1'000'000));
+  c.warmup_steps = static_cast<int>(args.integer("--warmup", c.warmup_steps, 0, 100'000'000));
+  c.random_subnets = static_cast<int>(args.integer("--random-subnets", c.random_subnets, 0, 1000));
+  c.seed = static_cast<std::uint64_t>(args.integer("--seed", static_cast<long long>(c.seed), 0, 1LL << 62));
+  c.eval_every = static_cast<int>(args.integer("--eval-every", c.eval_every, 0, 100'000'000));
+  c.eval_tokens = static_cast<int>(args.integer("--eval-tokens", c.eval_tokens, 1, 1'000'000'000));
+  c.checkpoint_every = static_cast<int>(args.integer("--checkpoint-every", c.checkpoint_every, 1, 100'000'000));
+  c.peak_lr = parse_double(args, "--lr", c.peak_lr);
+  c.weight_decay = parse_double(args, "--weight-decay", c.weight_decay);
+  c.grad_clip = parse_double(args, "--grad-clip", c.grad_clip);
+  c.standalone_arch = args.value_or("--arch", "");
+  const int stop_after = static_cast<int>(args.integer("--stop-after", 0, 0, 100'000'000));
+  const int log_every = static_cast<int>(args.integer("--log-every", 10, 1, 100'000'000));
+  model::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 4096)));
+  // Fault injection for the resume test: exit abruptly (as a kill would) after this step's update,
+  // before its checkpoint is written.
+  const char* fault = std::getenv("HWGPT_FAULT_EXIT_AFTER_STEP");
+  const int exit_after = fault ? std::atoi(fault) : -1;
+
+  train::Trainer trainer(s, c, train::load_byte_corpus(*corpus), *checkpoint, args.value_or("--validation-csv", ""));
+  std::cerr << (trainer.resumed() ? "train: resumed " : "train: started ") << *checkpoint << " at step "
+            << trainer.step() << "/" << c.max_steps << " (space " << s.name() << ", seed " << c.seed << ")\n";
+  const auto start = std::chrono::steady_clock::now();
+  const int first = trainer.step();
+  trainer.run(stop_after, [&](const train::StepReport& r) {
+    if (r.step == exit_after) std::_Exit(137);
+    if (r.step % log_every != 0 && r.step != c.max_steps) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double eta = elapsed / (r.step - first) * (c.max_steps - r.step);
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "step %d/%d | %.0f tokens/s | loss max %.4f min %.4f random %.4f | lr %.2e | ETA %s\n", r.step,
+                  c.max_steps, r.tokens_per_s, r.loss_max, r.loss_min, r.loss_random, r.learning_rate,
+                  duration(eta).c_str());
+    std::cerr << line << std::flush;
+  });
+  std::cerr << "train: checkpoint " << *checkpoint << " at step " << trainer.step() << "\n";
+  return 0;
+}
+
+}  // namespace hwgpt::cli

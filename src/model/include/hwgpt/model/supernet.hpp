@@ -1,0 +1,131 @@
+// The weight-sharing GPT supernet of DESIGN.md ("Model") and the dense models extracted from it.
+// Legend: B batch, T sequence length, V vocabulary, E embed width, h heads, hs head size.
+//   LitGPT-style decoder: tied embedding/LM head, LayerNorm (eps 1e-5), parallel residual
+//   x + attn(ln1(x)) + mlp(ln2(x)), rotary on the first half of each head's dims (base 10000,
+//   GPT-NeoX rotate-half), causal attention scaled 1/sqrt(hs), 2-matrix exact-GELU MLP, no dropout.
+//   A sub-network uses prefix slices of the super-weights; bias=False skips the linear biases.
+// No torch in this header (pimpl): users of the model module never compile libtorch.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hwgpt/space/arch.hpp"
+#include "hwgpt/space/search_space.hpp"
+
+namespace hwgpt::model {
+
+// Row-major (B, T, V) float32 logits.
+struct Logits {
+  int batch = 0, sequence_length = 0, vocab_size = 0;
+  std::vector<float> values;
+  float at(int b, int t, int v) const {
+    return values[(static_cast<std::size_t>(b) * static_cast<std::size_t>(sequence_length) +
+                   static_cast<std::size_t>(t)) * static_cast<std::size_t>(vocab_size) +
+                  static_cast<std::size_t>(v)];
+  }
+};
+
+// Token ids of a (B, T) batch, row-major; every id must be in [0, V).
+struct TokenBatch {
+  int batch = 0, sequence_length = 0;
+  std::vector<std::int32_t> tokens;
+};
+
+class DenseModel;
+
+// Threads of libtorch's intra-op pool (0 leaves the default: one per core). Set it once, before
+// the first forward pass.
+void set_num_threads(int threads);
+
+// Parameter names (shapes in super dimensions; Em, Hm = max heads·hs, Fm = max ratio·Em):
+//   wte (V, Em); h.{i}.norm_1.{weight,bias} (Em); h.{i}.attn.qkv.weight (3·Hm, Em), rows grouped
+//   per head as [q_0 k_0 v_0 q_1 k_1 v_1 …] (LitGPT layout) so a prefix of rows is a prefix of
+//   heads; h.{i}.attn.qkv.bias (3·Hm); h.{i}.attn.proj.weight (Em, Hm), .bias (Em);
+//   h.{i}.norm_2.*; h.{i}.mlp.fc.weight (Fm, Em), .bias (Fm); h.{i}.mlp.proj.weight (Em, Fm),
+//   .bias (Em); ln_f.{weight,bias} (Em).
+class Supernet {
+ public:
+  // Initialised from `seed`: linear and embedding weights N(0, 0.02), residual projections
+  // N(0, 0.02/sqrt(2·L_max)) (GPT-2), biases 0, LayerNorm weight 1 and bias 0.
+  Supernet(const space::SearchSpace& space, std::uint64_t seed);
+  ~Supernet();
+  Supernet(Supernet&&) noexcept;
+  Supernet& operator=(Supernet&&) noexcept;
+
+  const space::SearchSpace& search_space() const;
+
+  // Names in a fixed order (embedding, layers in order, final norm) and their shapes.
+  std::vector<std::string> parameter_names() const;
+  std::vector<std::int64_t> parameter_shape(const std::string& name) const;
+  std::vector<float> parameter(const std::string& name) const;
+  // Overwrites one parameter; throws ValueError for an unknown name or a wrong element count.
+  void set_parameter(const std::string& name, const std::vector<float>& values);
+  // Total number of super-weights.
+  std::uint64_t num_parameters() const;
+
+  // Logits of the sub-network `arch` (validated against the space; throws ValueError naming the
+  // field outside it) on `batch` (throws ValueError for a bad shape or a token outside [0, V)).
+  Logits forward(const space::Arch& arch, const TokenBatch& batch) const;
+
+  // A dense stand-alone model holding copies of the slices `arch` uses.
+  DenseModel extract(const space::Arch& arch) const;
+
+  // Atomic save (temporary file renamed into place) and checked load. Throws FileError for a
+  // missing, truncated or foreign file, and for a supernet of another space than `expected`
+  // (when given).
+  void save(const std::filesystem::path& path) const;
+  static Supernet load(const std::filesystem::path& path,
+                       const space::SearchSpace* expected = nullptr);
+
+  struct Impl;  // torch state; defined in supernet_impl.hpp, used by the train module
+  Impl& impl() { return *impl_; }
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit Supernet(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Options of text generation. temperature 0 picks the most likely token (greedy).
+struct GenerateOptions {
+  int max_new_tokens = 200;
+  double temperature = 0.8;
+  int top_k = 0;                 // 0: sample from the whole vocabulary
+  std::uint64_t seed = 1;        // sampling draws through hwgpt::Rng
+};
+
+// A dense model: the shapes of one arch, no slicing. Built by Supernet::extract.
+class DenseModel {
+ public:
+  ~DenseModel();
+  DenseModel(DenseModel&&) noexcept;
+  DenseModel& operator=(DenseModel&&) noexcept;
+
+  const space::Arch& arch() const;
+  // Elements of every tensor the model holds; equals analytic::num_params of the kHwgpt spec.
+  std::uint64_t num_parameters() const;
+  Logits forward(const TokenBatch& batch) const;
+
+  // Incremental decoding with a KV cache, one sequence: reset(), then feed tokens one at a time;
+  // each call returns the logits (V) of the next token given every token fed since reset().
+  void reset_cache();
+  std::vector<float> decode_step(std::int32_t token);
+  int cache_length() const;
+
+  // Feeds `prompt` through the cache, then samples up to max_new_tokens; returns the new tokens.
+  std::vector<std::int32_t> generate(const std::vector<std::int32_t>& prompt,
+                                     const GenerateOptions& options);
+
+  struct Impl;
+
+ private:
+  friend class Supernet;
+  explicit DenseModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hwgpt::model

@@ -1,0 +1,281 @@
+// Supernet: the super-weights, prefix slicing for any arch of the space, extraction into dense
+// models, and the checked, atomic model file (docs/FORMATS.md, "Supernet files").
+#include <cmath>
+#include <fstream>
+
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/space/arch_string.hpp"
+#include "supernet_impl.hpp"
+
+namespace hwgpt::model {
+namespace {
+
+constexpr const char* kMagic = "hwgpt-supernet";
+constexpr std::int64_t kFormatVersion = 1;
+
+std::string layer_name(int i, const char* suffix) { return "h." + std::to_string(i) + "." + suffix; }
+
+}  // namespace
+
+const torch::Tensor& Supernet::Impl::get(const std::string& name) const {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return tensors[i];
+  throw ValueError("supernet has no parameter '" + name + "'; expected one of parameter_names() (e.g. wte, "
+                   "h.0.attn.qkv.weight, ln_f.bias)");
+}
+
+Weights Supernet::Impl::slice(const space::Arch& arch) const {
+  if (arch.space != space.name())
+    throw ValueError("arch '" + space::format_arch(arch) + "' is of space '" + arch.space +
+                     "'; this supernet is of space '" + space.name() + "'");
+  space.validate(arch);
+  const std::int64_t E = arch.embed_dim, hs = space.head_size();
+  Weights w;
+  w.head_size = space.head_size();
+  w.wte = full.wte.narrow(1, 0, E);
+  w.ln_f_weight = full.ln_f_weight.narrow(0, 0, E);
+  w.ln_f_bias = full.ln_f_bias.narrow(0, 0, E);
+  for (int i = 0; i < arch.num_layers; ++i) {
+    const LayerWeights& s = full.layers[static_cast<std::size_t>(i)];
+    const std::int64_t h = arch.num_heads[static_cast<std::size_t>(i)];
+    const std::int64_t F = arch.mlp_ratios[static_cast<std::size_t>(i)] * E, A = h * hs;
+    LayerWeights l;
+    l.num_heads = static_cast<int>(h);
+    l.norm_1_weight = s.norm_1_weight.narrow(0, 0, E);
+    l.norm_1_bias = s.norm_1_bias.narrow(0, 0, E);
+    l.norm_2_weight = s.norm_2_weight.narrow(0, 0, E);
+    l.norm_2_bias = s.norm_2_bias.narrow(0, 0, E);
+    l.qkv_weight = s.qkv_weight.narrow(0, 0, 3 * A).narrow(1, 0, E);
+    l.proj_weight = s.proj_weight.narrow(0, 0, E).narrow(1, 0, A);
+    l.fc_weight = s.fc_weight.narrow(0, 0, F).narrow(1, 0, E);
+    l.mlp_proj_weight = s.mlp_proj_weight.narrow(0, 0, E).narrow(1, 0, F);
+    if (arch.bias) {
+      l.qkv_bias = s.qkv_bias.narrow(0, 0, 3 * A);
+      l.proj_bias = s.proj_bias.narrow(0, 0, E);
+      l.fc_bias = s.fc_bias.narrow(0, 0, F);
+      l.mlp_proj_bias = s.mlp_proj_bias.narrow(0, 0, E);
+    }
+    w.layers.push_back(std::move(l));
+  }
+  return w;
+}
+
+namespace {
+
+// Creates the named super-weights of `space` in a fixed order, uninitialised.
+std::unique_ptr<Supernet::Impl> make_impl(const space::SearchSpace& space) {
+  auto impl = std::make_unique<Supernet::Impl>(space);
+  const std::int64_t V = space.vocab_size(), E = space.embed_dims().back(), hs = space.head_size();
+  const std::int64_t A = space.head_counts().back() * hs, F = space.mlp_ratios().back() * E;
+  auto add = [&](const std::string& name, std::vector<std::int64_t> shape) -> torch::Tensor& {
+    impl->names.push_back(name);
+    impl->tensors.push_back(torch::empty(shape, torch::kFloat32));
+    return impl->tensors.back();
+  };
+  // References into `tensors` stay valid only until the next push_back: fill `full` afterwards.
+  add("wte", {V, E});
+  for (int i = 0; i < space.max_layers(); ++i) {
+    add(layer_name(i, "norm_1.weight"), {E});
+    add(layer_name(i, "norm_1.bias"), {E});
+    add(layer_name(i, "attn.qkv.weight"), {3 * A, E});
+    add(layer_name(i, "attn.qkv.bias"), {3 * A});
+    add(layer_name(i, "attn.proj.weight"), {E, A});
+    add(layer_name(i, "attn.proj.bias"), {E});
+    add(layer_name(i, "norm_2.weight"), {E});
+    add(layer_name(i, "norm_2.bias"), {E});
+    add(layer_name(i, "mlp.fc.weight"), {F, E});
+    add(layer_name(i, "mlp.fc.bias"), {F});
+    add(layer_name(i, "mlp.proj.weight"), {E, F});
+    add(layer_name(i, "mlp.proj.bias"), {E});
+  }
+  add("ln_f.weight", {E});
+  add("ln_f.bias", {E});
+  return impl;
+}
+
+void bind_full(Supernet::Impl& impl) {
+  Weights& w = impl.full;
+  w.head_size = impl.space.head_size();
+  w.wte = impl.get("wte");
+  w.ln_f_weight = impl.get("ln_f.weight");
+  w.ln_f_bias = impl.get("ln_f.bias");
+  w.layers.clear();
+  for (int i = 0; i < impl.space.max_layers(); ++i) {
+    LayerWeights l;
+    l.num_heads = impl.space.head_counts().back();
+    l.norm_1_weight = impl.get(layer_name(i, "norm_1.weight"));
+    l.norm_1_bias = impl.get(layer_name(i, "norm_1.bias"));
+    l.qkv_weight = impl.get(layer_name(i, "attn.qkv.weight"));
+    l.qkv_bias = impl.get(layer_name(i, "attn.qkv.bias"));
+    l.proj_weight = impl.get(layer_name(i, "attn.proj.weight"));
+    l.proj_bias = impl.get(layer_name(i, "attn.proj.bias"));
+    l.norm_2_weight = impl.get(layer_name(i, "norm_2.weight"));
+    l.norm_2_bias = impl.get(layer_name(i, "norm_2.bias"));
+    l.fc_weight = impl.get(layer_name(i, "mlp.fc.weight"));
+    l.fc_bias = impl.get(layer_name(i, "mlp.fc.bias"));
+    l.mlp_proj_weight = impl.get(layer_name(i, "mlp.proj.weight"));
+    l.mlp_proj_bias = impl.get(layer_name(i, "mlp.proj.bias"));
+    w.layers.push_back(std::move(l));
+  }
+  for (auto& t : impl.tensors) t.set_requires_grad(true);
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+Supernet::Supernet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Supernet::Supernet(const space::SearchSpace& space, std::uint64_t seed) : impl_(make_impl(space)) {
+  torch::NoGradGuard no_grad;
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  const double residual_std = 0.02 / std::sqrt(2.0 * space.max_layers());
+  for (std::size_t i = 0; i < impl_->names.size(); ++i) {
+    const std::string& n = impl_->names[i];
+    torch::Tensor& t = impl_->tensors[i];
+    if (ends_with(n, "norm_1.weight") || ends_with(n, "norm_2.weight") || n == "ln_f.weight")
+      t.fill_(1.0);
+    else if (ends_with(n, ".bias"))
+      t.zero_();
+    else
+      t.normal_(0.0, ends_with(n, "proj.weight") ? residual_std : 0.02, gen);
+  }
+  bind_full(*impl_);
+}
+
+Supernet::~Supernet() = default;
+Supernet::Supernet(Supernet&&) noexcept = default;
+Supernet& Supernet::operator=(Supernet&&) noexcept = default;
+
+const space::SearchSpace& Supernet::search_space() const { return impl_->space; }
+std::vector<std::string> Supernet::parameter_names() const { return impl_->names; }
+
+std::vector<std::int64_t> Supernet::parameter_shape(const std::string& name) const {
+  const auto sizes = impl_->get(name).sizes();
+  return {sizes.begin(), sizes.end()};
+}
+
+std::vector<float> Supernet::parameter(const std::string& name) const {
+  const torch::Tensor t = impl_->get(name).detach().contiguous();
+  return {t.data_ptr<float>(), t.data_ptr<float>() + t.numel()};
+}
+
+void Supernet::set_parameter(const std::string& name, const std::vector<float>& values) {
+  torch::Tensor t = impl_->get(name);
+  if (values.size() != static_cast<std::size_t>(t.numel()))
+    throw ValueError("parameter '" + name + "' has " + std::to_string(t.numel()) + " elements; " +
+                     std::to_string(values.size()) + " values were given");
+  torch::NoGradGuard no_grad;
+  t.copy_(torch::tensor(values, torch::kFloat32).view(t.sizes()));
+}
+
+std::uint64_t Supernet::num_parameters() const {
+  std::uint64_t n = 0;
+  for (const auto& t : impl_->tensors) n += static_cast<std::uint64_t>(t.numel());
+  return n;
+}
+
+Logits Supernet::forward(const space::Arch& arch, const TokenBatch& batch) const {
+  torch::NoGradGuard no_grad;
+  return to_logits(forward_logits(impl_->slice(arch), token_tensor(batch, impl_->space.vocab_size())));
+}
+
+DenseModel Supernet::extract(const space::Arch& arch) const {
+  const Weights sliced = impl_->slice(arch);
+  auto copy = [](const torch::Tensor& t) { return t.defined() ? t.detach().clone().contiguous() : torch::Tensor(); };
+  auto dense = std::make_unique<DenseModel::Impl>();
+  dense->arch = arch;
+  Weights& w = dense->weights;
+  w.head_size = sliced.head_size;
+  w.wte = copy(sliced.wte);
+  w.ln_f_weight = copy(sliced.ln_f_weight);
+  w.ln_f_bias = copy(sliced.ln_f_bias);
+  for (const LayerWeights& s : sliced.layers) {
+    LayerWeights l;
+    l.num_heads = s.num_heads;
+    l.norm_1_weight = copy(s.norm_1_weight);
+    l.norm_1_bias = copy(s.norm_1_bias);
+    l.qkv_weight = copy(s.qkv_weight);
+    l.qkv_bias = copy(s.qkv_bias);
+    l.proj_weight = copy(s.proj_weight);
+    l.proj_bias = copy(s.proj_bias);
+    l.norm_2_weight = copy(s.norm_2_weight);
+    l.norm_2_bias = copy(s.norm_2_bias);
+    l.fc_weight = copy(s.fc_weight);
+    l.fc_bias = copy(s.fc_bias);
+    l.mlp_proj_weight = copy(s.mlp_proj_weight);
+    l.mlp_proj_bias = copy(s.mlp_proj_bias);
+    w.layers.push_back(std::move(l));
+  }
+  return DenseModel(std::move(dense));
+}
+
+// ---- model files -----------------------------------------------------------------------------
+
+void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supernet::Impl& impl) {
+  archive.write("magic", c10::IValue(std::string(kMagic)));
+  archive.write("version", c10::IValue(kFormatVersion));
+  archive.write("space", c10::IValue(impl.space.to_json()));
+  for (std::size_t i = 0; i < impl.names.size(); ++i) archive.write("param/" + impl.names[i], impl.tensors[i].detach());
+}
+
+void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  try {
+    archive.save_to(tmp.string());
+  } catch (const c10::Error& e) {
+    std::filesystem::remove(tmp);
+    throw FileError("cannot write '" + tmp.string() + "': " + e.what_without_backtrace());
+  }
+  std::filesystem::rename(tmp, path);  // atomic on POSIX: readers see the old or the new file
+}
+
+void Supernet::save(const std::filesystem::path& path) const {
+  torch::serialize::OutputArchive archive;
+  write_supernet_entries(archive, *impl_);
+  save_archive_atomically(archive, path);
+}
+
+Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSpace* expected) {
+  if (!std::filesystem::is_regular_file(path))
+    throw FileError("supernet file '" + path.string() + "' does not exist or is not a regular file");
+  torch::serialize::InputArchive archive;
+  c10::IValue magic, version, space_json;
+  try {
+    archive.load_from(path.string());
+    if (!archive.try_read("magic", magic) || !magic.isString() || magic.toStringRef() != kMagic)
+      throw FileError("'" + path.string() + "' is not a hwgpt supernet file (magic '" + kMagic + "' missing)");
+    archive.read("version", version);
+    archive.read("space", space_json);
+  } catch (const c10::Error& e) {
+    throw FileError("'" + path.string() + "' is not a readable hwgpt supernet file (truncated or corrupt?): " +
+                    e.what_without_backtrace());
+  }
+  if (!version.isInt() || version.toInt() != kFormatVersion)
+    throw FileError("'" + path.string() + "' has supernet format version " +
+                    (version.isInt() ? std::to_string(version.toInt()) : std::string("?")) + "; expected " +
+                    std::to_string(kFormatVersion));
+  const space::SearchSpace space = space::SearchSpace::from_json(space_json.toStringRef(), path.string());
+  if (expected && !(space == *expected))
+    throw FileError("'" + path.string() + "' holds a supernet of space '" + space.name() +
+                    "'; expected space '" + expected->name() + "'");
+  auto impl = make_impl(space);
+  try {
+    for (std::size_t i = 0; i < impl->names.size(); ++i) {
+      torch::Tensor t;
+      archive.read("param/" + impl->names[i], t);
+      if (!t.sizes().equals(impl->tensors[i].sizes()) || t.scalar_type() != torch::kFloat32)
+        throw FileError("'" + path.string() + "': parameter '" + impl->names[i] + "' has shape " +
+                        c10::str(t.sizes()) + "; expected " + c10::str(impl->tensors[i].sizes()));
+      impl->tensors[i] = t.contiguous();
+    }
+  } catch (const c10::Error& e) {
+    throw FileError("'" + path.string() + "' is truncated or corrupt: " + e.what_without_backtrace());
+  }
+  bind_full(*impl);
+  return Supernet(std::move(impl));
+}
+
+}  // namespace hwgpt::model

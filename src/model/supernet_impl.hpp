@@ -1,0 +1,71 @@
+// Private to the model and train modules: the torch state behind Supernet and DenseModel, and the
+// forward math both share. Included only by .cpp files (never by public headers).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "hwgpt/model/supernet.hpp"
+
+namespace hwgpt::model {
+
+// The tensors one layer uses: views of the super-weights (slicing) or owned dense copies.
+// Undefined bias tensors mean bias=False.
+struct LayerWeights {
+  torch::Tensor norm_1_weight, norm_1_bias;  // (E)
+  torch::Tensor qkv_weight, qkv_bias;        // (3·h·hs, E), (3·h·hs)
+  torch::Tensor proj_weight, proj_bias;      // (E, h·hs), (E)
+  torch::Tensor norm_2_weight, norm_2_bias;  // (E)
+  torch::Tensor fc_weight, fc_bias;          // (F, E), (F)
+  torch::Tensor mlp_proj_weight, mlp_proj_bias;  // (E, F), (E)
+  int num_heads = 0;
+};
+
+struct Weights {
+  torch::Tensor wte;                     // (V, E), tied LM head
+  std::vector<LayerWeights> layers;
+  torch::Tensor ln_f_weight, ln_f_bias;  // (E)
+  int head_size = 0;
+};
+
+// Keys and values of past positions, per layer: (B, h, T_past, hs). Empty before the first call.
+struct KvCache {
+  std::vector<torch::Tensor> keys, values;
+  int length = 0;
+};
+
+// Logits (B, T, V) for token ids (B, T) (int64). With a cache, positions start at cache->length
+// and the new keys/values are appended.
+torch::Tensor forward_logits(const Weights& w, const torch::Tensor& tokens, KvCache* cache = nullptr);
+
+// Checks the (B, T) shape and the id range; returns the int64 tensor.
+torch::Tensor token_tensor(const TokenBatch& batch, int vocab_size);
+Logits to_logits(const torch::Tensor& logits);
+
+struct Supernet::Impl {
+  space::SearchSpace space;
+  std::vector<std::string> names;           // fixed order
+  std::vector<torch::Tensor> tensors;       // same order; requires_grad
+  // Super-weights grouped as the forward uses them (aliases of `tensors`).
+  Weights full;
+  explicit Impl(space::SearchSpace s) : space(std::move(s)) {}
+  const torch::Tensor& get(const std::string& name) const;
+  // Prefix slices for `arch` (validated); views share storage with the super-weights.
+  Weights slice(const space::Arch& arch) const;
+};
+
+// Writes the supernet entries (magic, version, space, param/<name>) to `archive`; the training
+// checkpoint adds its own entries beside them, so every checkpoint is also a supernet file.
+void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supernet::Impl& impl);
+// Saves `archive` to `path` atomically: a temporary file beside it, then rename.
+void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path);
+
+struct DenseModel::Impl {
+  space::Arch arch;
+  Weights weights;
+  KvCache cache;
+};
+
+}  // namespace hwgpt::model

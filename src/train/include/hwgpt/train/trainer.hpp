@@ -1,0 +1,80 @@
+// Sandwich-rule training of a supernet (DESIGN.md "train/"), with checkpoints that resume
+// bit-identically. Each step: the largest, the smallest and k random sub-networks run on the same
+// batch, their gradients add up, one AdamW step follows (no decay on biases, norms, embedding;
+// linear warm-up then cosine decay to 10 % of the peak; global-norm gradient clipping).
+// Every random draw of step s comes from Rng::derive(seed, s), so a step depends only on the
+// weights, the optimizer state and s: the checkpoint needs no RNG state to resume exactly.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "hwgpt/model/supernet.hpp"
+#include "hwgpt/train/byte_corpus.hpp"
+
+namespace hwgpt::train {
+
+struct TrainConfig {
+  std::uint64_t seed = 1;          // initial weights (seed) and step draws (Rng::derive(seed, step))
+  int max_steps = 2000;            // optimizer steps; the schedule ends here
+  int batch = 12;                  // B sequences per step (nanoGPT's CPU Shakespeare setting)
+  int sequence_length = 64;        // T
+  int random_subnets = 2;          // k of the sandwich rule
+  double peak_lr = 1e-3;
+  double min_lr_fraction = 0.1;    // cosine decays to min_lr_fraction·peak_lr
+  int warmup_steps = 100;
+  double weight_decay = 0.1;       // on matrices except the embedding
+  double beta1 = 0.9, beta2 = 0.99, adam_eps = 1e-8;
+  double grad_clip = 1.0;          // max global L2 norm; 0 disables
+  int eval_every = 250;            // validation of max/min/mid subnets; 0 disables
+  int eval_tokens = 8192;          // validation targets per evaluated subnet
+  int checkpoint_every = 100;      // steps between checkpoints (and one at the end)
+  // Canonical string of one arch to train alone (a stand-alone baseline for rank fidelity: its
+  // prefix slice of the super-weights is the whole model); empty for the sandwich rule.
+  std::string standalone_arch;
+};
+
+// Learning rate at (0-based) `step`: 1) linear warm-up over warmup_steps, 2) cosine from peak to
+// min_lr_fraction·peak at max_steps, 3) the minimum after max_steps.
+double learning_rate(const TrainConfig& config, int step);
+
+struct StepReport {
+  int step = 0;                     // steps done
+  double loss_max = 0, loss_min = 0, loss_random = 0;  // nats/token; random: mean of k
+  double learning_rate = 0;
+  double tokens_per_s = 0;          // subnet tokens: B·T·(k+2) per step
+};
+
+class Trainer {
+ public:
+  // Starts from scratch, or resumes from `checkpoint` when the file exists (throws FileError when
+  // it is corrupt, of another space, or was trained with another config or corpus; nothing is
+  // overwritten then). `validation_csv` (may be empty) receives step,role,arch,loss,perplexity.
+  Trainer(const space::SearchSpace& space, const TrainConfig& config, TokenSplits data,
+          std::filesystem::path checkpoint, std::filesystem::path validation_csv = {});
+  ~Trainer();
+  Trainer(Trainer&&) noexcept;
+  Trainer& operator=(Trainer&&) noexcept;
+
+  int step() const;                 // steps done so far
+  bool resumed() const;             // true if the constructor loaded a checkpoint
+  const model::Supernet& supernet() const;
+
+  // Runs until max_steps or until `stop_after` more steps (0: no limit), checkpointing every
+  // checkpoint_every steps and at the end. `on_step` sees every step (for progress).
+  void run(int stop_after = 0, const std::function<void(const StepReport&)>& on_step = {});
+
+  // One step without checkpointing (tests; run() is the normal entry).
+  StepReport train_step();
+  void save_checkpoint() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hwgpt::train

@@ -1,0 +1,291 @@
+// Sandwich-rule trainer: AdamW (own, so its state is a few named tensors in the checkpoint),
+// schedule, clipping, validation CSV and checkpoints that resume bit-identically (trainer.hpp).
+#include "hwgpt/train/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/core/rng.hpp"
+#include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/space/sampling.hpp"
+#include "hwgpt/train/evaluate.hpp"
+#include "supernet_impl.hpp"
+
+namespace hwgpt::train {
+namespace {
+
+// Every config field a resumed run must share with the checkpoint (all shape the trajectory).
+std::vector<std::pair<std::string, double>> config_fields(const TrainConfig& c) {
+  return {{"seed", static_cast<double>(c.seed)},
+          {"max_steps", c.max_steps},
+          {"batch", c.batch},
+          {"sequence_length", c.sequence_length},
+          {"random_subnets", c.random_subnets},
+          {"peak_lr", c.peak_lr},
+          {"min_lr_fraction", c.min_lr_fraction},
+          {"warmup_steps", c.warmup_steps},
+          {"weight_decay", c.weight_decay},
+          {"beta1", c.beta1},
+          {"beta2", c.beta2},
+          {"adam_eps", c.adam_eps},
+          {"grad_clip", c.grad_clip},
+          {"eval_every", c.eval_every},
+          {"eval_tokens", c.eval_tokens}};
+}
+
+bool decays(const std::string& name) {
+  // Matrices of linear layers decay; biases, LayerNorm parameters and the embedding do not.
+  return name != "wte" && name.find("norm") == std::string::npos && name.size() > 7 &&
+         name.compare(name.size() - 7, 7, ".weight") == 0;
+}
+
+void check_config(const TrainConfig& c) {
+  auto positive = [](const char* what, double v) {
+    if (!(v > 0)) throw ValueError(std::string("train config: ") + what + " is " + std::to_string(v) + "; expected > 0");
+  };
+  positive("max_steps", c.max_steps);
+  positive("batch", c.batch);
+  positive("sequence_length", c.sequence_length);
+  positive("peak_lr", c.peak_lr);
+  positive("checkpoint_every", c.checkpoint_every);
+  if (c.random_subnets < 0 || c.warmup_steps < 0 || c.eval_every < 0 || c.grad_clip < 0)
+    throw ValueError("train config: random_subnets, warmup_steps, eval_every and grad_clip must be >= 0");
+}
+
+}  // namespace
+
+double learning_rate(const TrainConfig& c, int step) {
+  const double min_lr = c.min_lr_fraction * c.peak_lr;
+  // 1) linear warm-up
+  if (step < c.warmup_steps) return c.peak_lr * (step + 1) / c.warmup_steps;
+  // 3) after the schedule: the minimum
+  if (step >= c.max_steps) return min_lr;
+  // 2) cosine decay from the peak to the minimum
+  const double progress = static_cast<double>(step - c.warmup_steps) / std::max(1, c.max_steps - c.warmup_steps);
+  return min_lr + 0.5 * (1.0 + std::cos(M_PI * progress)) * (c.peak_lr - min_lr);
+}
+
+struct Trainer::Impl {
+  space::SearchSpace space;
+  TrainConfig config;
+  TokenSplits data;
+  std::filesystem::path checkpoint, csv;
+  model::Supernet net;
+  std::vector<torch::Tensor> adam_m, adam_v;  // same order as the supernet's parameters
+  std::vector<bool> decay;
+  int step = 0;
+  bool resumed = false;
+  std::optional<space::Arch> standalone;
+
+  Impl(const space::SearchSpace& s, const TrainConfig& c, TokenSplits d, std::filesystem::path ckpt,
+       std::filesystem::path csv_path)
+      : space(s), config(c), data(std::move(d)), checkpoint(std::move(ckpt)), csv(std::move(csv_path)),
+        net(std::filesystem::exists(checkpoint) ? model::Supernet::load(checkpoint, &s) : model::Supernet(s, c.seed)) {}
+
+  std::vector<torch::Tensor>& params() { return net.impl().tensors; }
+  void load_train_state();
+  void write_csv_header_or_trim();
+  void validate_and_log();
+};
+
+void Trainer::Impl::load_train_state() {
+  const std::string where = "checkpoint '" + checkpoint.string() + "'";
+  torch::serialize::InputArchive archive;
+  c10::IValue value;
+  try {
+    archive.load_from(checkpoint.string());
+    if (!archive.try_read("train/step", value))
+      throw FileError(where + " is a supernet file without training state; expected a checkpoint written by "
+                      "hwgpt train");
+    step = static_cast<int>(value.toInt());
+    for (const auto& [name, expected] : config_fields(config)) {
+      archive.read("train/config/" + name, value);
+      if (value.toDouble() != expected) {
+        std::ostringstream msg;
+        msg << where << " was trained with " << name << " " << value.toDouble() << "; this run asks for "
+            << expected << " (resume with the same options, or start a new checkpoint)";
+        throw FileError(msg.str());
+      }
+    }
+    const std::string standalone_arch = archive.try_read("train/standalone_arch", value) ? value.toStringRef() : "";
+    if (standalone_arch != config.standalone_arch)
+      throw FileError(where + " was trained with standalone arch '" + standalone_arch + "'; this run asks for '" +
+                      config.standalone_arch + "'");
+    archive.read("train/tokenizer", value);
+    if (value.toStringRef() != data.tokenizer)
+      throw FileError(where + " was trained on tokenizer '" + value.toStringRef() + "'; the corpus has '" +
+                      data.tokenizer + "'");
+    archive.read("train/data_fingerprint", value);
+    if (static_cast<std::uint64_t>(value.toInt()) != data.fingerprint())
+      throw FileError(where + " was trained on other data than '" + data.source +
+                      "' (token fingerprint differs); use the same corpus file");
+    const auto& names = net.impl().names;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      archive.read("train/adam_m/" + names[i], adam_m[i]);
+      archive.read("train/adam_v/" + names[i], adam_v[i]);
+    }
+  } catch (const c10::Error& e) {
+    throw FileError(where + " is truncated or corrupt: " + e.what_without_backtrace());
+  }
+  resumed = true;
+}
+
+void Trainer::Impl::write_csv_header_or_trim() {
+  if (csv.empty()) return;
+  // Keep the rows up to the checkpoint's step: rows logged after it are redone by this run.
+  std::vector<std::string> keep;
+  if (resumed) {
+    std::ifstream in(csv);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line))
+      if (std::stoi(line.substr(0, line.find(','))) <= step) keep.push_back(line);
+  }
+  const std::filesystem::path tmp = csv.string() + ".tmp";
+  std::ofstream out(tmp);
+  out << "step,role,arch,loss,perplexity\n";
+  for (const auto& l : keep) out << l << "\n";
+  out.close();
+  if (!out) throw FileError("cannot write validation CSV '" + tmp.string() + "'");
+  std::filesystem::rename(tmp, csv);
+}
+
+void Trainer::Impl::validate_and_log() {
+  const std::pair<const char*, space::Arch> roles[] = {
+      {"max", space.largest_arch()}, {"min", space.smallest_arch()}, {"mid", space.mid_arch()}};
+  EvalOptions options;
+  options.sequence_length = config.sequence_length;
+  options.max_tokens = config.eval_tokens;
+  std::ofstream out(csv, std::ios::app);
+  for (const auto& [role, arch] : roles) {
+    const EvalResult r = evaluate(net, arch, data.validation, options);
+    out << step << "," << role << "," << space::format_arch(arch) << "," << r.loss << "," << r.perplexity << "\n";
+  }
+  if (!out) throw FileError("cannot append to validation CSV '" + csv.string() + "'");
+}
+
+Trainer::Trainer(const space::SearchSpace& space, const TrainConfig& config, TokenSplits data,
+                 std::filesystem::path checkpoint, std::filesystem::path validation_csv) {
+  check_config(config);
+  if (space.config().tokenizer != data.tokenizer)
+    throw ValueError("space '" + space.name() + "' uses tokenizer '" + space.config().tokenizer + "'; the corpus '" +
+                     data.source + "' is tokenized as '" + data.tokenizer + "'");
+  if (data.train.size() <= static_cast<std::size_t>(config.sequence_length) + 1)
+    throw ValueError("corpus '" + data.source + "': train split has " + std::to_string(data.train.size()) +
+                     " tokens; expected more than sequence_length + 1 = " + std::to_string(config.sequence_length + 1));
+  impl_ = std::make_unique<Impl>(space, config, std::move(data), std::move(checkpoint), std::move(validation_csv));
+  if (!config.standalone_arch.empty()) impl_->standalone = space::parse_arch(config.standalone_arch, space);
+  for (const auto& p : impl_->params()) {
+    impl_->adam_m.push_back(torch::zeros_like(p).detach());
+    impl_->adam_v.push_back(torch::zeros_like(p).detach());
+  }
+  for (const auto& name : impl_->net.impl().names) impl_->decay.push_back(decays(name));
+  if (std::filesystem::exists(impl_->checkpoint)) impl_->load_train_state();
+  impl_->write_csv_header_or_trim();
+}
+
+Trainer::~Trainer() = default;
+Trainer::Trainer(Trainer&&) noexcept = default;
+Trainer& Trainer::operator=(Trainer&&) noexcept = default;
+
+int Trainer::step() const { return impl_->step; }
+bool Trainer::resumed() const { return impl_->resumed; }
+const model::Supernet& Trainer::supernet() const { return impl_->net; }
+
+StepReport Trainer::train_step() {
+  Impl& s = *impl_;
+  const TrainConfig& c = s.config;
+  const auto start = std::chrono::steady_clock::now();
+  Rng rng = Rng::derive(c.seed, static_cast<std::uint64_t>(s.step));
+  // 1) the sandwich: largest, smallest, k random sub-networks (drawn first, then the batch)
+  std::vector<space::Arch> archs;
+  if (s.standalone) {
+    archs.push_back(*s.standalone);
+  } else {
+    archs = {s.space.largest_arch(), s.space.smallest_arch()};
+    for (int i = 0; i < c.random_subnets; ++i) archs.push_back(space::sample_arch(s.space, rng));
+  }
+  // 2) one batch for all of them: B windows at uniform offsets of the train split
+  const std::int64_t B = c.batch, T = c.sequence_length;
+  std::vector<std::int64_t> x(static_cast<std::size_t>(B * T)), y(x.size());
+  for (std::int64_t b = 0; b < B; ++b) {
+    const std::size_t off = rng.uniform_index(s.data.train.size() - static_cast<std::size_t>(T) - 1);
+    for (std::int64_t t = 0; t < T; ++t) {
+      x[static_cast<std::size_t>(b * T + t)] = s.data.train[off + static_cast<std::size_t>(t)];
+      y[static_cast<std::size_t>(b * T + t)] = s.data.train[off + static_cast<std::size_t>(t) + 1];
+    }
+  }
+  const torch::Tensor inputs = torch::tensor(x).view({B, T}), targets = torch::tensor(y).view({B * T});
+  // 3) accumulate the gradients of every sub-network's loss
+  for (auto& p : s.params()) p.mutable_grad() = torch::Tensor();
+  std::vector<double> losses;
+  for (const space::Arch& arch : archs) {
+    const torch::Tensor logits = model::forward_logits(s.net.impl().slice(arch), inputs);
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(logits.view({B * T, -1}), targets);
+    loss.backward();
+    losses.push_back(loss.item<double>());
+  }
+  // 4) clip the global gradient norm, then AdamW (decoupled decay, bias-corrected moments)
+  if (c.grad_clip > 0) torch::nn::utils::clip_grad_norm_(s.params(), c.grad_clip);
+  const double lr = learning_rate(c, s.step);
+  const double t = s.step + 1;
+  const double bc1 = 1.0 - std::pow(c.beta1, t), bc2 = 1.0 - std::pow(c.beta2, t);
+  {
+    torch::NoGradGuard no_grad;
+    for (std::size_t i = 0; i < s.params().size(); ++i) {
+      torch::Tensor& p = s.params()[i];
+      if (!p.grad().defined()) continue;  // outside a stand-alone arch (the sandwich's largest uses all)
+      const torch::Tensor& g = p.grad();
+      if (s.decay[i]) p.mul_(1.0 - lr * c.weight_decay);
+      s.adam_m[i].mul_(c.beta1).add_(g, 1.0 - c.beta1);
+      s.adam_v[i].mul_(c.beta2).addcmul_(g, g, 1.0 - c.beta2);
+      const torch::Tensor denom = (s.adam_v[i].sqrt() / std::sqrt(bc2)).add_(c.adam_eps);
+      p.addcdiv_(s.adam_m[i], denom, -lr / bc1);
+    }
+  }
+  ++s.step;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  StepReport r;
+  r.step = s.step;
+  r.loss_max = losses[0];
+  r.loss_min = losses.size() > 1 ? losses[1] : losses[0];
+  for (std::size_t i = 2; i < losses.size(); ++i) r.loss_random += losses[i] / static_cast<double>(losses.size() - 2);
+  r.learning_rate = lr;
+  r.tokens_per_s = static_cast<double>(B * T) * static_cast<double>(archs.size()) / seconds;
+  return r;
+}
+
+void Trainer::save_checkpoint() const {
+  const Impl& s = *impl_;
+  torch::serialize::OutputArchive archive;
+  model::write_supernet_entries(archive, s.net.impl());
+  archive.write("train/step", c10::IValue(static_cast<std::int64_t>(s.step)));
+  for (const auto& [name, value] : config_fields(s.config)) archive.write("train/config/" + name, c10::IValue(value));
+  archive.write("train/standalone_arch", c10::IValue(s.config.standalone_arch));
+  archive.write("train/tokenizer", c10::IValue(s.data.tokenizer));
+  archive.write("train/data_fingerprint", c10::IValue(static_cast<std::int64_t>(s.data.fingerprint())));
+  const auto& names = s.net.impl().names;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    archive.write("train/adam_m/" + names[i], s.adam_m[i]);
+    archive.write("train/adam_v/" + names[i], s.adam_v[i]);
+  }
+  model::save_archive_atomically(archive, s.checkpoint);
+}
+
+void Trainer::run(int stop_after, const std::function<void(const StepReport&)>& on_step) {
+  Impl& s = *impl_;
+  const int last = stop_after > 0 ? std::min(s.config.max_steps, s.step + stop_after) : s.config.max_steps;
+  while (s.step < last) {
+    const StepReport r = train_step();
+    if (on_step) on_step(r);
+    if (!s.csv.empty() && s.config.eval_every > 0 && (s.step % s.config.eval_every == 0 || s.step == s.config.max_steps))
+      s.validate_and_log();
+    if (s.step % s.config.checkpoint_every == 0 || s.step == last) save_checkpoint();
+  }
+}
+
+}  // namespace hwgpt::train

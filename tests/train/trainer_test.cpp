@@ -1,0 +1,266 @@
+// Tests of hwgpt/train: the schedule's closed form, bit-identical resume after an interrupted run,
+// determinism, checked checkpoints, the byte corpus split and perplexity evaluation.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/core/rng.hpp"
+#include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/train/evaluate.hpp"
+#include "hwgpt/train/trainer.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using hwgpt::train::TokenSplits;
+using hwgpt::train::TrainConfig;
+using hwgpt::train::Trainer;
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+
+const hwgpt::space::SearchSpace& t_space() { return hwgpt::space::SearchSpace::builtin("t"); }
+
+// A temporary folder removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / ("hwgpt_train_" + name + "_" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+// A 20 kB corpus of words drawn from a small vocabulary: learnable in a few steps.
+fs::path write_corpus(const fs::path& dir, std::uint64_t seed = 1) {
+  static const char* words[] = {"the ", "king ", "and ", "queen ", "of ", "rome ", "speak ", "now.\n"};
+  hwgpt::Rng rng(seed);
+  std::string text;
+  while (text.size() < 20000) text += words[rng.uniform_index(8)];
+  const fs::path p = dir / ("corpus" + std::to_string(seed) + ".txt");
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+TrainConfig tiny_config() {
+  TrainConfig c;
+  c.max_steps = 5;
+  c.batch = 2;
+  c.sequence_length = 16;
+  c.warmup_steps = 2;
+  c.eval_every = 0;
+  c.checkpoint_every = 2;
+  c.seed = 3;
+  return c;
+}
+
+std::vector<std::vector<float>> all_params(const Trainer& t) {
+  std::vector<std::vector<float>> out;
+  for (const auto& name : t.supernet().parameter_names()) out.push_back(t.supernet().parameter(name));
+  return out;
+}
+
+TEST(LearningRate, WarmupThenCosineToTenPercent) {
+  TrainConfig c;
+  c.peak_lr = 1e-3;
+  c.warmup_steps = 100;
+  c.max_steps = 2100;
+  EXPECT_DOUBLE_EQ(hwgpt::train::learning_rate(c, 0), 1e-5);
+  EXPECT_DOUBLE_EQ(hwgpt::train::learning_rate(c, 99), 1e-3);
+  EXPECT_DOUBLE_EQ(hwgpt::train::learning_rate(c, 100), 1e-3);
+  EXPECT_NEAR(hwgpt::train::learning_rate(c, 1100), 0.55e-3, 1e-15);  // cosine midpoint
+  EXPECT_NEAR(hwgpt::train::learning_rate(c, 2100), 1e-4, 1e-15);
+  EXPECT_NEAR(hwgpt::train::learning_rate(c, 5000), 1e-4, 1e-15);
+}
+
+TEST(ByteCorpus, SplitsIntoDisjointContiguousBlocks) {
+  TempDir dir("corpus");
+  const fs::path p = write_corpus(dir.path);
+  const TokenSplits s = hwgpt::train::load_byte_corpus(p);
+  const std::size_t n = fs::file_size(p);
+  EXPECT_EQ(s.train.size(), n * 8 / 10);
+  EXPECT_EQ(s.validation.size(), n * 9 / 10 - n * 8 / 10);
+  EXPECT_EQ(s.train.size() + s.validation.size() + s.nas_eval.size(), n);
+  std::ifstream in(p, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(s.nas_eval.back(), static_cast<unsigned char>(text.back()));
+  EXPECT_EQ(s.validation.front(), static_cast<unsigned char>(text[s.train.size()]));
+  std::ofstream(dir.path / "small.txt") << "too small";
+  EXPECT_THAT([&] { hwgpt::train::load_byte_corpus(dir.path / "small.txt"); },
+              ThrowsMessage<hwgpt::FileError>(HasSubstr("has 9 bytes; expected at least 1000")));
+}
+
+// The exact-resume test: a run interrupted after its step-2 checkpoint (step 3 is done in
+// memory and lost, as a kill would lose it) and resumed ends with the same bits as a run that was
+// never interrupted.
+TEST(Trainer, ResumeAfterInterruptionIsBitIdentical) {
+  TempDir dir("resume");
+  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));
+  Trainer straight(t_space(), tiny_config(), data, dir.path / "straight.pt");
+  straight.run();
+  ASSERT_EQ(straight.step(), 5);
+  {
+    Trainer killed(t_space(), tiny_config(), data, dir.path / "killed.pt");
+    killed.train_step();
+    killed.train_step();
+    killed.save_checkpoint();
+    killed.train_step();  // lost
+  }
+  Trainer resumed(t_space(), tiny_config(), data, dir.path / "killed.pt");
+  EXPECT_TRUE(resumed.resumed());
+  EXPECT_EQ(resumed.step(), 2);
+  resumed.run();
+  EXPECT_EQ(resumed.step(), 5);
+  EXPECT_TRUE(all_params(resumed) == all_params(straight));
+  // And the comparison can fail: another seed ends elsewhere.
+  TrainConfig other = tiny_config();
+  other.seed = 4;
+  Trainer different(t_space(), other, data, dir.path / "other.pt");
+  different.run();
+  EXPECT_FALSE(all_params(different) == all_params(straight));
+}
+
+TEST(Trainer, SameSeedSameRunAndEveryWeightMoves) {
+  TempDir dir("determinism");
+  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));
+  TrainConfig c = tiny_config();
+  c.max_steps = 2;
+  Trainer a(t_space(), c, data, dir.path / "a.pt"), b(t_space(), c, data, dir.path / "b.pt");
+  const auto initial = all_params(a);
+  a.run();
+  b.run();
+  const auto after = all_params(a);
+  EXPECT_TRUE(after == all_params(b));
+  // The largest sub-network of the sandwich touches every super-weight.
+  for (std::size_t i = 0; i < after.size(); ++i) EXPECT_NE(after[i], initial[i]) << a.supernet().parameter_names()[i];
+}
+
+// A stand-alone run trains exactly its arch's prefix slice: tensors it does not touch keep their
+// values; inside a touched matrix, elements outside the slice only follow AdamW's decoupled decay.
+TEST(Trainer, StandaloneArchTrainsOnlyItsSlice) {
+  TempDir dir("standalone");
+  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));
+  TrainConfig c = tiny_config();
+  c.max_steps = 2;
+  c.standalone_arch = "gpt-t-3-64-2-3-4-1-2-4-True";
+  Trainer t(t_space(), c, data, dir.path / "s.pt");
+  const auto before = all_params(t);
+  t.run();
+  const auto names = t.supernet().parameter_names();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const bool used = names[i].rfind("h.3.", 0) != 0 && names[i].rfind("h.4.", 0) != 0;
+    EXPECT_EQ(all_params(t)[i] != before[i], used) << names[i];
+  }
+  // Row 0 of layer 0's MLP (inside 2·E) moved; row 128 (outside) only decayed, by
+  // (1 - lr_0·wd)(1 - lr_1·wd) with lr_0 = peak/2, lr_1 = peak (warm-up of 2 steps).
+  const auto fc_index = static_cast<std::size_t>(
+      std::find(names.begin(), names.end(), "h.0.mlp.fc.weight") - names.begin());
+  const auto fc_before = before[fc_index], fc_after = t.supernet().parameter("h.0.mlp.fc.weight");
+  EXPECT_NE(fc_after[0], fc_before[0]);
+  const double decay = (1 - 0.5e-3 * c.weight_decay) * (1 - 1e-3 * c.weight_decay);
+  EXPECT_NEAR(fc_after[128 * 192], fc_before[128 * 192] * decay, 1e-9);
+  TrainConfig other = c;
+  other.standalone_arch.clear();
+  EXPECT_THAT([&] { Trainer(t_space(), other, data, dir.path / "s.pt"); },
+              ThrowsMessage<hwgpt::FileError>(HasSubstr("was trained with standalone arch 'gpt-t-3-64-2-3-4-1-2-4-True'; "
+                                                        "this run asks for ''")));
+}
+
+TEST(Trainer, LossFallsOnALearnableCorpus) {
+  TempDir dir("learn");
+  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));
+  TrainConfig c = tiny_config();
+  c.max_steps = 20;
+  c.random_subnets = 0;
+  c.peak_lr = 5e-3;
+  c.checkpoint_every = 1000;
+  Trainer t(t_space(), c, data, dir.path / "c.pt");
+  const auto arch = t_space().largest_arch();
+  hwgpt::train::EvalOptions o;
+  o.sequence_length = 16;
+  const double before = hwgpt::train::evaluate(t.supernet(), arch, data.validation, o).loss;
+  t.run();
+  const double after = hwgpt::train::evaluate(t.supernet(), arch, data.validation, o).loss;
+  EXPECT_NEAR(before, std::log(256.0), 0.3);  // untrained: about uniform over bytes
+  EXPECT_LT(after, before - 1.0);
+}
+
+TEST(Trainer, RejectsMismatchedCorruptAndForeignCheckpointsWithoutOverwriting) {
+  TempDir dir("bad");
+  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));
+  TrainConfig c = tiny_config();
+  c.max_steps = 1;
+  Trainer(t_space(), c, data, dir.path / "ok.pt").run();
+  const auto size = fs::file_size(dir.path / "ok.pt");
+
+  TrainConfig other = c;
+  other.batch = 3;
+  EXPECT_THAT([&] { Trainer(t_space(), other, data, dir.path / "ok.pt"); },
+              ThrowsMessage<hwgpt::FileError>(HasSubstr("was trained with batch 2; this run asks for 3")));
+  const TokenSplits other_data = hwgpt::train::load_byte_corpus(write_corpus(dir.path, 2));
+  EXPECT_THAT([&] { Trainer(t_space(), c, other_data, dir.path / "ok.pt"); },
+              ThrowsMessage<hwgpt::FileError>(HasSubstr("was trained on other data than 'corpus2.txt'")));
+  EXPECT_EQ(fs::file_size(dir.path / "ok.pt"), size);
+
+  fs::copy_file(dir.path / "ok.pt", dir.path / "cut.pt");
+  fs::resize_file(dir.path / "cut.pt", size - 1000);
+  EXPECT_THROW(Trainer(t_space(), c, data, dir.path / "cut.pt"), hwgpt::FileError);
+  EXPECT_EQ(fs::file_size(dir.path / "cut.pt"), size - 1000);
+
+  hwgpt::model::Supernet(t_space(), 1).save(dir.path / "plain.pt");
+  EXPECT_THAT([&] { Trainer(t_space(), c, data, dir.path / "plain.pt"); },
+              ThrowsMessage<hwgpt::FileError>(HasSubstr("is a supernet file without training state")));
+  EXPECT_THAT([&] { Trainer(hwgpt::space::SearchSpace::builtin("s"), c, data, dir.path / "new.pt"); },
+              ThrowsMessage<hwgpt::ValueError>(HasSubstr("uses tokenizer 'gpt2'; the corpus 'corpus1.txt' is tokenized as 'bytes'")));
+}
+
+// Closed form: with every weight 0 the logits are 0, so the loss is ln 256, the perplexity 256 and
+// argmax is token 0 (the first of equal values).
+TEST(Evaluate, ZeroModelHasUniformLoss) {
+  hwgpt::model::Supernet net(t_space(), 1);
+  for (const auto& name : net.parameter_names())
+    net.set_parameter(name, std::vector<float>(net.parameter(name).size(), 0.0f));
+  std::vector<std::int32_t> tokens;
+  for (int i = 0; i < 101; ++i) tokens.push_back(i % 5 == 0 ? 0 : i);
+  hwgpt::train::EvalOptions o;
+  o.sequence_length = 10;
+  o.batch = 3;
+  const auto r = hwgpt::train::evaluate(net, t_space().mid_arch(), tokens, o);
+  EXPECT_EQ(r.num_tokens, 100);
+  EXPECT_NEAR(r.loss, std::log(256.0), 1e-6);
+  EXPECT_NEAR(r.perplexity, 256.0, 1e-3);
+  EXPECT_DOUBLE_EQ(r.accuracy, 20.0 / 100.0);  // targets tokens[1..100]: 20 of them are 0
+}
+
+// evaluate() against the cross-entropy computed from Supernet::forward's logits by hand.
+TEST(Evaluate, MatchesCrossEntropyOfForwardLogits) {
+  const hwgpt::model::Supernet net(t_space(), 9);
+  hwgpt::Rng rng(2);
+  std::vector<std::int32_t> tokens;
+  for (int i = 0; i < 33; ++i) tokens.push_back(static_cast<std::int32_t>(rng.uniform_index(256)));
+  const auto arch = hwgpt::space::parse_arch("gpt-t-4-128-3-2-4-3-2-4-1-2-False", t_space());
+  hwgpt::train::EvalOptions o;
+  o.sequence_length = 8;
+  const auto r = hwgpt::train::evaluate(net, arch, tokens, o);
+  ASSERT_EQ(r.num_tokens, 32);
+  double nll = 0;
+  for (int w = 0; w < 4; ++w) {
+    hwgpt::model::TokenBatch b{1, 8, std::vector<std::int32_t>(tokens.begin() + w * 8, tokens.begin() + w * 8 + 8)};
+    const auto logits = net.forward(arch, b);
+    for (int t = 0; t < 8; ++t) {
+      double m = -1e300, z = 0;
+      for (int v = 0; v < 256; ++v) m = std::max(m, static_cast<double>(logits.at(0, t, v)));
+      for (int v = 0; v < 256; ++v) z += std::exp(logits.at(0, t, v) - m);
+      nll += m + std::log(z) - logits.at(0, t, tokens[static_cast<std::size_t>(w * 8 + t + 1)]);
+    }
+  }
+  EXPECT_NEAR(r.loss, nll / 32, 1e-5);
+  EXPECT_THAT([&] { hwgpt::train::evaluate(net, arch, std::vector<std::int32_t>(8, 1), o); },
+              ThrowsMessage<hwgpt::ValueError>(HasSubstr("the split has 8 tokens; expected at least sequence_length + 1 = 9")));
+}
+
+}  // namespace
