@@ -33,6 +33,8 @@ commands:
   store import    --db PATH --from DIR [--rows N]            the original's raw CSV data, our units
   store export    --db PATH [--what samples|perplexities] [--format csv|json] [filters] [--out F]
   store merge     --db INTO FROM...                          combine stores of several machines
+  profile         --scale S (--archs FILE | --sample N) --db PATH [--batch B --seq T] [--threads N]
+                                                             latency, decode, energy, memory; resumable
   fit             --db PATH --scale S --out DIR [--device D] [--metric M]
                                                              surrogates with calibrated intervals
   train           --corpus FILE --checkpoint C [--steps N] [--batch B] [--seq T] [--seed S] ...
@@ -70,6 +72,7 @@ int main(int argc, char** argv) {
     if (command == "demo") return hwgpt::cli::cmd_demo(rest);
     if (command == "store") return hwgpt::cli::cmd_store(rest);
     if (command == "fit") return hwgpt::cli::cmd_fit(rest);
+    if (command == "profile") return hwgpt::cli::cmd_profile(rest);
     if (command == "query") return hwgpt::cli::cmd_query(rest);
     if (command == "devices") return hwgpt::cli::cmd_devices(rest);
     if (command == "metrics") return hwgpt::cli::cmd_metrics(rest);
@@ -79,7 +82,7 @@ int main(int argc, char** argv) {
     if (command == "eval") return hwgpt::cli::cmd_eval(rest);
     if (command == "generate") return hwgpt::cli::cmd_generate(rest);
     std::cerr << "error: unknown command '" << command
-              << "'; expected space, analyze, query, devices, metrics, search, study, store, fit, "
+              << "'; expected space, analyze, query, devices, metrics, search, study, store, fit, profile, "
                  "train, eval, generate or demo (see hwgpt --help)\n";
     return 2;
   } catch (const hwgpt::Error& e) {

@@ -120,7 +120,8 @@ class DenseModel {
   std::vector<std::int32_t> generate(const std::vector<std::int32_t>& prompt,
                                      const GenerateOptions& options);
 
-  struct Impl;
+  struct Impl;  // torch state; defined in supernet_impl.hpp, used by the profile module
+  Impl& impl() { return *impl_; }
 
  private:
   friend class Supernet;

@@ -1,0 +1,100 @@
+// `hwgpt profile`: measure sub-networks on this machine into a store, resumably.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <limits>
+
+#include "commands.hpp"
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/core/rng.hpp"
+#include "hwgpt/profile/device_info.hpp"
+#include "hwgpt/profile/model_executor.hpp"
+#include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/space/sampling.hpp"
+
+namespace hwgpt::cli {
+
+int cmd_profile(const std::vector<std::string>& tokens) {
+  const Args args("profile", tokens,
+                  {{"--scale", "--space-file", "--archs", "--sample", "--seed", "--db", "--device-name",
+                    "--checkpoint", "--batch", "--seq", "--threads", "--warmup", "--min-repeats",
+                    "--max-repeats", "--target-ci", "--max-seconds", "--decode-tokens", "--run-uid"},
+                   {"--no-memory", "--help"},
+                   {}});
+  if (args.flag("--help")) {
+    std::cout
+        << "usage: hwgpt profile --scale S (--archs FILE | --sample N [--seed K (1)]) --db PATH\n"
+           "         [--device-name NAME (from the CPU model)] [--checkpoint SUPERNET (random weights)]\n"
+           "         [--batch B --seq T (the space's workload)] [--threads N (1)]\n"
+           "         [--warmup N (3)] [--min-repeats N (7)] [--max-repeats N (200)] [--target-ci X (0.02)]\n"
+           "         [--max-seconds S (120)] [--decode-tokens N (32)] [--no-memory] [--run-uid U]\n"
+           "Measures forward latency (ms), cached decoding (ms/token), energy (mJ, where RAPL exists)\n"
+           "and the peak memory added by a forward pass (MB) of each arch's extracted model, float32 on\n"
+           "this CPU. Kill it at any moment and run the same command again: it continues where it\n"
+           "stopped (the run uid defaults to device/space/workload/threads).\n";
+    return 0;
+  }
+  const auto s = resolve_space(args, "");
+  const auto db_path = args.value("--db");
+  if (!db_path) throw ParseError("profile: missing --db PATH");
+  std::vector<space::Arch> archs;
+  if (const auto file = args.value("--archs")) {
+    std::ifstream in(*file);
+    if (!in) throw FileError("cannot open arch list '" + *file + "'");
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) archs.push_back(space::parse_arch(line, s));
+  } else if (args.value("--sample")) {
+    Rng rng(static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<long long>::max())));
+    archs = space::sample_archs(s, static_cast<std::size_t>(args.integer("--sample", 0, 1, 10'000'000)), rng,
+                                space::SamplingMode::kPerChoice, true);
+  } else {
+    throw ParseError("profile: give --archs FILE or --sample N");
+  }
+
+  profile::ProfileConfig config;
+  config.workload = analytic::default_workload(s);
+  config.workload.batch = static_cast<int>(args.integer("--batch", config.workload.batch, 1, 1'000'000));
+  config.workload.sequence_length = static_cast<int>(args.integer("--seq", config.workload.sequence_length, 1, 1'000'000));
+  config.threads = static_cast<int>(args.integer("--threads", 1, 1, 1024));
+  config.protocol.warmup = static_cast<int>(args.integer("--warmup", config.protocol.warmup, 0, 1000));
+  config.protocol.min_repeats = static_cast<int>(args.integer("--min-repeats", config.protocol.min_repeats, 1, 100000));
+  config.protocol.max_repeats = static_cast<int>(args.integer("--max-repeats", config.protocol.max_repeats, 1, 100000));
+  config.protocol.target_relative_ci = parse_double(args, "--target-ci", config.protocol.target_relative_ci);
+  config.protocol.max_seconds = parse_double(args, "--max-seconds", config.protocol.max_seconds);
+  config.decode_tokens = static_cast<int>(args.integer("--decode-tokens", 32, 0, 100000));
+  config.measure_memory = !args.flag("--no-memory");
+  std::string command = "hwgpt";
+  for (const auto& t : tokens) command += " " + t;
+  config.command = "hwgpt profile" + command.substr(5);
+
+  store::Store db(*db_path);
+  auto device = profile::detect_cpu_device("");
+  device.name = args.value_or("--device-name", profile::default_cpu_device_name(device));
+  db.put_device(device);
+  config.device = device.name;
+  config.run_uid = args.value_or("--run-uid", device.name + "/" + s.name() + "/b" + std::to_string(config.workload.batch) +
+                                                  "-t" + std::to_string(config.workload.sequence_length) +
+                                                  "-float32-threads" + std::to_string(config.threads));
+  profile::ModelExecutorConfig executor_config;
+  if (const auto c = args.value("--checkpoint")) executor_config.checkpoint = *c;
+  executor_config.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<long long>::max()));
+  executor_config.threads = config.threads;
+  auto executor = profile::make_model_executor(s, executor_config);
+  auto meter = profile::detect_energy_meter("cpu");
+  if (!meter->available()) std::cerr << "profile: energy not measured: " << meter->unavailable_reason() << "\n";
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto report = profile::run_profile(db, s, archs, *executor, *meter, config, [&](std::size_t done, std::size_t total) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double rate = static_cast<double>(done) / elapsed;
+    std::fprintf(stderr, "\rprofile %zu/%zu archs (%.0f archs/h, ETA %.0f s)   ", done, total, rate * 3600,
+                 static_cast<double>(total - done) / rate);
+  });
+  std::fprintf(stderr, "\n");
+  std::cout << "run " << config.run_uid << ": profiled " << report.profiled << " archs, " << report.already_done
+            << " already done; energy: " << report.energy_status << "\n";
+  return 0;
+}
+
+}  // namespace hwgpt::cli
