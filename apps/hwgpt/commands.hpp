@@ -14,6 +14,8 @@ namespace hwgpt::cli {
 int cmd_space(const std::vector<std::string>& tokens);
 int cmd_analyze(const std::vector<std::string>& tokens);
 int cmd_demo(const std::vector<std::string>& tokens);
+int cmd_data(const std::vector<std::string>& tokens);
+int cmd_tokenize(const std::vector<std::string>& tokens);
 
 // The space named by --space-file (a JSON file) or --scale (a built-in name); `fallback` when
 // neither is given (empty fallback: the option is required).

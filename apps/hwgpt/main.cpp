@@ -26,6 +26,13 @@ commands:
   analyze         --arch A [--batch B] [--seq T] [--dtype D] [--variant hwgpt|original] [--json]
                                                              params, FLOPs, memory in closed form
   demo            [-n N] [--seed K]                          sample archs of every scale, analyze
+  data prepare    --corpus PATH --tokenizer bytes|gpt2 --out DIR [--seed K] [--split-unit U] [--json]
+                                                             token shard with train/validation/NAS-eval splits
+  data info       DIR [--json]                               check a shard, print its size and splits
+  data fetch      NAME [--out PATH] | --url U --sha256 H --out PATH | --list
+                                                             download a corpus, verify its SHA-256
+  tokenize        [--tokenizer gpt2|bytes] [--text T] [--decode] [--json]
+                                                             text -> ids (stdin by default), or ids -> text
 
 Built-in spaces: t, s, m, l, s_wide, m_wide, l_wide. Run `hwgpt <command> --help` for details.
 )";
@@ -48,8 +55,10 @@ int main(int argc, char** argv) {
     if (command == "space") return hwgpt::cli::cmd_space(rest);
     if (command == "analyze") return hwgpt::cli::cmd_analyze(rest);
     if (command == "demo") return hwgpt::cli::cmd_demo(rest);
+    if (command == "data") return hwgpt::cli::cmd_data(rest);
+    if (command == "tokenize") return hwgpt::cli::cmd_tokenize(rest);
     std::cerr << "error: unknown command '" << command
-              << "'; expected space, analyze or demo (see hwgpt --help)\n";
+              << "'; expected space, analyze, demo, data or tokenize (see hwgpt --help)\n";
     return 2;
   } catch (const hwgpt::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
