@@ -201,6 +201,11 @@ const std::string& Gpt2Tokenizer::token_bytes(TokenId id) const {
   return impl_->token_bytes[id];
 }
 
+void Gpt2Tokenizer::clear_cache() {
+  impl_->cache.clear();
+  impl_->cache_ids.clear();
+}
+
 const BpeMerges& Gpt2Tokenizer::merges() const { return impl_->merges; }
 
 std::string Gpt2Tokenizer::decode(std::span<const TokenId> ids) const {
