@@ -148,8 +148,9 @@ int fetch(const std::vector<std::string>& tokens) {
     std::cout << R"(usage: hwgpt data fetch NAME [--out PATH]
        hwgpt data fetch --url URL --sha256 HEX --out PATH
        hwgpt data fetch --list
-Downloads a corpus, verifies its SHA-256 and only then saves it (default PATH: data/corpora/<file>
-under the current folder). Nothing is downloaded when PATH already has the expected checksum.
+Downloads a corpus, verifies its SHA-256 and only then saves it (default PATH for NAME:
+${HWGPT_CACHE_DIR:-~/.cache/hwgpt}/corpora/<file>). Nothing is downloaded when PATH already has the
+expected checksum.
 )";
     return 0;
   }
@@ -162,7 +163,7 @@ under the current folder). Nothing is downloaded when PATH already has the expec
     const auto& known = text::known_corpus(args.positionals()[0]);
     o.url = known.url;
     o.sha256 = known.sha256;
-    o.out_file = args.value_or("--out", "data/corpora/" + known.file_name);
+    o.out_file = args.value_or("--out", (text::corpora_cache_dir() / known.file_name).string());
   } else if (args.positionals().empty() && args.value("--url")) {
     o.url = *args.value("--url");
     o.sha256 = args.value_or("--sha256", "");

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 
@@ -58,6 +59,14 @@ const std::vector<KnownCorpus>& known_corpora() {
        "WikiText-2 test split, tokenised release, 1.3 MB (pytorch/examples; CC BY-SA 3.0)"},
   };
   return corpora;
+}
+
+std::filesystem::path corpora_cache_dir() {
+  if (const char* cache = std::getenv("HWGPT_CACHE_DIR"); cache != nullptr && *cache != '\0')
+    return std::filesystem::path(cache) / "corpora";
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
+    return std::filesystem::path(home) / ".cache" / "hwgpt" / "corpora";
+  return "corpora";
 }
 
 const KnownCorpus& known_corpus(const std::string& name) {

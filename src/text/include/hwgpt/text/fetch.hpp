@@ -19,6 +19,8 @@ struct KnownCorpus {
 };
 
 const std::vector<KnownCorpus>& known_corpora();
+// Where `hwgpt data fetch NAME` saves by default: ${HWGPT_CACHE_DIR:-$HOME/.cache/hwgpt}/corpora.
+std::filesystem::path corpora_cache_dir();
 // Throws ValueError listing the known names.
 const KnownCorpus& known_corpus(const std::string& name);
 
