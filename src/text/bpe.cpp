@@ -6,11 +6,32 @@
 namespace hwgpt::text {
 
 BpeMerges::BpeMerges(const std::vector<TokenId>& byte_ids) : byte_ids_(byte_ids) {
-  table_.reserve(65536);
+  slots_.resize(16);
+  mask_ = 15;
+  shift_ = 60;
+}
+
+void BpeMerges::grow() {
+  std::vector<Slot> old(slots_.size() * 2);
+  old.swap(slots_);
+  mask_ = slots_.size() - 1;
+  --shift_;
+  for (const Slot& s : old) {
+    if (s.key == kEmpty) continue;
+    std::size_t i = slot_of(s.key);
+    while (slots_[i].key != kEmpty) i = (i + 1) & mask_;
+    slots_[i] = s;
+  }
 }
 
 void BpeMerges::add(TokenId left, TokenId right, TokenId merged, std::uint32_t rank) {
-  table_.emplace(key(left, right), Merge{rank, merged});
+  if (2 * (size_ + 1) > slots_.size()) grow();
+  const std::uint64_t k = key(left, right);
+  std::size_t i = slot_of(k);
+  while (slots_[i].key != kEmpty && slots_[i].key != k) i = (i + 1) & mask_;
+  if (slots_[i].key == k) return;  // first (lowest-ranked) declaration wins, as in a rank dict
+  slots_[i] = Slot{k, Merge{rank, merged}};
+  ++size_;
 }
 
 void BpeMerges::merge(std::string_view piece, std::vector<TokenId>& out) const {

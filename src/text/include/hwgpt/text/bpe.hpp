@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "hwgpt/text/tokenizer.hpp"
@@ -21,7 +20,7 @@ class BpeMerges {
 
   // Declares that (left, right) merges into `merged` with priority `rank` (lower merges first).
   void add(TokenId left, TokenId right, TokenId merged, std::uint32_t rank);
-  std::size_t size() const { return table_.size(); }
+  std::size_t size() const { return size_; }
 
   // Appends the ids of `piece` (non-empty) to `out`, choosing the loop by length.
   void merge(std::string_view piece, std::vector<TokenId>& out) const;
@@ -38,16 +37,33 @@ class BpeMerges {
     TokenId merged;
   };
   static constexpr std::uint32_t kNoRank = 0xFFFFFFFFu;
-  Merge find(TokenId left, TokenId right) const {
-    const auto it = table_.find(key(left, right));
-    return it == table_.end() ? Merge{kNoRank, 0} : it->second;
-  }
+  // Open addressing with linear probing over a power-of-two table kept at most half full: the
+  // merge loops do one lookup per adjacent pair, and a flat table avoids std::unordered_map's
+  // pointer chasing (cold GPT-2 encoding is dominated by these lookups).
+  struct Slot {
+    std::uint64_t key = kEmpty;
+    Merge merge{kNoRank, 0};
+  };
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
   static std::uint64_t key(TokenId left, TokenId right) {
     return (static_cast<std::uint64_t>(left) << 32) | right;
   }
+  std::size_t slot_of(std::uint64_t k) const {
+    return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  Merge find(TokenId left, TokenId right) const {
+    const std::uint64_t k = key(left, right);
+    for (std::size_t i = slot_of(k);; i = (i + 1) & mask_) {
+      if (slots_[i].key == k) return slots_[i].merge;
+      if (slots_[i].key == kEmpty) return Merge{kNoRank, 0};
+    }
+  }
+  void grow();
 
   std::vector<TokenId> byte_ids_;
-  std::unordered_map<std::uint64_t, Merge> table_;
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0, mask_ = 0;
+  int shift_ = 64;
 };
 
 }  // namespace hwgpt::text
