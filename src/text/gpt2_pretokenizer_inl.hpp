@@ -7,7 +7,7 @@
 
 namespace hwgpt::text::detail {
 
-template <class F>
+template <bool kAsciiFastPath, class F>
 void Gpt2Pretokenizer::for_each(std::string_view text, F&& piece) const {
   std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> match(new_match_data(),
                                                                             &pcre2_match_data_free);
@@ -18,7 +18,8 @@ void Gpt2Pretokenizer::for_each(std::string_view text, F&& piece) const {
     const std::string_view run = text.substr(start, end - start);
     // 2) GPT-2's regex on the run; every position of valid text matches one of its branches
     for (std::size_t offset = 0; offset < run.size();) {
-      const std::size_t length = match_at(run, offset, match.get());
+      std::size_t length = kAsciiFastPath ? ascii_piece(run, offset) : 0;
+      if (length == 0) length = match_at(run, offset, match.get());
       piece(run.substr(offset, length));
       offset += length;
     }

@@ -189,9 +189,13 @@ void Gpt2Tokenizer::encode(std::string_view text, std::vector<TokenId>& out) con
   impl_->pretokenizer.for_each(text, [&](std::string_view piece) { impl_->encode_piece(piece, out); });
 }
 
-std::vector<std::string_view> Gpt2Tokenizer::pretokenize(std::string_view text) const {
+std::vector<std::string_view> Gpt2Tokenizer::pretokenize(std::string_view text, bool regex_only) const {
   std::vector<std::string_view> pieces;
-  impl_->pretokenizer.for_each(text, [&](std::string_view piece) { pieces.push_back(piece); });
+  const auto add = [&](std::string_view piece) { pieces.push_back(piece); };
+  if (regex_only)
+    impl_->pretokenizer.for_each<false>(text, add);
+  else
+    impl_->pretokenizer.for_each<true>(text, add);
   return pieces;
 }
 

@@ -83,6 +83,28 @@ TEST(Gpt2Tokenizer, PretokensCoverTheTextAndSplitAsGpt2) {
   EXPECT_EQ(pieces, expected);
 }
 
+// The hand-written ASCII scanner must cut exactly where PCRE2 cuts: on every vector, the whole
+// corpora, and random strings over an alphabet rich in the pattern's corner cases (apostrophes,
+// space runs before letters and digits, tabs, newlines, non-ASCII letters, digits and spaces).
+TEST(Gpt2Pretokenizer, AsciiFastPathCutsExactlyAsTheRegex) {
+  std::vector<std::string> texts;
+  for (const auto& c : vectors().at("cases")) texts.push_back(test::from_hex(c.at("hex")));
+  for (const auto& c : vectors().at("invalid_utf8")) texts.push_back(test::from_hex(c.at("hex")));
+  if (std::filesystem::exists(test::corpora_dir()))
+    for (const char* f : {"tinyshakespeare.txt", "wikitext2-valid.txt", "wikitext2-test.txt"})
+      texts.push_back(test::read_all(test::corpora_dir() / f));
+  const std::vector<std::string> atoms{"'", "s", "t", "re", "ve", "ll", "d", "m", "a", "Z", "0", "9", " ", "  ",
+                                       "\t", "\n", "\r\n", "\x0B", "!", "-", "\x1F", "\xC3\xA9", "\xC2\xA0",
+                                       "\xE3\x80\x80", "\xD9\xA3", "\xE2\x80\x94", "\xC2\x85", "\xFF"};
+  Rng rng(99);
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    for (std::uint64_t k = rng.uniform_index(24); k > 0; --k) s += atoms[rng.uniform_index(atoms.size())];
+    texts.push_back(s);
+  }
+  for (const auto& t : texts) ASSERT_EQ(test::gpt2().pretokenize(t), test::gpt2().pretokenize(t, true)) << t;
+}
+
 // GPT-2 compiled its pattern with Python's `regex`, where \s is Unicode White_Space, which has
 // U+0085 (NEXT LINE) and lacks U+FEFF; JavaScript's \s (both npm references) is the other way
 // round, so these cases are checked here from the definition rather than in the vectors.

@@ -41,8 +41,9 @@ class Gpt2Tokenizer final : public Tokenizer {
   // Forgets the memoised pre-token ids (benchmarks measure cold and warm encoding).
   void clear_cache();
 
-  // The pre-tokens of `text` (views into it) in order; their concatenation is `text`.
-  std::vector<std::string_view> pretokenize(std::string_view text) const;
+  // The pre-tokens of `text` (views into it) in order; their concatenation is `text`. With
+  // `regex_only`, every piece comes from PCRE2 (the reference the ASCII fast path is tested against).
+  std::vector<std::string_view> pretokenize(std::string_view text, bool regex_only = false) const;
   // The bytes of one id (throws ValueError when out of range).
   const std::string& token_bytes(TokenId id) const;
   // The merge table (for tests that compare the two merge loops).
