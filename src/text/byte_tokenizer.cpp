@@ -7,7 +7,7 @@
 namespace hwgpt::text {
 
 void ByteTokenizer::encode(std::string_view text, std::vector<TokenId>& out) const {
-  out.reserve(out.size() + text.size());
+  reserve_more(out, text.size());
   for (char c : text) out.push_back(static_cast<unsigned char>(c));
 }
 

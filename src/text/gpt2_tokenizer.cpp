@@ -185,7 +185,7 @@ Gpt2Tokenizer::Gpt2Tokenizer(Gpt2Tokenizer&&) noexcept = default;
 Gpt2Tokenizer& Gpt2Tokenizer::operator=(Gpt2Tokenizer&&) noexcept = default;
 
 void Gpt2Tokenizer::encode(std::string_view text, std::vector<TokenId>& out) const {
-  out.reserve(out.size() + text.size() / 3);
+  reserve_more(out, text.size() / 3);
   impl_->pretokenizer.for_each(text, [&](std::string_view piece) { impl_->encode_piece(piece, out); });
 }
 

@@ -80,6 +80,34 @@ TEST(TokenShard, Uint32ShardsWorkAndUint16RejectsLargeVocabularies) {
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "narrow"));
 }
 
+// A tokenizer whose ids need more than 16 bits, to check prepare's refusal of uint16 shards.
+class WideTokenizer final : public Tokenizer {
+ public:
+  std::string name() const override { return "wide"; }
+  std::uint32_t vocab_size() const override { return 70000; }
+  std::optional<TokenId> end_of_text() const override { return 69999; }
+  using Tokenizer::encode;
+  void encode(std::string_view text, std::vector<TokenId>& out) const override {
+    for (char c : text) out.push_back(65000u + static_cast<unsigned char>(c));
+  }
+  std::string decode(std::span<const TokenId>) const override { return ""; }
+};
+
+TEST(PrepareShard, RefusesUint16ForLargeVocabulariesBeforeWritingAndAcceptsUint32) {
+  test::TempDir dir;
+  test::write_all(dir.path() / "c.txt", std::string(3000, 'w'));
+  PrepareOptions o = small_options(dir.path() / "c.txt", dir.path() / "shard");
+  EXPECT_THAT([&] { (void)prepare_shard(WideTokenizer(), o); },
+              ThrowsMessage<ValueError>(HasSubstr("tokenizer wide has 70000 ids, which do not fit uint16 tokens "
+                                                  "(at most 65,536); use --token-type uint32")));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "shard"));
+  o.token_bytes = 4;
+  prepare_shard(WideTokenizer(), o);
+  const auto shard = TokenShard::open(dir.path() / "shard");
+  EXPECT_EQ(shard[0], 65000u + 'w');
+  EXPECT_EQ(shard[3000], 69999u);  // end of text after the document
+}
+
 class DamagedShard : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -29,7 +29,8 @@ struct Batch {
 
 class Batcher {
  public:
-  // Throws ValueError when B or T is 0, or no range of the split holds T + 1 tokens.
+  // Keeps a reference to `shard`, which must outlive the batcher. Throws ValueError when B or T
+  // is 0, or no range of the split holds T + 1 tokens.
   Batcher(const TokenShard& shard, const std::vector<TokenRange>& split, const BatcherOptions& options,
           std::uint64_t position = 0);
 

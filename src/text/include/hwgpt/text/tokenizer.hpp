@@ -3,6 +3,7 @@
 // lossless on every byte string: decode(encode(x)) == x, valid UTF-8 or not.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -45,6 +46,14 @@ struct TokenizerOptions {
 };
 
 // "bytes" or "gpt2". Throws ValueError for another name, FileError when GPT-2's files are missing.
+// Makes room for `extra` more ids with geometric growth. Encoders call it instead of a plain
+// reserve(size + extra), which would reallocate on every call when many small documents are
+// appended to one vector (quadratic copying).
+inline void reserve_more(std::vector<TokenId>& out, std::size_t extra) {
+  const std::size_t needed = out.size() + extra;
+  if (out.capacity() < needed) out.reserve(std::max(needed, 2 * out.capacity()));
+}
+
 std::unique_ptr<Tokenizer> make_tokenizer(std::string_view name, const TokenizerOptions& options = {});
 
 }  // namespace hwgpt::text
