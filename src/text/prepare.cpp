@@ -18,10 +18,14 @@ ShardMeta prepare_shard(const Tokenizer& tokenizer, const PrepareOptions& option
   meta.sources = corpus.files;
   std::vector<TokenId> tokens;
   const auto eot = tokenizer.end_of_text();
+  std::uint64_t bytes_total = 0, bytes_done = 0;
+  for (const auto& doc : corpus.documents) bytes_total += doc.text.size();
   for (const auto& doc : corpus.documents) {
     meta.document_starts.push_back(tokens.size());
     tokenizer.encode(doc.text, tokens);
     if (eot) tokens.push_back(*eot);
+    bytes_done += doc.text.size();
+    if (options.progress) options.progress(bytes_done, bytes_total);
   }
   meta.splits = make_splits(tokens.size(), meta.document_starts, options.split);
   write_shard(options.out_dir, tokens, meta);

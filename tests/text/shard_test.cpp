@@ -62,6 +62,20 @@ TEST(TokenShard, Gpt2ShardOfTheSharedCorporaDecodesBackWithSeparators) {
   EXPECT_EQ(test::gpt2().decode(first), test::read_all(test::corpora_dir() / "tinyshakespeare.txt"));
 }
 
+TEST(PrepareShard, ReportsProgressPerDocumentUpToTheTotal) {
+  test::TempDir dir;
+  test::write_all(dir.path() / "c.txt", "one\n<|endoftext|>\ntwo two\n<|endoftext|>\nthree three three\n");
+  PrepareOptions o = small_options(dir.path() / "c.txt", dir.path() / "shard");
+  o.document_separator = "<|endoftext|>";
+  o.split.block_tokens = 4;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  o.progress = [&](std::uint64_t done, std::uint64_t total) { calls.emplace_back(done, total); };
+  prepare_shard(ByteTokenizer(), o);
+  // Documents "one", "two two", "three three three" (trimmed): 3, 7, 17 bytes.
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> expected{{3, 27}, {10, 27}, {27, 27}};
+  EXPECT_EQ(calls, expected);
+}
+
 TEST(TokenShard, Uint32ShardsWorkAndUint16RejectsLargeVocabularies) {
   test::TempDir dir;
   const std::vector<TokenId> tokens{0, 70000, 5, 99999};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "hwgpt/text/shard.hpp"
@@ -18,6 +19,9 @@ struct PrepareOptions {
   std::string document_separator;     // empty: one document per file
   std::uint32_t token_bytes = 2;      // 2 (uint16) or 4 (uint32)
   SplitOptions split;
+  // Called after each document with the corpus bytes tokenized so far and in total (for progress
+  // on stderr); may be empty.
+  std::function<void(std::uint64_t bytes_done, std::uint64_t bytes_total)> progress;
 };
 
 // Returns the metadata written. Throws FileError/ValueError (see read_corpus, make_splits,
