@@ -28,7 +28,8 @@ class BpeMerges {
   void merge_scan(std::string_view piece, std::vector<TokenId>& out) const;
   void merge_heap(std::string_view piece, std::vector<TokenId>& out) const;
 
-  // Pieces longer than this use the heap (measured crossover is far above typical word length).
+  // Pieces longer than this use the heap: the scan is quadratic in the piece length, the heap
+  // allocates; real words are far shorter (the value is a judgement call, not a measured optimum).
   static constexpr std::size_t kScanMaxLength = 48;
 
  private:
