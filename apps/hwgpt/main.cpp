@@ -48,6 +48,13 @@ commands:
                   [--budget N] [--seed K] [--out DIR] [--json]
                   [--test-problem zdt1|zdt2|dtlz2]           one seeded multi-objective search
   study           --config FILE [--threads N]                algorithms x seeds x problems, resumable
+  data prepare    --corpus PATH --tokenizer bytes|gpt2 --out DIR [--seed K] [--split-unit U] [--json]
+                                                             token shard with train/validation/NAS-eval splits
+  data info       DIR [--json]                               check a shard, print its size and splits
+  data fetch      NAME [--out PATH] | --url U --sha256 H --out PATH | --list
+                                                             download a corpus, verify its SHA-256
+  tokenize        [--tokenizer gpt2|bytes] [--text T] [--decode] [--json]
+                                                             text -> ids (stdin by default), or ids -> text
 
 Built-in spaces: t, s, m, l, s_wide, m_wide, l_wide. Run `hwgpt <command> --help` for details.
 )";
@@ -81,9 +88,11 @@ int main(int argc, char** argv) {
     if (command == "train") return hwgpt::cli::cmd_train(rest);
     if (command == "eval") return hwgpt::cli::cmd_eval(rest);
     if (command == "generate") return hwgpt::cli::cmd_generate(rest);
+    if (command == "data") return hwgpt::cli::cmd_data(rest);
+    if (command == "tokenize") return hwgpt::cli::cmd_tokenize(rest);
     std::cerr << "error: unknown command '" << command
               << "'; expected space, analyze, query, devices, metrics, search, study, store, fit, profile, "
-                 "train, eval, generate or demo (see hwgpt --help)\n";
+                 "data, tokenize, train, eval, generate or demo (see hwgpt --help)\n";
     return 2;
   } catch (const hwgpt::Error& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../common/http_server.hpp"
 #include "../common/test_data.hpp"
 #include "../surrogate/surrogate_fixture.hpp"
 
@@ -265,3 +266,73 @@ TEST(Cli, StudyWritesResultsAndResumes) {
 }
 
 }  // namespace
+
+// ---- text data: tokenize, data prepare|info|fetch ----
+
+TEST(Cli, TokenizeGivesGpt2IdsAndDecodesThemBack) {
+  // "Hello world" is [15496, 995] in GPT-2 (tests/data/text/README.md, references via js-tiktoken).
+  const Result r = run("tokenize --text 'Hello world'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "15496 995\n");
+  const Result back = run("tokenize --decode", r.out);
+  EXPECT_EQ(back.out, "Hello world");
+  const Result bytes = run("tokenize --tokenizer bytes --json", "AB");
+  EXPECT_EQ(bytes.out, "[65,66]\n");
+  const Result bad = run("tokenize --decode 12 x3");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("error: id 'x3' is not a non-negative integer"));
+}
+
+TEST(Cli, DataPrepareAndInfoDescribeTheSameShard) {
+  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_data_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream corpus(dir / "c.txt");
+    for (int i = 0; i < 3000; ++i) corpus << "line " << i << " of the corpus\n";
+  }
+  const Result p = run("data prepare --corpus '" + (dir / "c.txt").string() + "' --tokenizer bytes --out '" +
+                       (dir / "shard").string() + "' --block-tokens 1000 --seed 4 --json");
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  const auto prepared = nlohmann::json::parse(p.out);
+  const Result i = run("data info '" + (dir / "shard").string() + "' --json");
+  ASSERT_EQ(i.exit_code, 0) << i.err;
+  const auto info = nlohmann::json::parse(i.out);
+  EXPECT_EQ(info["num_tokens"], std::filesystem::file_size(dir / "c.txt"));
+  EXPECT_EQ(info["split"], prepared["split"]);
+  EXPECT_EQ(info["split"]["seed"], 4);
+  const auto total = info["split"]["train"]["tokens"].get<std::uint64_t>() +
+                     info["split"]["validation"]["tokens"].get<std::uint64_t>() +
+                     info["split"]["nas_eval"]["tokens"].get<std::uint64_t>();
+  EXPECT_EQ(total, info["num_tokens"].get<std::uint64_t>());
+  // A non-UTF-8 corpus is refused and the good shard stays as it was.
+  std::ofstream(dir / "bad.txt") << "caf\xE9\n";
+  const Result bad = run("data prepare --corpus '" + (dir / "bad.txt").string() + "' --tokenizer bytes --out '" +
+                         (dir / "shard").string() + "'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("bad.txt':1:4: byte 0xE9 is not valid UTF-8"));
+  EXPECT_EQ(run("data info '" + (dir / "shard").string() + "' --json").out, i.out);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, DataFetchVerifiesAgainstALocalServer) {
+  const std::string body = slurp(std::filesystem::path(HWGPT_TEST_DATA_DIR) / "text" / "fetch_sample.txt");
+  hwgpt::test::HttpServer server({{"/sample.txt", body}});
+  const auto out = std::filesystem::temp_directory_path() / ("hwgpt_cli_fetch_" + std::to_string(::getpid()) + ".txt");
+  // sha256 of tests/data/text/fetch_sample.txt (sha256sum)
+  const std::string sha = "d188d554bd8bbc42a8a91ea8cb57ae6b65f135677a8a1eeffc0e48659bc85191";
+  const Result r = run("data fetch --url " + server.url("/sample.txt") + " --sha256 " + sha + " --out '" + out.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("downloaded"));
+  EXPECT_EQ(slurp(out), body);
+  std::filesystem::remove(out);
+  const Result wrong = run("data fetch --url " + server.url("/sample.txt") + " --sha256 " + std::string(64, 'a') +
+                           " --out '" + out.string() + "'");
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_THAT(wrong.err, HasSubstr("; expected aaaa"));
+  EXPECT_FALSE(std::filesystem::exists(out));
+  const Result offline = run("data fetch --url http://127.0.0.1:" + std::to_string(hwgpt::test::closed_local_port()) +
+                             "/x.txt --sha256 " + sha + " --out '" + out.string() + "'");
+  EXPECT_EQ(offline.exit_code, 1);
+  EXPECT_THAT(offline.err, HasSubstr("is this machine offline?"));
+}

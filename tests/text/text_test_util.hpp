@@ -1,0 +1,73 @@
+// Helpers for the text tests: the GPT-2 tokenizer (loaded once), hex, corpora paths, temp folders.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "../common/test_data.hpp"
+#include "hwgpt/text/gpt2_tokenizer.hpp"
+
+namespace hwgpt::test {
+
+inline std::filesystem::path corpora_dir() { return shared_dir() / "data" / "corpora"; }
+
+// GPT-2's files must be in the cache in CI (scripts/setup.sh fetches them); when they are not,
+// the test fails with the tokenizer's own message, which names the command that fetches them.
+inline const text::Gpt2Tokenizer& gpt2() {
+  static const auto tokenizer = std::make_unique<text::Gpt2Tokenizer>(text::gpt2_files_dir());
+  return *tokenizer;
+}
+
+inline std::string from_hex(const std::string& hex) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
+inline std::string read_all(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path.string());
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+inline void write_all(const std::filesystem::path& path, const std::string& bytes) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+// A fresh folder under the system temp dir, removed when the object goes.
+class TempDir {
+ public:
+  TempDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = std::filesystem::temp_directory_path() /
+            ("hwgpt_text_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
+             std::to_string(::getpid()));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace hwgpt::test
+
+#define HWGPT_REQUIRE_CORPORA()                                                    \
+  do {                                                                             \
+    if (!std::filesystem::exists(::hwgpt::test::corpora_dir()))                    \
+      GTEST_SKIP() << "no " << ::hwgpt::test::corpora_dir() << " (../shared absent)"; \
+  } while (0)
