@@ -189,7 +189,8 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
   // The base score XGBoost used is the one we set, rounded through its float parameter.
   TreeEnsemble trees = convert(std::string(buffer, length), static_cast<double>(std::stof(std::to_string(base))));
 
-  // The native trees must reproduce XGBoost's own predictions.
+  // The native trees, in the compiled layout queries use, must reproduce XGBoost's predictions.
+  trees.compile();
   {
     Matrix all;
     for (std::size_t i = 0; i < data.archs.size(); ++i)

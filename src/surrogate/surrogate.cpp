@@ -12,6 +12,7 @@ Surrogate::Surrogate(SurrogateInfo info, TreeEnsemble trees, std::vector<double>
                      double noise_log_sigma)
     : info_(std::move(info)), trees_(std::move(trees)), residual_quantiles_(std::move(residual_quantiles)),
       noise_log_sigma_(noise_log_sigma) {
+  trees_.compile();
   if (residual_quantiles_.size() != static_cast<std::size_t>(kQuantileLevels))
     throw ValueError("surrogate: " + std::to_string(residual_quantiles_.size()) +
                      " residual quantiles; expected " + std::to_string(kQuantileLevels));

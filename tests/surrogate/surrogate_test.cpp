@@ -65,6 +65,32 @@ TEST(Surrogate, QuantilesAreMonotoneAndSamplesReproducible) {
   EXPECT_THAT([&] { (void)fx.model.quantile(x, 1.0); }, ThrowsMessage<ValueError>(HasSubstr("outside (0, 1)")));
 }
 
+TEST(TreeEnsemble, CompiledLayoutPredictsExactlyLikeTheNestedTrees) {
+  const auto& fx = test::fitted_t_surrogate();
+  const auto& t = space::SearchSpace::builtin("t");
+  TreeEnsemble nested;
+  nested.base_score = fx.model.trees().base_score;
+  nested.trees = fx.model.trees().trees;  // not compiled: walks the nested trees
+  std::vector<double> x(feature_count(fx.model.info().features, t));
+  for (const auto& arch : fx.data.archs) {
+    features(arch, t, fx.model.info().features, x);
+    ASSERT_EQ(fx.model.predict_log(x), nested.predict(x)) << space::format_arch(arch);
+  }
+  // A hand-made tree of uneven depth: the shallow leaf must fill its whole padded subtree.
+  TreeEnsemble uneven;
+  uneven.trees = {{{0, 0.5f, 1, 2, 0}, {-1, 0, -1, -1, 10.0f}, {1, 0.5f, 3, 4, 0}, {-1, 0, -1, -1, 20.0f},
+                   {-1, 0, -1, -1, 30.0f}}};
+  TreeEnsemble compiled = uneven;
+  compiled.compile();
+  for (double a : {0.0, 1.0})
+    for (double b : {0.0, 1.0}) {
+      const std::vector<double> point = {a, b};
+      EXPECT_EQ(compiled.predict(point), uneven.predict(point)) << a << " " << b;
+    }
+  EXPECT_EQ(compiled.predict(std::vector<double>{0.0, 1.0}), 10.0);
+  EXPECT_EQ(compiled.predict(std::vector<double>{1.0, 1.0}), 30.0);
+}
+
 class SurrogateFile : public ::testing::Test {
  protected:
   void SetUp() override {

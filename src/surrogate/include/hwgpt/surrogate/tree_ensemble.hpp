@@ -21,10 +21,33 @@ struct TreeEnsemble {
   double base_score = 0;
   std::vector<std::vector<TreeNode>> trees;   // node 0 is each tree's root
 
+  // Packs the trees into one contiguous array (absolute child indices) for predict(); call after
+  // filling `trees` (Surrogate does). predict() falls back to the nested trees when not compiled.
+  void compile();
   // base_score + Σ leaf values. Precondition: x has every feature index the trees use.
   double predict(std::span<const double> x) const;
   std::size_t node_count() const;
-  friend bool operator==(const TreeEnsemble&, const TreeEnsemble&) = default;
+  friend bool operator==(const TreeEnsemble& a, const TreeEnsemble& b) {
+    return a.base_score == b.base_score && a.trees == b.trees;
+  }
+
+ private:
+  struct FlatNode {
+    std::int32_t feature;    // -1: leaf
+    float number;            // threshold, or the leaf value
+    std::int32_t left, right;
+  };
+  std::vector<FlatNode> flat_;
+  std::vector<std::int32_t> roots_;
+  std::int32_t max_feature_ = -1;
+  // Perfect-tree layout when every tree is at most kMaxPerfectDepth deep: each tree padded to depth
+  // D_ (leaves above depth D_ copied into every leaf below them), so a prediction is D_ branch-free
+  // steps per tree: i = 2i + 1 + (x[f_i] >= t_i).
+  static constexpr int kMaxPerfectDepth = 8;
+  int depth_ = -1;
+  std::vector<std::int32_t> perfect_features_;  // (trees, 2^D - 1)
+  std::vector<float> perfect_thresholds_;       // (trees, 2^D - 1)
+  std::vector<float> perfect_leaves_;           // (trees, 2^D)
 };
 
 }  // namespace hwgpt::surrogate
