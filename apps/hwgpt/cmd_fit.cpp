@@ -26,7 +26,7 @@ analytic::ModelVariant features_variant(const std::string& measured) {
 }
 
 std::string unit_of(const std::string& metric) {
-  if (metric == "latency_ms") return "ms";
+  if (metric == "latency_ms" || metric == "decode_ms_per_token") return "ms";
   if (metric == "energy_mj") return "mJ";
   if (metric == "memory_mb") return "MB";
   return "";
@@ -64,6 +64,12 @@ int cmd_fit(const std::vector<std::string>& tokens) {
   for (const auto& r : db.runs()) runs.emplace(r.uid, r);
   std::vector<Target> targets;
   for (const auto& d : db.devices()) {
+    if (d.source == "hwgpt") {
+      // Our own profiler writes every metric of an arch into one "profile" run.
+      for (const char* metric : {"latency_ms", "decode_ms_per_token", "energy_mj", "memory_mb"})
+        targets.push_back({metric, d.name, "profile", unit_of(metric)});
+      continue;
+    }
     targets.push_back({"latency_ms", d.name, "latency", "ms"});
     targets.push_back({"energy_mj", d.name, d.kind == store::DeviceKind::kGpu ? "energy" : "latency", "mJ"});
     targets.push_back({"memory_mb", d.name, "memory", "MB"});
@@ -85,6 +91,9 @@ int cmd_fit(const std::vector<std::string>& tokens) {
     }
     const auto data = surrogate::dataset_from_store(db, s, t.device, t.metric, t.device.empty() ? "" : t.run_kind);
     if (data.archs.size() < 100) continue;
+    if (data.dropped_nonpositive > 0)
+      std::fprintf(stderr, "fit: %s@%s: left out %zu archs with a target <= 0 (log model)\n", t.metric.c_str(),
+                   t.device.c_str(), data.dropped_nonpositive);
     surrogate::SurrogateInfo info;
     info.space = s.name();
     info.metric = t.metric;

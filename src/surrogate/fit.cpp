@@ -267,6 +267,10 @@ Dataset dataset_from_store(const store::Store& store, const space::SearchSpace& 
   for (const auto& row : store.samples({device, metric, space.name(), "", run_kind})) {
     if (seen[row.set.arch]) continue;
     seen[row.set.arch] = true;
+    if (!(row.set.mean > 0)) {
+      ++d.dropped_nonpositive;
+      continue;
+    }
     d.archs.push_back(space::parse_arch(row.set.arch, space));
     d.targets.push_back(row.set.mean);
     double spread = 0;

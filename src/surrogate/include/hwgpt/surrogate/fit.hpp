@@ -17,6 +17,9 @@ struct Dataset {
   std::vector<space::Arch> archs;
   std::vector<double> targets;
   std::vector<double> log_spreads;
+  // Archs left out because their target was <= 0 (the model is fitted on log y), e.g. a memory
+  // increase below the meter's resolution. Reported by `hwgpt fit`.
+  std::size_t dropped_nonpositive = 0;
 };
 
 struct FitOptions {
