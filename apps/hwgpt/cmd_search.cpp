@@ -15,12 +15,16 @@ namespace {
 
 constexpr const char* kHelp = R"(usage: hwgpt search [--scale S | --space-file F] [--objectives A,B,...]
                     [--test-problem zdt1|zdt2|dtlz2 [--variables N] [--levels K]]
-                    [--algorithm rs|ls|nsga2|morea (nsga2)] [--budget N (500)] [--seed K (1)]
+                    [--algorithm NAME (nsga2)] [--budget N (500)] [--seed K (1)]
                     [--population N (50, nsga2)] [--out DIR] [--json]
 Minimises the objectives with a seeded ask/tell optimizer and reports the hypervolume of the
 normalised objectives: each objective is mapped to (f - ideal) / (nadir - ideal), with ideal and
 nadir fixed per problem (arch spaces: the exact values of the space's smallest and largest archs),
 and the reference point is 1.1 in every objective.
+Algorithms: rs, ls, nsga2, morea (evolutionary); lsbo, rsbo, ehvi (Gaussian-process BO; ehvi
+needs 2 objectives; each step costs ~5-25 ms at 150+ evaluations); moasha (multi-fidelity: the
+budget counts full evaluations, a trial at fidelity r costs r; the arch problem has no fidelity,
+so there every rung costs a full evaluation).
 Objectives available now (closed form, the space's default workload; default params,flops):
   params          total parameters          flops           forward FLOPs
   weights_mb      float32 weights, 1e6 B    kv_cache_mb     KV cache, 1e6 B

@@ -26,10 +26,11 @@ commands:
   analyze         --arch A [--batch B] [--seq T] [--dtype D] [--variant hwgpt|original] [--json]
                                                              params, FLOPs, memory in closed form
   demo            [-n N] [--seed K]                          sample archs of every scale, analyze
-  search          [--scale S] [--objectives params,flops] [--algorithm rs|ls|nsga2|morea]
+  search          [--scale S] [--objectives max:params,kv_cache_mb] [--algorithm A]
                   [--budget N] [--seed K] [--out DIR] [--json]
                   [--test-problem zdt1|zdt2|dtlz2]           one seeded multi-objective search
   study           --config FILE [--threads N]                algorithms x seeds x problems, resumable
+                  (algorithms: rs ls nsga2 morea lsbo rsbo ehvi moasha)
 
 Built-in spaces: t, s, m, l, s_wide, m_wide, l_wide. Run `hwgpt <command> --help` for details.
 )";

@@ -66,7 +66,9 @@ T get(const json& j, const char* key, std::string_view origin) {
 std::string ProblemSpec::label() const {
   if (!test_problem.empty()) return make_test_problem(test_problem, test_config).name();
   std::string space_name = std::filesystem::path(space).stem().string();
-  return "arch-" + space_name + "-" + join(objectives, "+");
+  std::string label = "arch-" + space_name + "-" + join(objectives, "+");
+  std::replace(label.begin(), label.end(), ':', '_');  // file names: max:params -> max_params
+  return label;
 }
 
 Problem make_problem(const ProblemSpec& spec) {
