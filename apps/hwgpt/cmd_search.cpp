@@ -16,7 +16,7 @@ namespace {
 constexpr const char* kHelp = R"(usage: hwgpt search [--scale S | --space-file F] [--objectives A,B,...]
                     [--test-problem zdt1|zdt2|dtlz2 [--variables N] [--levels K]]
                     [--algorithm NAME (nsga2)] [--budget N (500)] [--seed K (1)]
-                    [--population N (50, nsga2)] [--out DIR] [--json]
+                    [--population N (50, nsga2)] [--out DIR] [--json] [--bounds]
 Minimises the objectives with a seeded ask/tell optimizer and reports the hypervolume of the
 normalised objectives: each objective is mapped to (f - ideal) / (nadir - ideal), with ideal and
 nadir fixed per problem (arch spaces: the exact values of the space's smallest and largest archs),
@@ -35,6 +35,7 @@ its negation is minimised and reported.
 perplexity, latency@DEVICE and energy@DEVICE need the benchmark module (not built yet).
 Test problems (instead of a space): discretised ZDT1/ZDT2 (30 variables) and DTLZ2 (3 objectives,
 12 variables), each variable on a grid of --levels (101) values in [0, 1].
+--bounds prints each objective's ideal and nadir (the normalisation) and exits.
 --out DIR writes DIR/run.csv (every evaluation: index, time_s, objectives, arch) and DIR/run.json
 (HV curve, bounds, front).
 )";
@@ -55,7 +56,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 int cmd_search(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--scale", "--space-file", "--objectives", "--test-problem", "--variables", "--levels",
                          "--algorithm", "--budget", "--seed", "--population", "--out"},
-                        {"--json", "--help"},
+                        {"--json", "--help", "--bounds"},
                         {}};
   const Args args("search", tokens, spec);
   if (args.flag("--help")) {
@@ -76,6 +77,16 @@ int cmd_search(const std::vector<std::string>& tokens) {
     problem_spec.objectives = split_commas(args.value_or("--objectives", "params,flops"));
   }
   const search::Problem problem = search::make_problem(problem_spec);
+  if (args.flag("--bounds")) {
+    char line[160];
+    std::cout << "objective              ideal (-> 0)          nadir (-> 1)   problem " << problem.name() << "\n";
+    for (std::size_t k = 0; k < problem.num_objectives(); ++k) {
+      std::snprintf(line, sizeof line, "%-16s %20.10g  %20.10g\n", problem.objective_names()[k].c_str(),
+                    problem.bounds().ideal[k], problem.bounds().nadir[k]);
+      std::cout << line;
+    }
+    return 0;
+  }
   search::RunConfig config;
   config.algorithm = args.value_or("--algorithm", "nsga2");
   config.budget = static_cast<std::size_t>(args.integer("--budget", 500, 1, 100'000'000));
