@@ -17,6 +17,7 @@
 
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/search/arch_problem.hpp"
+#include "hwgpt/search/attainment.hpp"
 #include "hwgpt/search/run.hpp"
 
 namespace hwgpt::search {
@@ -45,6 +46,10 @@ std::optional<StudyRunSummary> read_finished(const std::filesystem::path& path, 
     return std::nullopt;
   StudyRunSummary s = expected;
   s.hv_curve = j.at("hv_curve").get<std::vector<double>>();
+  for (const auto& point : j.at("front")) {
+    const auto objectives = point.at("objectives").get<std::vector<double>>();
+    s.front.insert(s.front.end(), objectives.begin(), objectives.end());
+  }
   s.evaluations = s.hv_curve.size();
   s.final_hypervolume = j.value("final_hypervolume", 0.0);
   s.duration_s = j.value("duration_s", 0.0);
@@ -59,6 +64,39 @@ T get(const json& j, const char* key, std::string_view origin) {
   } catch (const json::exception& e) {
     throw ParseError(std::string(origin) + ": key '" + key + "': " + e.what());
   }
+}
+
+// attainment.csv: for every 2-objective problem and algorithm, the best (k = 1), median
+// (k = ceil(R/2)) and worst (k = R) attainment surfaces of the R seeds' final fronts.
+void write_attainment(const StudyConfig& config, const std::vector<Problem>& problems,
+                      const std::vector<StudyRunSummary>& runs) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "problem,algorithm,k,runs,f1,f2\n";
+  bool any = false;
+  for (std::size_t p = 0; p < problems.size(); ++p) {
+    if (problems[p].num_objectives() != 2) continue;
+    const std::string label = config.problems[p].label();
+    for (const auto& algorithm : config.algorithms) {
+      std::vector<std::vector<Point2>> fronts;
+      for (const auto& r : runs) {
+        if (r.problem != label || r.algorithm != algorithm) continue;
+        std::vector<Point2> front;
+        for (std::size_t i = 0; i + 1 < r.front.size(); i += 2) front.push_back({r.front[i], r.front[i + 1]});
+        fronts.push_back(std::move(front));
+      }
+      if (fronts.empty()) continue;
+      const std::size_t n = fronts.size();
+      std::vector<std::size_t> levels{1, (n + 1) / 2, n};
+      levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+      for (std::size_t k : levels)
+        for (const auto& z : attainment_surface(fronts, k)) {
+          out << label << "," << algorithm << "," << k << "," << n << "," << z[0] << "," << z[1] << "\n";
+          any = true;
+        }
+    }
+  }
+  if (any) write_file_atomically(config.output / "attainment.csv", out.str());
 }
 
 }  // namespace
@@ -178,6 +216,9 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
           job.summary.final_hypervolume = run.final_hypervolume();
           job.summary.duration_s = run.duration_s;
           job.summary.hv_curve = run.hv_curve;
+          for (std::size_t f : run_front_indices(run))
+            job.summary.front.insert(job.summary.front.end(), run.evaluations[f].objectives.begin(),
+                                     run.evaluations[f].objectives.end());
         }
       } catch (...) {
         std::lock_guard lock(mutex);
@@ -222,6 +263,7 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
   }
   write_file_atomically(config.output / "summary.csv", summary);
   write_file_atomically(config.output / "hv_curves.csv", curves);
+  write_attainment(config, problems, out);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/search/attainment.hpp"
 #include "hwgpt/search/run.hpp"
 
 namespace hwgpt::search {
@@ -77,6 +78,8 @@ TEST(Study, ParallelRunsEqualSerialRunsAndResume) {
   const std::string curves = slurp(c.output / "hv_curves.csv");
   EXPECT_EQ(std::count(curves.begin(), curves.end(), '\n'), 1 + 16 * 120 + 4 * 30);
 
+  const std::string first_attainment = slurp(c.output / "attainment.csv");
+
   // Resume: delete one run's JSON (an interrupted run); only that run is computed again.
   std::filesystem::remove(c.output / "runs" / (runs[5].id + ".json"));
   c.threads = 1;
@@ -86,6 +89,24 @@ TEST(Study, ParallelRunsEqualSerialRunsAndResume) {
     EXPECT_EQ(again[i].hv_curve, runs[i].hv_curve) << again[i].id;
   }
   EXPECT_EQ(slurp(c.output / "hv_curves.csv"), curves);
+  // Attainment surfaces of the two seeds' fronts, best (k=1) and worst (k=2), for each
+  // 2-objective problem and algorithm; resumed runs (fronts read back) give the same file.
+  const std::string attainment = slurp(c.output / "attainment.csv");
+  EXPECT_EQ(attainment, first_attainment);
+  EXPECT_THAT(attainment, StartsWith("problem,algorithm,k,runs,f1,f2\narch-t-params+flops,rs,1,2,"));
+  EXPECT_THAT(attainment, HasSubstr("arch-t-params+flops,nsga2,2,2,"));
+  std::vector<std::vector<Point2>> fronts;
+  for (std::size_t i : {std::size_t{0}, std::size_t{1}}) {  // zdt1 rs seeds 1, 2
+    const auto& f = again[10 + i].front;
+    ASSERT_EQ(again[10 + i].algorithm, "rs");
+    std::vector<Point2> pts;
+    for (std::size_t j = 0; j < f.size(); j += 2) pts.push_back({f[j], f[j + 1]});
+    fronts.push_back(pts);
+  }
+  std::ostringstream best;
+  best.precision(17);
+  for (const auto& z : attainment_surface(fronts, 1)) best << "zdt1-n6-levels11,rs,1,2," << z[0] << "," << z[1] << "\n";
+  EXPECT_THAT(attainment, HasSubstr(best.str()));
   std::filesystem::remove_all(c.output);
 }
 
