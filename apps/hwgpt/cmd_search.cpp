@@ -21,8 +21,8 @@ Minimises the objectives with a seeded ask/tell optimizer and reports the hyperv
 normalised objectives: each objective is mapped to (f - ideal) / (nadir - ideal), with ideal and
 nadir fixed per problem (arch spaces: the exact values of the space's smallest and largest archs),
 and the reference point is 1.1 in every objective.
-Algorithms: rs, ls, nsga2, morea (evolutionary); lsbo, rsbo, ehvi (Gaussian-process BO; ehvi
-needs 2 objectives; each step costs ~5-25 ms at 150+ evaluations); moasha (multi-fidelity: the
+Algorithms: rs, ls, nsga2, morea (evolutionary); lsbo, rsbo, ehvi (Gaussian-process BO; ehvi is
+exact for 2 objectives, Monte Carlo for more; each step costs ~5-25 ms at 150+ evaluations); moasha (multi-fidelity: the
 budget counts full evaluations, a trial at fidelity r costs r; the arch problem has no fidelity,
 so there every rung costs a full evaluation).
 Objectives available now (closed form, the space's default workload; default params,flops):

@@ -191,6 +191,17 @@ std::vector<double> hypervolume_contributions(PointSet points, std::span<const d
   return contributions;
 }
 
+double hypervolume_improvement(std::span<const double> candidate, PointSet points, std::span<const double> reference) {
+  check_reference(reference, points.dimension);
+  if (candidate.size() != points.dimension)
+    throw ValueError("hypervolume candidate has " + std::to_string(candidate.size()) + " values; expected " +
+                     std::to_string(points.dimension));
+  for (double v : candidate)
+    if (std::isnan(v)) throw ValueError("hypervolume candidate has a NaN value");
+  if (!below(candidate.data(), reference)) return 0.0;
+  return exclusive(candidate.data(), filter_below(points, reference), reference);
+}
+
 std::vector<double> hypervolume_curve(PointSet points, std::span<const double> reference) {
   check_reference(reference, points.dimension);
   HypervolumeArchive archive({reference.begin(), reference.end()});

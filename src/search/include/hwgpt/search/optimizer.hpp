@@ -8,19 +8,20 @@
 //   nsga2  NSGA-II (Deb et al. 2002): binary tournaments on (rank, crowding), crossover with
 //          probability crossover_probability then one-choice mutation with probability
 //          mutation_probability, elitist (µ+λ) survival by non-dominated sorting and crowding.
-//   morea  multi-objective regularised evolution (as in syne-tune's MOREA): an aging population
-//          of population_size; parents are the best of sample_size distinct members drawn uniformly, by
-//          non-dominated rank within the sample then crowding distance; children are one-choice
-//          mutations; the oldest member dies when a child is told.
+//   morea  multi-objective regularised evolution (after syne-tune's MOREA): an aging population of
+//          morea_population_size; a parent is the best of morea_sample_size distinct members drawn
+//          uniformly, by non-dominated rank within the sample then crowding distance; children
+//          are one-choice mutations; the oldest member dies when a child is told.
 //   lsbo   linear scalarisation + BO: a GP (gaussian_process.hpp) on the mean of the normalised
 //          objectives, expected improvement.
 //   rsbo   random scalarisations + BO (Paria et al. 2019): each step draws weights uniformly on
 //          the simplex and models the augmented Chebyshev scalarisation
 //          max_k w_k f_k + 0.05 Σ_k w_k f_k of the normalised objectives; expected improvement.
-//   ehvi   one GP per normalised objective, exact expected hypervolume improvement over the
-//          current front (2 objectives only; reference kNormalisedReference). Until some
-//          evaluation lies inside the reference box (EHVI is 0 everywhere before), it uses the
-//          expected improvement of the mean of the two objectives, as LSBO.
+//   ehvi   one GP per normalised objective, expected hypervolume improvement over the current
+//          front (reference kNormalisedReference): exact for 2 objectives, Monte Carlo for more
+//          (64 common normal draws on the 32 candidates whose mean - stddev improves the HV most).
+//          Until some evaluation lies inside the reference box (EHVI is 0 everywhere before), it
+//          uses the expected improvement of the mean of the objectives, as LSBO.
 //   moasha multi-objective asynchronous successive halving (Schmucker et al. 2021): rungs at
 //          fidelities η^-k (k = moasha_rungs-1 … 0, η = moasha_eta); ask() promotes a genome that
 //          is in the top 1/η of its rung by (non-dominated rank, crowding distance) and not yet

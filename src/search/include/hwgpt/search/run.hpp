@@ -48,7 +48,8 @@ struct RunResult {
 // Throws ValueError for budget 0 or an unknown algorithm; whatever the problem throws propagates.
 RunResult run_search(const Problem& problem, const RunConfig& config);
 
-// Row-major normalised objectives of the run's non-dominated evaluations, and their indices.
+// Indices (ascending) of the run's non-dominated exact evaluations (fidelity 1, or all on a
+// problem without fidelity), by raw objectives.
 std::vector<std::size_t> run_front_indices(const RunResult& run);
 
 // CSV: header `index,time_s,fidelity,<objective…>,description`, one line per evaluation.
