@@ -49,6 +49,8 @@ class Moasha {
     std::vector<Genome> genomes;
     std::vector<double> objectives;  // row-major
     std::vector<bool> promoted;
+    std::vector<std::size_t> order;  // ranking cache, valid while ranked_size == genomes.size()
+    std::size_t ranked_size = 0;
   };
   struct Pending {
     Genome genome;
@@ -61,23 +63,28 @@ class Moasha {
 
   // A trial of rung k in the top floor(n/eta) by (non-dominated rank, larger crowding distance,
   // earlier arrival) that is not promoted yet, if any.
-  std::optional<std::size_t> promotable(std::size_t k) const {
-    const Rung& r = rungs_[k];
+  std::optional<std::size_t> promotable(std::size_t k) {
+    Rung& r = rungs_[k];
     const std::size_t n = r.genomes.size(), top = n / eta_;
     if (top == 0) return std::nullopt;
+    if (r.ranked_size != n) rank(r);  // a rung's order only changes when a result arrives
+    for (std::size_t j = 0; j < top; ++j)
+      if (!r.promoted[r.order[j]]) return r.order[j];
+    return std::nullopt;
+  }
+
+  // Orders the rung by (non-dominated rank, larger crowding distance, earlier arrival).
+  void rank(Rung& r) const {
     const PointSet ps{r.objectives, problem_.num_objectives()};
-    std::vector<std::size_t> order;
+    r.order.clear();
     for (const auto& front : nondominated_fronts(ps)) {
       const auto d = crowding_distance(ps, front);
       std::vector<std::size_t> idx(front.size());
       std::iota(idx.begin(), idx.end(), std::size_t{0});
       std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return d[a] > d[b]; });
-      for (std::size_t j : idx) order.push_back(front[j]);
-      if (order.size() >= top) break;
+      for (std::size_t j : idx) r.order.push_back(front[j]);
     }
-    for (std::size_t j = 0; j < top; ++j)
-      if (!r.promoted[order[j]]) return order[j];
-    return std::nullopt;
+    r.ranked_size = r.genomes.size();
   }
 
   Problem problem_;
