@@ -13,7 +13,7 @@
 
 namespace hwgpt::search {
 
-RunResult run_search(const Problem& problem, const RunConfig& config) {
+RunResult run_search(const Problem& problem, const RunConfig& config, const RunProgress& progress) {
   if (config.budget == 0) throw ValueError("search budget is 0 evaluations; expected at least 1");
   Optimizer optimizer = make_optimizer(config.algorithm, problem, config.seed, config.options);
   RunResult run{problem.name(), config.algorithm, config.seed, config.budget, problem.objective_names(),
@@ -56,6 +56,7 @@ RunResult run_search(const Problem& problem, const RunConfig& config) {
                                   objectives.begin() + static_cast<std::ptrdiff_t>((i + 1) * m)},
                                  t});
     }
+    if (progress) progress(spent, t, archive.hypervolume());
   }
   run.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return run;

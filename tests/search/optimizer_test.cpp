@@ -174,6 +174,13 @@ TEST(RunSearch, CurveIsTheHypervolumeOfEachPrefix) {
       values.insert(values.end(), run.evaluations[i].objectives.begin(), run.evaluations[i].objectives.end());
     EXPECT_NEAR(run.hv_curve[n - 1], hypervolume({values, 3}, std::vector<double>(3, 1.1)), 1e-12);
   }
+  // Progress reports the budget spent after each told batch (NSGA-II: generations of 50).
+  std::vector<double> spent;
+  run_search(p, {"nsga2", 2, 240, {}}, [&](double s, double, double hv) {
+    spent.push_back(s);
+    EXPECT_GE(hv, 0.0);
+  });
+  EXPECT_EQ(spent, (std::vector<double>{50, 100, 150, 200, 240}));
   // The front in the JSON is the non-dominated subset of the evaluations.
   EXPECT_FALSE(run_front_indices(run).empty());
   EXPECT_THAT(run_to_csv(run), HasSubstr("index,time_s,fidelity,f1,f2,f3,description\n0,"));

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct RunConfig {
   std::size_t budget = 500;      // full evaluations (see above for multi-fidelity cost)
   OptimizerOptions options;
 };
+
+// Called after every told batch with (budget spent in full evaluations, elapsed seconds, current
+// normalised HV), e.g. for a progress line.
+using RunProgress = std::function<void(double spent, double elapsed_s, double hypervolume)>;
 
 struct Evaluation {
   Genome genome;
@@ -46,7 +51,7 @@ struct RunResult {
 };
 
 // Throws ValueError for budget 0 or an unknown algorithm; whatever the problem throws propagates.
-RunResult run_search(const Problem& problem, const RunConfig& config);
+RunResult run_search(const Problem& problem, const RunConfig& config, const RunProgress& progress = {});
 
 // Indices (ascending) of the run's non-dominated exact evaluations (fidelity 1, or all on a
 // problem without fidelity), by raw objectives.
