@@ -65,10 +65,12 @@ double hv_2d(Points& pts, std::span<const double> reference) {
   return volume;
 }
 
-// 3-D sweep over z (points visited in `order`, ascending z).
+// 3-D sweep over z (points visited in `order`, ascending z) with a Staircase2d (tree, O(log n)
+// per point) or FlatStaircase2d (vector; faster on the small staircases of limit sets).
+template <typename Staircase>
 double hv_3d_ordered(const Points& pts, std::span<const std::size_t> order, std::span<const double> reference) {
   const std::size_t n = order.size();
-  detail::Staircase2d staircase(reference[0], reference[1]);
+  Staircase staircase(reference[0], reference[1]);
   double volume = 0.0;
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t i = order[j];
@@ -84,7 +86,7 @@ double hv_3d(const Points& pts, std::span<const double> reference) {
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pts[3 * a + 2] < pts[3 * b + 2]; });
-  return hv_3d_ordered(pts, order, reference);
+  return hv_3d_ordered<detail::Staircase2d>(pts, order, reference);
 }
 
 double hv_any(Points& pts, std::span<const double> reference);
@@ -120,7 +122,8 @@ double hv_sweep(const Points& pts, std::span<const double> reference) {
       double covered;
       if (dm == 3) {
         while (identity.size() < m) identity.push_back(identity.size());
-        covered = hv_3d_ordered(limit, std::span<const std::size_t>(identity).first(m), sub_reference);
+        covered = hv_3d_ordered<detail::FlatStaircase2d>(limit, std::span<const std::size_t>(identity).first(m),
+                                                         sub_reference);
       } else {
         covered = hv_any(limit, sub_reference);
       }
