@@ -21,8 +21,7 @@ enum class Acquisition { kLinear, kRandomChebyshev, kEhvi };
 class BayesianOptimizer {
  public:
   BayesianOptimizer(Acquisition acquisition, Problem problem, std::uint64_t seed, const OptimizerOptions& o)
-      : acquisition_(acquisition), problem_(std::move(problem)), rng_(seed), options_(o) {
-  }
+      : acquisition_(acquisition), problem_(std::move(problem)), rng_(seed), options_(o) {}
 
   std::vector<Genome> ask() {
     Genome g;
