@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <ostream>
@@ -99,6 +100,36 @@ void write_attainment(const StudyConfig& config, const std::vector<Problem>& pro
   if (any) write_file_atomically(config.output / "attainment.csv", out.str());
 }
 
+// The "options" object: any OptimizerOptions field by name (docs/FORMATS.md).
+OptimizerOptions parse_options(const json& j, std::string_view origin) {
+  if (!j.is_object()) throw ParseError(std::string(origin) + ": 'options' must be an object");
+  OptimizerOptions o;
+  const std::map<std::string, std::size_t*> sizes = {
+      {"batch_size", &o.batch_size},           {"population_size", &o.population_size},
+      {"morea_population_size", &o.morea_population_size}, {"morea_sample_size", &o.morea_sample_size},
+      {"bo_initial_samples", &o.bo_initial_samples}, {"bo_candidates", &o.bo_candidates},
+      {"gp_max_points", &o.gp_max_points},     {"gp_refit_every", &o.gp_refit_every},
+      {"moasha_eta", &o.moasha_eta},           {"moasha_rungs", &o.moasha_rungs}};
+  const std::map<std::string, double*> reals = {{"crossover_probability", &o.crossover_probability},
+                                                {"mutation_probability", &o.mutation_probability}};
+  for (const auto& [key, value] : j.items()) {
+    const std::string where = std::string(origin) + ": options." + key;
+    if (const auto it = sizes.find(key); it != sizes.end()) {
+      if (!value.is_number_unsigned()) throw ParseError(where + " is " + value.dump() + "; expected a non-negative integer");
+      *it->second = value.get<std::size_t>();
+    } else if (const auto r = reals.find(key); r != reals.end()) {
+      if (!value.is_number()) throw ParseError(where + " is " + value.dump() + "; expected a number");
+      *r->second = value.get<double>();
+    } else {
+      std::string names;
+      for (const auto& [name, _] : sizes) names += (names.empty() ? "" : ", ") + name;
+      for (const auto& [name, _] : reals) names += ", " + name;
+      throw ParseError(std::string(origin) + ": unknown optimizer option '" + key + "'; expected one of: " + names);
+    }
+  }
+  return o;
+}
+
 }  // namespace
 
 std::string ProblemSpec::label() const {
@@ -121,7 +152,7 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   if (j.is_discarded() || !j.is_object()) throw ParseError(std::string(origin) + ": not a JSON object");
   static const std::vector<std::string> known = {"space", "objective_sets", "test_problems", "variables", "levels",
                                                  "algorithms", "seeds", "budget", "algorithm_budgets", "threads", "output",
-                                                 "population_size", "devices"};
+                                                 "options", "devices"};
   for (const auto& [key, value] : j.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
       throw ParseError(std::string(origin) + ": unknown key '" + key + "'; expected one of: " + join(known, ", "));
@@ -163,7 +194,7 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   }
   if (j.contains("threads")) c.threads = get<std::size_t>(j, "threads", origin);
   if (j.contains("output")) c.output = get<std::string>(j, "output", origin);
-  if (j.contains("population_size")) c.options.population_size = get<std::size_t>(j, "population_size", origin);
+  if (j.contains("options")) c.options = parse_options(j.at("options"), origin);
   // Build every problem and optimizer once now, so a bad name fails before any run starts.
   for (const auto& p : c.problems) {
     const Problem problem = make_problem(p);

@@ -41,6 +41,18 @@ TEST(StudyConfig, ParsesProblemsAndRejectsBadKeys) {
   EXPECT_EQ(c.problems[0].label(), "arch-t-params+flops");
   EXPECT_EQ(c.problems[2].label(), "zdt1-n5-levels11");
   EXPECT_EQ(c.budget, 50u);
+  const auto o = parse_study_config(R"({"test_problems": ["zdt1"], "algorithms": ["nsga2"], "seeds": [1],
+      "options": {"population_size": 20, "crossover_probability": 0.5, "moasha_eta": 4}})").options;
+  EXPECT_EQ(o.population_size, 20u);
+  EXPECT_EQ(o.crossover_probability, 0.5);
+  EXPECT_EQ(o.moasha_eta, 4u);
+  EXPECT_EQ(o.bo_candidates, OptimizerOptions{}.bo_candidates);
+  EXPECT_THAT([] { parse_study_config(R"({"test_problems": ["zdt1"], "algorithms": ["rs"], "seeds": [1], "options": {"pop": 3}})", "o.json"); },
+              ThrowsMessage<ParseError>(HasSubstr("o.json: unknown optimizer option 'pop'; expected one of: batch_size")));
+  EXPECT_THAT([] { parse_study_config(R"({"test_problems": ["zdt1"], "algorithms": ["rs"], "seeds": [1], "options": {"moasha_eta": -3}})"); },
+              ThrowsMessage<ParseError>(HasSubstr("options.moasha_eta is -3; expected a non-negative integer")));
+  EXPECT_THAT([] { parse_study_config(R"({"test_problems": ["zdt1"], "algorithms": ["moasha"], "seeds": [1], "options": {"moasha_eta": 1}})"); },
+              ThrowsMessage<ValueError>(HasSubstr("moasha_eta is 1; expected at least 2")));
   EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "objective_sets": [["params"]], "budjet": 5})", "s.json"); },
               ThrowsMessage<ParseError>(HasSubstr("s.json: unknown key 'budjet'")));
   EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "objective_sets": [["perplexity", "params"]]})"); },
