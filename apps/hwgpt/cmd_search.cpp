@@ -15,12 +15,16 @@ namespace {
 
 constexpr const char* kHelp = R"(usage: hwgpt search [--scale S | --space-file F] [--objectives A,B,...]
                     [--test-problem zdt1|zdt2|dtlz2 [--variables N] [--levels K]]
-                    [--algorithm rs|ls|nsga2|morea (nsga2)] [--budget N (500)] [--seed K (1)]
-                    [--population N (50, nsga2)] [--out DIR] [--json]
+                    [--algorithm NAME (nsga2)] [--budget N (500)] [--seed K (1)]
+                    [--population N (50, nsga2)] [--out DIR] [--json] [--bounds]
 Minimises the objectives with a seeded ask/tell optimizer and reports the hypervolume of the
 normalised objectives: each objective is mapped to (f - ideal) / (nadir - ideal), with ideal and
 nadir fixed per problem (arch spaces: the exact values of the space's smallest and largest archs),
 and the reference point is 1.1 in every objective.
+Algorithms: rs, ls, nsga2, morea (evolutionary); lsbo, rsbo, ehvi (Gaussian-process BO; ehvi is
+exact for 2 objectives, Monte Carlo for more; each step costs ~5-25 ms at 150+ evaluations); moasha (multi-fidelity: the
+budget counts full evaluations, a trial at fidelity r costs r; the arch problem has no fidelity,
+so there every rung costs a full evaluation).
 Objectives available now (closed form, the space's default workload; default params,flops):
   params          total parameters          flops           forward FLOPs
   weights_mb      float32 weights, 1e6 B    kv_cache_mb     KV cache, 1e6 B
@@ -31,6 +35,7 @@ its negation is minimised and reported.
 perplexity, latency@DEVICE and energy@DEVICE need the benchmark module (not built yet).
 Test problems (instead of a space): discretised ZDT1/ZDT2 (30 variables) and DTLZ2 (3 objectives,
 12 variables), each variable on a grid of --levels (101) values in [0, 1].
+--bounds prints each objective's ideal and nadir (the normalisation) and exits.
 --out DIR writes DIR/run.csv (every evaluation: index, time_s, objectives, arch) and DIR/run.json
 (HV curve, bounds, front).
 )";
@@ -51,7 +56,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 int cmd_search(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--scale", "--space-file", "--objectives", "--test-problem", "--variables", "--levels",
                          "--algorithm", "--budget", "--seed", "--population", "--out"},
-                        {"--json", "--help"},
+                        {"--json", "--help", "--bounds"},
                         {}};
   const Args args("search", tokens, spec);
   if (args.flag("--help")) {
@@ -72,12 +77,37 @@ int cmd_search(const std::vector<std::string>& tokens) {
     problem_spec.objectives = split_commas(args.value_or("--objectives", "params,flops"));
   }
   const search::Problem problem = search::make_problem(problem_spec);
+  if (args.flag("--bounds")) {
+    char line[160];
+    std::cout << "objective              ideal (-> 0)          nadir (-> 1)   problem " << problem.name() << "\n";
+    for (std::size_t k = 0; k < problem.num_objectives(); ++k) {
+      std::snprintf(line, sizeof line, "%-16s %20.10g  %20.10g\n", problem.objective_names()[k].c_str(),
+                    problem.bounds().ideal[k], problem.bounds().nadir[k]);
+      std::cout << line;
+    }
+    return 0;
+  }
   search::RunConfig config;
   config.algorithm = args.value_or("--algorithm", "nsga2");
   config.budget = static_cast<std::size_t>(args.integer("--budget", 500, 1, 100'000'000));
   config.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, (1LL << 62)));
   config.options.population_size = static_cast<std::size_t>(args.integer("--population", 50, 1, 1'000'000));
-  const search::RunResult run = search::run_search(problem, config);
+  // Progress on stderr at most once a second, with rate and ETA (runs of BO can take minutes).
+  double last_print_s = 0.0;
+  bool printed = false;
+  const auto progress = [&](double spent, double elapsed_s, double hv) {
+    if (elapsed_s - last_print_s < 1.0) return;
+    last_print_s = elapsed_s;
+    printed = true;
+    const double rate = spent / std::max(elapsed_s, 1e-9);
+    char line[128];
+    std::snprintf(line, sizeof line, "\r%s: %.0f/%zu evaluations, hv %.6f, %.1f eval/s, ETA %.0f s   ",
+                  config.algorithm.c_str(), spent, config.budget, hv, rate,
+                  (static_cast<double>(config.budget) - spent) / std::max(rate, 1e-9));
+    std::cerr << line << std::flush;
+  };
+  const search::RunResult run = search::run_search(problem, config, progress);
+  if (printed) std::cerr << "\n";
 
   if (const auto out = args.value("--out")) {
     std::error_code ec;

@@ -44,9 +44,10 @@ commands:
   generate        --checkpoint C --arch A --prompt TEXT [--tokens N] [--temperature X] [--seed S]
                                                              text from an extracted sub-network (KV cache)
   demo            [-n N] [--seed K]                          sample archs of every scale, analyze
-  search          [--scale S] [--objectives params,flops] [--algorithm rs|ls|nsga2|morea]
+  search          [--scale S] [--objectives max:params,kv_cache_mb] [--algorithm A]
                   [--budget N] [--seed K] [--out DIR] [--json]
                   [--test-problem zdt1|zdt2|dtlz2]           one seeded multi-objective search
+                  (algorithms: rs ls nsga2 morea lsbo rsbo ehvi moasha)
   study           --config FILE [--threads N]                algorithms x seeds x problems, resumable
   data prepare    --corpus PATH --tokenizer bytes|gpt2 --out DIR [--seed K] [--split-unit U] [--json]
                                                              token shard with train/validation/NAS-eval splits

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
+#include <numeric>
 #include <set>
 
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/search/gaussian_process.hpp"
+#include "hwgpt/search/hypervolume.hpp"
 #include "hwgpt/search/pareto.hpp"
 #include "optimizers_impl.hpp"
 
@@ -18,12 +21,7 @@ enum class Acquisition { kLinear, kRandomChebyshev, kEhvi };
 class BayesianOptimizer {
  public:
   BayesianOptimizer(Acquisition acquisition, Problem problem, std::uint64_t seed, const OptimizerOptions& o)
-      : acquisition_(acquisition), problem_(std::move(problem)), rng_(seed), options_(o) {
-    if (acquisition_ == Acquisition::kEhvi && problem_.num_objectives() != 2)
-      throw ValueError("optimizer 'ehvi' computes the exact expected hypervolume improvement for 2 objectives; "
-                       "problem '" + problem_.name() + "' has " + std::to_string(problem_.num_objectives()) +
-                       " (Monte Carlo EHVI for more is not implemented)");
-  }
+      : acquisition_(acquisition), problem_(std::move(problem)), rng_(seed), options_(o) {}
 
   std::vector<Genome> ask() {
     Genome g;
@@ -77,6 +75,78 @@ class BayesianOptimizer {
     gp.fit(window_features, dimension_, targets, steps_ % options_.gp_refit_every == 0);
   }
 
+  // EHVI of every candidate over the current front of normalised objectives, reference
+  // kNormalisedReference. 2 objectives: exact. More: Monte Carlo with kEhviSamples common normal
+  // draws on the kEhviShortlist candidates whose optimistic point (mean - stddev) improves the
+  // hypervolume most; the others score 0. While nothing evaluated lies inside the reference box,
+  // EHVI is 0 everywhere, so the expected improvement of the objectives' mean is used instead.
+  std::vector<double> ehvi_scores(const std::vector<Genome>& cands) {
+    const std::size_t m = problem_.num_objectives();
+    const std::vector<double> ref(m, kNormalisedReference);
+    std::vector<double> front;
+    double best_mean = std::numeric_limits<double>::infinity();
+    bool inside = false;
+    for (std::size_t i : pareto_front_indices({objectives_, m})) {
+      const double* f = &objectives_[i * m];
+      front.insert(front.end(), f, f + m);
+      double mean = 0.0;
+      bool below = true;
+      for (std::size_t k = 0; k < m; ++k) mean += f[k] / static_cast<double>(m), below = below && f[k] < ref[k];
+      best_mean = std::min(best_mean, mean);
+      inside = inside || below;
+    }
+    std::vector<std::vector<GpPrediction>> pred(cands.size(), std::vector<GpPrediction>(m));
+    for (std::size_t c = 0; c < cands.size(); ++c) {
+      const auto x = problem_.features(cands[c]);
+      for (std::size_t k = 0; k < m; ++k) pred[c][k] = gps_[k].predict(x);
+    }
+    std::vector<double> score(cands.size(), 0.0);
+    if (!inside) {
+      for (std::size_t c = 0; c < cands.size(); ++c) {
+        double mean = 0.0, var = 0.0;
+        for (const auto& p : pred[c]) mean += p.mean, var += p.stddev * p.stddev;
+        const double mm = static_cast<double>(m);
+        score[c] = expected_improvement(best_mean, {mean / mm, std::sqrt(var) / mm});
+      }
+      return score;
+    }
+    if (m == 2) {
+      for (std::size_t c = 0; c < cands.size(); ++c) {
+        const double mean[2] = {pred[c][0].mean, pred[c][1].mean}, sd[2] = {pred[c][0].stddev, pred[c][1].stddev};
+        score[c] = expected_hypervolume_improvement_2d(front, std::span<const double, 2>(ref.data(), 2), mean, sd);
+      }
+      return score;
+    }
+    constexpr std::size_t kEhviShortlist = 32, kEhviSamples = 64;
+    const PointSet front_set{front, m};
+    std::vector<double> optimistic(cands.size()), y(m);
+    for (std::size_t c = 0; c < cands.size(); ++c) {
+      for (std::size_t k = 0; k < m; ++k) y[k] = pred[c][k].mean - pred[c][k].stddev;
+      optimistic[c] = hypervolume_improvement(y, front_set, ref);
+    }
+    std::vector<std::size_t> order(cands.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    const std::size_t shortlist = std::min(kEhviShortlist, order.size());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shortlist), order.end(),
+                      [&](std::size_t a, std::size_t b) { return optimistic[a] > optimistic[b]; });
+    std::vector<double> z(kEhviSamples * m);
+    for (auto& v : z) {  // Box–Muller normals, common to all candidates
+      const double u1 = 1.0 - rng_.uniform_double(), u2 = rng_.uniform_double();
+      v = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+    }
+    for (std::size_t j = 0; j < shortlist; ++j) {
+      const std::size_t c = order[j];
+      double sum = 0.0;
+      for (std::size_t s = 0; s < kEhviSamples; ++s) {
+        for (std::size_t k = 0; k < m; ++k) y[k] = pred[c][k].mean + pred[c][k].stddev * z[s * m + k];
+        sum += hypervolume_improvement(y, front_set, ref);
+      }
+      // Shortlisted candidates rank above the rest even when their estimate is 0.
+      score[c] = sum / static_cast<double>(kEhviSamples) + 1e-300;
+    }
+    return score;
+  }
+
   Genome best_candidate() {
     const std::size_t m = problem_.num_objectives(), n = genomes_.size();
     const std::size_t start = n > options_.gp_max_points ? n - options_.gp_max_points : 0;
@@ -89,27 +159,7 @@ class BayesianOptimizer {
         for (std::size_t i = start; i < n; ++i) t.push_back(objectives_[i * m + k]);
         fit(gps_[k], window, t);
       }
-      std::vector<double> front;
-      for (std::size_t i : pareto_front_indices({objectives_, m}))
-        front.insert(front.end(), {objectives_[i * m], objectives_[i * m + 1]});
-      // While nothing evaluated lies inside the reference box, EHVI underflows to 0 for every
-      // candidate; until then use the expected improvement of the objectives' mean (as LSBO),
-      // whose predictive distribution follows from the two independent GPs.
-      const double ref[2] = {kNormalisedReference, kNormalisedReference};
-      bool inside = false;
-      double best_mean = std::numeric_limits<double>::infinity();
-      for (std::size_t i = 0; i + 1 < front.size(); i += 2) {
-        inside = inside || (front[i] < ref[0] && front[i + 1] < ref[1]);
-        best_mean = std::min(best_mean, 0.5 * (front[i] + front[i + 1]));
-      }
-      for (std::size_t c = 0; c < cands.size(); ++c) {
-        const auto x = problem_.features(cands[c]);
-        const GpPrediction a = gps_[0].predict(x), b = gps_[1].predict(x);
-        const double mean[2] = {a.mean, b.mean}, sd[2] = {a.stddev, b.stddev};
-        score[c] = inside ? expected_hypervolume_improvement_2d(front, ref, mean, sd)
-                          : expected_improvement(best_mean, {0.5 * (a.mean + b.mean),
-                                                             0.5 * std::sqrt(a.stddev * a.stddev + b.stddev * b.stddev)});
-      }
+      score = ehvi_scores(cands);
     } else {
       std::vector<double> w(m, 1.0 / static_cast<double>(m));
       if (acquisition_ == Acquisition::kRandomChebyshev) {
@@ -145,7 +195,7 @@ class BayesianOptimizer {
   std::vector<Genome> genomes_;
   std::vector<double> features_, objectives_;  // row-major; objectives normalised
   std::set<Genome> seen_;
-  GaussianProcess gps_[2];
+  std::vector<GaussianProcess> gps_ = std::vector<GaussianProcess>(problem_.num_objectives());
 };
 
 }  // namespace

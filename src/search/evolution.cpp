@@ -215,7 +215,7 @@ class Morea {
 
 }  // namespace
 
-std::vector<std::string> optimizer_names() { return {"rs", "ls", "nsga2", "morea", "lsbo", "rsbo", "ehvi"}; }
+std::vector<std::string> optimizer_names() { return {"rs", "ls", "nsga2", "morea", "lsbo", "rsbo", "ehvi", "moasha"}; }
 
 Optimizer make_optimizer(std::string_view name, const Problem& problem, std::uint64_t seed,
                          const OptimizerOptions& options) {
@@ -234,6 +234,9 @@ Optimizer make_optimizer(std::string_view name, const Problem& problem, std::uin
   positive(options.bo_candidates, "bo_candidates");
   positive(options.gp_max_points, "gp_max_points");
   positive(options.gp_refit_every, "gp_refit_every");
+  positive(options.moasha_rungs, "moasha_rungs");
+  if (options.moasha_eta < 2)
+    throw ValueError("optimizer option moasha_eta is " + std::to_string(options.moasha_eta) + "; expected at least 2");
   probability(options.crossover_probability, "crossover_probability");
   probability(options.mutation_probability, "mutation_probability");
   if (name == "rs") return Optimizer("rs", RandomSearch(problem, seed, options.batch_size));
@@ -241,7 +244,9 @@ Optimizer make_optimizer(std::string_view name, const Problem& problem, std::uin
   if (name == "nsga2") return Optimizer("nsga2", Nsga2(problem, seed, options));
   if (name == "morea") return Optimizer("morea", Morea(problem, seed, options));
   if (name == "lsbo" || name == "rsbo" || name == "ehvi") return make_bayesian_optimizer(name, problem, seed, options);
-  throw ValueError("unknown optimizer '" + std::string(name) + "'; expected one of: rs, ls, nsga2, morea, lsbo, rsbo, ehvi");
+  if (name == "moasha") return make_moasha(problem, seed, options);
+  throw ValueError("unknown optimizer '" + std::string(name) +
+                   "'; expected one of: rs, ls, nsga2, morea, lsbo, rsbo, ehvi, moasha");
 }
 
 }  // namespace hwgpt::search

@@ -65,12 +65,12 @@ double hv_2d(Points& pts, std::span<const double> reference) {
   return volume;
 }
 
-double hv_3d(const Points& pts, std::span<const double> reference) {
-  const std::size_t n = pts.size() / 3;
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pts[3 * a + 2] < pts[3 * b + 2]; });
-  detail::Staircase2d staircase(reference[0], reference[1]);
+// 3-D sweep over z (points visited in `order`, ascending z) with a Staircase2d (tree, O(log n)
+// per point) or FlatStaircase2d (vector; faster on the small staircases of limit sets).
+template <typename Staircase>
+double hv_3d_ordered(const Points& pts, std::span<const std::size_t> order, std::span<const double> reference) {
+  const std::size_t n = order.size();
+  Staircase staircase(reference[0], reference[1]);
   double volume = 0.0;
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t i = order[j];
@@ -79,6 +79,14 @@ double hv_3d(const Points& pts, std::span<const double> reference) {
     volume += staircase.area() * (next_z - pts[3 * i + 2]);
   }
   return volume;
+}
+
+double hv_3d(const Points& pts, std::span<const double> reference) {
+  const std::size_t n = pts.size() / 3;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pts[3 * a + 2] < pts[3 * b + 2]; });
+  return hv_3d_ordered<detail::Staircase2d>(pts, order, reference);
 }
 
 double hv_any(Points& pts, std::span<const double> reference);
@@ -94,8 +102,11 @@ double hv_sweep(const Points& pts, std::span<const double> reference) {
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pts[d * a + dm] < pts[d * b + dm]; });
   const auto sub_reference = reference.first(dm);
-  Points front;  // row-major (d-1)-D non-dominated projections
+  // Row-major (d-1)-D non-dominated projections, kept sorted by their last coordinate: the limit
+  // set max(q, p) is then sorted by it too, so the 3-D base case needs no sort.
+  Points front;
   Points limit;
+  std::vector<std::size_t> identity;
   double section = 0.0, volume = 0.0;
   for (std::size_t j = 0; j < n; ++j) {
     const double* p = &pts[d * order[j]];
@@ -108,16 +119,25 @@ double hv_sweep(const Points& pts, std::span<const double> reference) {
       limit.clear();
       for (std::size_t q = 0; q < m; ++q)
         for (std::size_t k = 0; k < dm; ++k) limit.push_back(std::max(front[q * dm + k], p[k]));
-      section += box_volume(p, sub_reference) - hv_any(limit, sub_reference);
-      // Drop projections that p now dominates, then keep p.
-      std::size_t kept = 0;
+      double covered;
+      if (dm == 3) {
+        while (identity.size() < m) identity.push_back(identity.size());
+        covered = hv_3d_ordered<detail::FlatStaircase2d>(limit, std::span<const std::size_t>(identity).first(m),
+                                                         sub_reference);
+      } else {
+        covered = hv_any(limit, sub_reference);
+      }
+      section += box_volume(p, sub_reference) - covered;
+      // Drop projections that p now dominates, then insert p in last-coordinate order.
+      std::size_t kept = 0, position = 0;
       for (std::size_t q = 0; q < m; ++q) {
         if (weakly_dominates(pp, {&front[q * dm], dm})) continue;
         std::copy_n(&front[q * dm], dm, &front[kept * dm]);
         ++kept;
+        if (front[(kept - 1) * dm + dm - 1] <= p[dm - 1]) position = kept;
       }
       front.resize(kept * dm);
-      front.insert(front.end(), p, p + dm);
+      front.insert(front.begin() + static_cast<std::ptrdiff_t>(position * dm), p, p + dm);
     }
     const double next_z = j + 1 < n ? pts[d * order[j + 1] + dm] : reference[dm];
     volume += section * (next_z - p[dm]);
@@ -172,6 +192,17 @@ std::vector<double> hypervolume_contributions(PointSet points, std::span<const d
     contributions[i] = exclusive(p, others, reference);
   }
   return contributions;
+}
+
+double hypervolume_improvement(std::span<const double> candidate, PointSet points, std::span<const double> reference) {
+  check_reference(reference, points.dimension);
+  if (candidate.size() != points.dimension)
+    throw ValueError("hypervolume candidate has " + std::to_string(candidate.size()) + " values; expected " +
+                     std::to_string(points.dimension));
+  for (double v : candidate)
+    if (std::isnan(v)) throw ValueError("hypervolume candidate has a NaN value");
+  if (!below(candidate.data(), reference)) return 0.0;
+  return exclusive(candidate.data(), filter_below(points, reference), reference);
 }
 
 std::vector<double> hypervolume_curve(PointSet points, std::span<const double> reference) {

@@ -11,5 +11,7 @@ namespace hwgpt::search {
 // "lsbo", "rsbo" or "ehvi" (bayesian.cpp); options already validated.
 Optimizer make_bayesian_optimizer(std::string_view name, const Problem& problem, std::uint64_t seed,
                                   const OptimizerOptions& options);
+// moasha.cpp
+Optimizer make_moasha(const Problem& problem, std::uint64_t seed, const OptimizerOptions& options);
 
 }  // namespace hwgpt::search

@@ -19,6 +19,41 @@ void check_shape(PointSet points) {
                      " values, not a multiple of its dimension " + std::to_string(points.dimension));
 }
 
+// 2-D non-dominated sorting in O(n log n) (Jensen 2003): in (f0, f1) order a point joins the first
+// front whose latest member has a larger f1; those latest f1 values stay sorted, so a binary
+// search finds it. Exact duplicates share their representative's front.
+std::vector<std::vector<std::size_t>> fronts_2d(PointSet points) {
+  const std::size_t n = points.size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto pa = points[a], pb = points[b];
+    return pa[0] != pb[0] ? pa[0] < pb[0] : (pa[1] != pb[1] ? pa[1] < pb[1] : a < b);
+  });
+  std::vector<std::vector<std::size_t>> fronts;
+  std::vector<double> last_f1;  // non-decreasing over fronts
+  std::size_t previous = n, previous_front = 0;
+  for (std::size_t i : order) {
+    const auto p = points[i];
+    std::size_t k;
+    if (previous != n && points[previous][0] == p[0] && points[previous][1] == p[1]) {
+      k = previous_front;
+    } else {
+      k = static_cast<std::size_t>(std::upper_bound(last_f1.begin(), last_f1.end(), p[1]) - last_f1.begin());
+      if (k == fronts.size()) {
+        fronts.emplace_back();
+        last_f1.push_back(p[1]);
+      }
+      last_f1[k] = p[1];
+    }
+    fronts[k].push_back(i);
+    previous = i;
+    previous_front = k;
+  }
+  for (auto& f : fronts) std::sort(f.begin(), f.end());
+  return fronts;
+}
+
 }  // namespace
 
 bool dominates(std::span<const double> a, std::span<const double> b) {
@@ -38,6 +73,7 @@ bool weakly_dominates(std::span<const double> a, std::span<const double> b) {
 
 std::vector<std::vector<std::size_t>> nondominated_fronts(PointSet points) {
   check_shape(points);
+  if (points.dimension == 2) return fronts_2d(points);
   const std::size_t n = points.size();
   std::vector<std::vector<std::size_t>> dominated_by_me(n);
   std::vector<std::size_t> num_dominating(n, 0);

@@ -11,6 +11,7 @@ void Problem::init() {
   name_ = impl_->name();
   objective_names_ = impl_->objective_names();
   bounds_ = impl_->bounds();
+  has_fidelity_ = impl_->has_fidelity();
   const std::size_t m = objective_names_.size();
   if (m == 0) throw ValueError("problem '" + name_ + "' has no objectives");
   if (bounds_.ideal.size() != m || bounds_.nadir.size() != m)
@@ -23,9 +24,17 @@ void Problem::init() {
                        std::to_string(bounds_.nadir[k]) + " not above its ideal " + std::to_string(bounds_.ideal[k]));
 }
 
-std::vector<double> Problem::evaluate(std::span<const Genome> genomes) const {
+std::vector<double> Problem::evaluate(std::span<const Genome> genomes) const { return evaluate(genomes, 1.0); }
+
+std::vector<double> Problem::evaluate(std::span<const Genome> genomes, double fidelity) const {
+  if (!(fidelity > 0.0 && fidelity <= 1.0))
+    throw ValueError("problem '" + name_ + "': fidelity " + std::to_string(fidelity) + " is outside (0, 1]");
   std::vector<double> out(genomes.size() * num_objectives());
-  impl_->evaluate(genomes, out);
+  if (fidelity == 1.0) {
+    impl_->evaluate(genomes, out);
+  } else {
+    impl_->evaluate_at(genomes, fidelity, out);
+  }
   for (std::size_t i = 0; i < out.size(); ++i)
     if (std::isnan(out[i]))
       throw ValueError("problem '" + name_ + "' returned NaN for objective '" +

@@ -13,39 +13,68 @@
 
 namespace hwgpt::search {
 
-RunResult run_search(const Problem& problem, const RunConfig& config) {
+RunResult run_search(const Problem& problem, const RunConfig& config, const RunProgress& progress) {
   if (config.budget == 0) throw ValueError("search budget is 0 evaluations; expected at least 1");
   Optimizer optimizer = make_optimizer(config.algorithm, problem, config.seed, config.options);
   RunResult run{problem.name(), config.algorithm, config.seed, config.budget, problem.objective_names(),
-                problem.bounds(), {}, {}, 0.0};
+                problem.bounds(), problem.has_fidelity(), {}, {}, 0.0};
   const std::size_t m = problem.num_objectives();
   HypervolumeArchive archive(problem.normalised_reference());
   const auto start = std::chrono::steady_clock::now();
-  while (run.evaluations.size() < config.budget) {
+  double spent = 0.0;  // in full evaluations
+  while (spent < static_cast<double>(config.budget) - 1e-9) {
     std::vector<Genome> batch = optimizer.ask();
     if (batch.empty()) throw ValueError("optimizer '" + config.algorithm + "' proposed no genome");
-    batch.resize(std::min(batch.size(), config.budget - run.evaluations.size()));
-    const std::vector<double> objectives = problem.evaluate(batch);
+    const std::vector<double> fidelity = optimizer.fidelities(batch.size());
+    // Keep the prefix that fits the budget; a run ends when the next proposal does not fit.
+    std::size_t keep = 0;
+    for (; keep < batch.size(); ++keep) {
+      const double cost = problem.has_fidelity() ? fidelity[keep] : 1.0;
+      if (spent + cost > static_cast<double>(config.budget) + 1e-9) break;
+      spent += cost;
+    }
+    if (keep == 0) break;
+    batch.resize(keep);
+    // Evaluate runs of equal fidelity together (single-fidelity optimizers: one call).
+    std::vector<double> objectives;
+    for (std::size_t i = 0; i < batch.size();) {
+      std::size_t j = i;
+      while (j < batch.size() && fidelity[j] == fidelity[i]) ++j;
+      const auto part = problem.evaluate(std::span<const Genome>(batch).subspan(i, j - i), fidelity[i]);
+      objectives.insert(objectives.end(), part.begin(), part.end());
+      i = j;
+    }
     optimizer.tell(batch, objectives);
     const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::vector<double> normalised = problem.normalise(objectives);
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      archive.add(std::span<const double>(normalised).subspan(i * m, m));
+      if (fidelity[i] == 1.0 || !problem.has_fidelity())
+        archive.add(std::span<const double>(normalised).subspan(i * m, m));
       run.hv_curve.push_back(archive.hypervolume());
-      run.evaluations.push_back({batch[i], problem.describe(batch[i]),
+      run.evaluations.push_back({batch[i], problem.describe(batch[i]), fidelity[i],
                                  {objectives.begin() + static_cast<std::ptrdiff_t>(i * m),
                                   objectives.begin() + static_cast<std::ptrdiff_t>((i + 1) * m)},
                                  t});
     }
+    if (progress) progress(spent, t, archive.hypervolume());
   }
   run.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return run;
 }
 
 std::vector<std::size_t> run_front_indices(const RunResult& run) {
+  // Exact evaluations only: a low-fidelity result is not a point of the problem's front.
   std::vector<double> values;
-  for (const auto& e : run.evaluations) values.insert(values.end(), e.objectives.begin(), e.objectives.end());
-  return pareto_front_indices({values, run.objective_names.size()});
+  std::vector<std::size_t> index;
+  for (std::size_t i = 0; i < run.evaluations.size(); ++i) {
+    const auto& e = run.evaluations[i];
+    if (e.fidelity != 1.0 && run.has_fidelity) continue;
+    values.insert(values.end(), e.objectives.begin(), e.objectives.end());
+    index.push_back(i);
+  }
+  auto front = pareto_front_indices({values, run.objective_names.size()});
+  for (auto& i : front) i = index[i];
+  return front;
 }
 
 namespace {
@@ -57,12 +86,12 @@ std::string number(double v) {
 }  // namespace
 
 std::string run_to_csv(const RunResult& run) {
-  std::string s = "index,time_s";
+  std::string s = "index,time_s,fidelity";
   for (const auto& name : run.objective_names) s += "," + name;
   s += ",description\n";
   for (std::size_t i = 0; i < run.evaluations.size(); ++i) {
     const auto& e = run.evaluations[i];
-    s += std::to_string(i) + "," + number(e.time_s);
+    s += std::to_string(i) + "," + number(e.time_s) + "," + number(e.fidelity);
     for (double v : e.objectives) s += "," + number(v);
     s += "," + e.description + "\n";
   }

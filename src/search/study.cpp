@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <ostream>
@@ -17,6 +18,7 @@
 
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/search/arch_problem.hpp"
+#include "hwgpt/search/attainment.hpp"
 #include "hwgpt/search/run.hpp"
 
 namespace hwgpt::search {
@@ -45,6 +47,10 @@ std::optional<StudyRunSummary> read_finished(const std::filesystem::path& path, 
     return std::nullopt;
   StudyRunSummary s = expected;
   s.hv_curve = j.at("hv_curve").get<std::vector<double>>();
+  for (const auto& point : j.at("front")) {
+    const auto objectives = point.at("objectives").get<std::vector<double>>();
+    s.front.insert(s.front.end(), objectives.begin(), objectives.end());
+  }
   s.evaluations = s.hv_curve.size();
   s.final_hypervolume = j.value("final_hypervolume", 0.0);
   s.duration_s = j.value("duration_s", 0.0);
@@ -61,12 +67,77 @@ T get(const json& j, const char* key, std::string_view origin) {
   }
 }
 
+// attainment.csv: for every 2-objective problem and algorithm, the best (k = 1), median
+// (k = ceil(R/2)) and worst (k = R) attainment surfaces of the R seeds' final fronts.
+void write_attainment(const StudyConfig& config, const std::vector<Problem>& problems,
+                      const std::vector<StudyRunSummary>& runs) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "problem,algorithm,k,runs,f1,f2\n";
+  bool any = false;
+  for (std::size_t p = 0; p < problems.size(); ++p) {
+    if (problems[p].num_objectives() != 2) continue;
+    const std::string label = config.problems[p].label();
+    for (const auto& algorithm : config.algorithms) {
+      std::vector<std::vector<Point2>> fronts;
+      for (const auto& r : runs) {
+        if (r.problem != label || r.algorithm != algorithm) continue;
+        std::vector<Point2> front;
+        for (std::size_t i = 0; i + 1 < r.front.size(); i += 2) front.push_back({r.front[i], r.front[i + 1]});
+        fronts.push_back(std::move(front));
+      }
+      if (fronts.empty()) continue;
+      const std::size_t n = fronts.size();
+      std::vector<std::size_t> levels{1, (n + 1) / 2, n};
+      levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+      for (std::size_t k : levels)
+        for (const auto& z : attainment_surface(fronts, k)) {
+          out << label << "," << algorithm << "," << k << "," << n << "," << z[0] << "," << z[1] << "\n";
+          any = true;
+        }
+    }
+  }
+  if (any) write_file_atomically(config.output / "attainment.csv", out.str());
+}
+
+// The "options" object: any OptimizerOptions field by name (docs/FORMATS.md).
+OptimizerOptions parse_options(const json& j, std::string_view origin) {
+  if (!j.is_object()) throw ParseError(std::string(origin) + ": 'options' must be an object");
+  OptimizerOptions o;
+  const std::map<std::string, std::size_t*> sizes = {
+      {"batch_size", &o.batch_size},           {"population_size", &o.population_size},
+      {"morea_population_size", &o.morea_population_size}, {"morea_sample_size", &o.morea_sample_size},
+      {"bo_initial_samples", &o.bo_initial_samples}, {"bo_candidates", &o.bo_candidates},
+      {"gp_max_points", &o.gp_max_points},     {"gp_refit_every", &o.gp_refit_every},
+      {"moasha_eta", &o.moasha_eta},           {"moasha_rungs", &o.moasha_rungs}};
+  const std::map<std::string, double*> reals = {{"crossover_probability", &o.crossover_probability},
+                                                {"mutation_probability", &o.mutation_probability}};
+  for (const auto& [key, value] : j.items()) {
+    const std::string where = std::string(origin) + ": options." + key;
+    if (const auto it = sizes.find(key); it != sizes.end()) {
+      if (!value.is_number_unsigned()) throw ParseError(where + " is " + value.dump() + "; expected a non-negative integer");
+      *it->second = value.get<std::size_t>();
+    } else if (const auto r = reals.find(key); r != reals.end()) {
+      if (!value.is_number()) throw ParseError(where + " is " + value.dump() + "; expected a number");
+      *r->second = value.get<double>();
+    } else {
+      std::string names;
+      for (const auto& [name, _] : sizes) names += (names.empty() ? "" : ", ") + name;
+      for (const auto& [name, _] : reals) names += ", " + name;
+      throw ParseError(std::string(origin) + ": unknown optimizer option '" + key + "'; expected one of: " + names);
+    }
+  }
+  return o;
+}
+
 }  // namespace
 
 std::string ProblemSpec::label() const {
   if (!test_problem.empty()) return make_test_problem(test_problem, test_config).name();
   std::string space_name = std::filesystem::path(space).stem().string();
-  return "arch-" + space_name + "-" + join(objectives, "+");
+  std::string label = "arch-" + space_name + "-" + join(objectives, "+");
+  std::replace(label.begin(), label.end(), ':', '_');  // file names: max:params -> max_params
+  return label;
 }
 
 Problem make_problem(const ProblemSpec& spec) {
@@ -81,7 +152,7 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   if (j.is_discarded() || !j.is_object()) throw ParseError(std::string(origin) + ": not a JSON object");
   static const std::vector<std::string> known = {"space", "objective_sets", "test_problems", "variables", "levels",
                                                  "algorithms", "seeds", "budget", "algorithm_budgets", "threads", "output",
-                                                 "population_size", "devices"};
+                                                 "options", "devices"};
   for (const auto& [key, value] : j.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
       throw ParseError(std::string(origin) + ": unknown key '" + key + "'; expected one of: " + join(known, ", "));
@@ -123,7 +194,7 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   }
   if (j.contains("threads")) c.threads = get<std::size_t>(j, "threads", origin);
   if (j.contains("output")) c.output = get<std::string>(j, "output", origin);
-  if (j.contains("population_size")) c.options.population_size = get<std::size_t>(j, "population_size", origin);
+  if (j.contains("options")) c.options = parse_options(j.at("options"), origin);
   // Build every problem and optimizer once now, so a bad name fails before any run starts.
   for (const auto& p : c.problems) {
     const Problem problem = make_problem(p);
@@ -176,6 +247,9 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
           job.summary.final_hypervolume = run.final_hypervolume();
           job.summary.duration_s = run.duration_s;
           job.summary.hv_curve = run.hv_curve;
+          for (std::size_t f : run_front_indices(run))
+            job.summary.front.insert(job.summary.front.end(), run.evaluations[f].objectives.begin(),
+                                     run.evaluations[f].objectives.end());
         }
       } catch (...) {
         std::lock_guard lock(mutex);
@@ -220,6 +294,7 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
   }
   write_file_atomically(config.output / "summary.csv", summary);
   write_file_atomically(config.output / "hv_curves.csv", curves);
+  write_attainment(config, problems, out);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // ZDT1, ZDT2 and DTLZ2 on a grid (see test_problems.hpp).
 #include "hwgpt/search/test_problems.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -36,7 +37,11 @@ class GridProblem : public CategoricalSpace {
     return {std::vector<double>(m, 0.0), std::vector<double>(m, 1.0)};
   }
 
-  void evaluate(std::span<const Genome> batch, std::span<double> out) const {
+  void evaluate(std::span<const Genome> batch, std::span<double> out) const { evaluate_at(batch, 1.0, out); }
+
+  // Fidelity r (ours, for MOASHA): g sums only the first max(1, ceil(r·k)) of the k distance
+  // variables, rescaled to the full count, so a low fidelity is a cheap, noisy estimate of g.
+  void evaluate_at(std::span<const Genome> batch, double fidelity, std::span<double> out) const {
     const std::size_t m = objective_names().size();
     std::vector<double> x;
     for (std::size_t b = 0; b < batch.size(); ++b) {
@@ -45,16 +50,19 @@ class GridProblem : public CategoricalSpace {
       for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(batch[b][i]) / (levels_ - 1);
       double* f = &out[b * m];
       if (kind_ == Kind::kDtlz2) {
+        const std::size_t used = distance_count(x.size() - 2, fidelity);
         double g = 0.0;
-        for (std::size_t i = 2; i < x.size(); ++i) g += (x[i] - 0.5) * (x[i] - 0.5);
+        for (std::size_t i = 2; i < 2 + used; ++i) g += (x[i] - 0.5) * (x[i] - 0.5);
+        g *= static_cast<double>(x.size() - 2) / static_cast<double>(used);
         const double a = x[0] * std::numbers::pi / 2, c = x[1] * std::numbers::pi / 2;
         f[0] = (1 + g) * std::cos(a) * std::cos(c);
         f[1] = (1 + g) * std::cos(a) * std::sin(c);
         f[2] = (1 + g) * std::sin(a);
       } else {
+        const std::size_t used = distance_count(x.size() - 1, fidelity);
         double sum = 0.0;
-        for (std::size_t i = 1; i < x.size(); ++i) sum += x[i];
-        const double g = 1 + 9 * sum / static_cast<double>(x.size() - 1);
+        for (std::size_t i = 1; i < 1 + used; ++i) sum += x[i];
+        const double g = 1 + 9 * sum / static_cast<double>(used);
         const double ratio = x[0] / g;
         f[0] = x[0];
         f[1] = g * (kind_ == Kind::kZdt1 ? 1 - std::sqrt(ratio) : 1 - ratio * ratio);
@@ -63,6 +71,10 @@ class GridProblem : public CategoricalSpace {
   }
 
  private:
+  static std::size_t distance_count(std::size_t k, double fidelity) {
+    if (fidelity >= 1.0) return k;
+    return std::clamp<std::size_t>(static_cast<std::size_t>(std::ceil(fidelity * static_cast<double>(k))), 1, k);
+  }
   Kind kind_;
   int levels_;
 };

@@ -243,6 +243,11 @@ TEST(Cli, SearchNamesMissingBenchmarkMetrics) {
   const Result r = run("search --scale s --objectives perplexity,latency@h100 --budget 10");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("error: objective 'perplexity' needs the benchmark module"));
+  const Result bounds = run("search --scale t --objectives params,max:kv_cache_mb --bounds");
+  ASSERT_EQ(bounds.exit_code, 0) << bounds.err;
+  EXPECT_THAT(bounds.out, HasSubstr("params"));
+  EXPECT_THAT(bounds.out, HasSubstr("91008"));      // params of gpt-t-3-64-2-2-2-1-1-1-False
+  EXPECT_THAT(bounds.out, HasSubstr("-5.24288"));   // max: negates, so the largest KV cache is ideal
   const Result help = run("search --help");
   EXPECT_THAT(help.out, HasSubstr("params          total parameters"));
   EXPECT_THAT(help.out, HasSubstr("perplexity, latency@DEVICE and energy@DEVICE need the benchmark module"));

@@ -92,6 +92,21 @@ TEST(Hypervolume, ContributionsEqualLeaveOneOut) {
   }
 }
 
+TEST(Hypervolume, ImprovementIsTheDifferenceOfHypervolumes) {
+  for (std::size_t d = 2; d <= 5; ++d) {
+    const auto v = test::sphere_points(30, d, 70 + d);
+    const std::vector<double> ref(d, 1.1);
+    Rng rng(d);
+    for (int t = 0; t < 10; ++t) {
+      std::vector<double> c(d);
+      for (auto& x : c) x = 0.2 + 0.9 * rng.uniform_double();
+      std::vector<double> with = v;
+      with.insert(with.end(), c.begin(), c.end());
+      EXPECT_NEAR(hypervolume_improvement(c, {v, d}, ref), hv(with, d, ref) - hv(v, d, ref), 1e-12) << "d=" << d;
+    }
+  }
+}
+
 TEST(Hypervolume, ScalesWithTheAxes) {
   // Stretching objective k by s_k multiplies the hypervolume by Π s_k (reference stretched too).
   const auto v = test::sphere_points(200, 4, 3);

@@ -138,8 +138,14 @@ TEST(Optimizers, SameSeedSameRunOtherSeedOtherRun) {
     const std::size_t budget = name.ends_with("bo") || name == "ehvi" ? 40 : 300;  // BO: ~5 ms a step
     RunConfig c{name, 7, budget, {}};
     const auto a = run_search(p, c), b = run_search(p, c);
-    ASSERT_EQ(a.evaluations.size(), budget) << name;
-    for (std::size_t i = 0; i < budget; ++i) EXPECT_EQ(a.evaluations[i].genome, b.evaluations[i].genome) << name;
+    // Exactly `budget` evaluations, except MOASHA's cheaper low-fidelity ones.
+    if (name == "moasha") {
+      EXPECT_GT(a.evaluations.size(), budget);
+    } else {
+      EXPECT_EQ(a.evaluations.size(), budget) << name;
+    }
+    ASSERT_EQ(a.evaluations.size(), b.evaluations.size()) << name;
+    for (std::size_t i = 0; i < a.evaluations.size(); ++i) EXPECT_EQ(a.evaluations[i].genome, b.evaluations[i].genome) << name;
     EXPECT_EQ(a.hv_curve, b.hv_curve) << name;
     c.seed = 8;
     EXPECT_NE(run_search(p, c).evaluations[5].genome, a.evaluations[5].genome) << name;
@@ -149,7 +155,7 @@ TEST(Optimizers, SameSeedSameRunOtherSeedOtherRun) {
 TEST(Optimizers, RejectBadNamesAndOptions) {
   const Problem p = grid();
   EXPECT_THAT([&] { make_optimizer("cmaes", p, 1); },
-              ThrowsMessage<ValueError>(HasSubstr("unknown optimizer 'cmaes'; expected one of: rs, ls, nsga2, morea, lsbo, rsbo, ehvi")));
+              ThrowsMessage<ValueError>(HasSubstr("unknown optimizer 'cmaes'; expected one of: rs, ls, nsga2, morea, lsbo, rsbo, ehvi, moasha")));
   OptimizerOptions o;
   o.crossover_probability = 1.5;
   EXPECT_THAT([&] { make_optimizer("nsga2", p, 1, o); },
@@ -168,9 +174,60 @@ TEST(RunSearch, CurveIsTheHypervolumeOfEachPrefix) {
       values.insert(values.end(), run.evaluations[i].objectives.begin(), run.evaluations[i].objectives.end());
     EXPECT_NEAR(run.hv_curve[n - 1], hypervolume({values, 3}, std::vector<double>(3, 1.1)), 1e-12);
   }
+  // Progress reports the budget spent after each told batch (NSGA-II: generations of 50).
+  std::vector<double> spent;
+  run_search(p, {"nsga2", 2, 240, {}}, [&](double s, double, double hv) {
+    spent.push_back(s);
+    EXPECT_GE(hv, 0.0);
+  });
+  EXPECT_EQ(spent, (std::vector<double>{50, 100, 150, 200, 240}));
   // The front in the JSON is the non-dominated subset of the evaluations.
   EXPECT_FALSE(run_front_indices(run).empty());
-  EXPECT_THAT(run_to_csv(run), HasSubstr("index,time_s,f1,f2,f3,description\n0,"));
+  EXPECT_THAT(run_to_csv(run), HasSubstr("index,time_s,fidelity,f1,f2,f3,description\n0,"));
+}
+
+TEST(Moasha, PromotesTheRungsNondominatedBestToTheNextFidelity) {
+  const Problem p = grid();
+  OptimizerOptions o;
+  o.moasha_eta = 3;
+  o.moasha_rungs = 2;  // fidelities 1/3 and 1
+  Optimizer moasha = make_optimizer("moasha", p, 2, o);
+  std::vector<Genome> first;
+  const std::vector<double> f{0.5, 0.5, 0.1, 0.1, 0.9, 0.9};
+  for (std::size_t i = 0; i < 3; ++i) {
+    first.push_back(moasha.ask()[0]);
+    EXPECT_DOUBLE_EQ(moasha.fidelities(1)[0], 1.0 / 3);  // nothing promotable before 3 results
+    moasha.tell(std::vector<Genome>{first.back()}, std::span<const double>(f).subspan(2 * i, 2));
+  }
+  // floor(3 / 3) = 1 slot at the top of rung 0: the dominating second trial goes up, at fidelity 1.
+  EXPECT_EQ(moasha.ask()[0], first[1]);
+  EXPECT_DOUBLE_EQ(moasha.fidelities(1)[0], 1.0);
+  moasha.tell(std::vector<Genome>{first[1]}, std::vector<double>{0.2, 0.2});
+  // The slot is used: a new trial starts at the lowest fidelity.
+  const Genome next = moasha.ask()[0];
+  EXPECT_EQ(std::find(first.begin(), first.end(), next), first.end());
+  EXPECT_DOUBLE_EQ(moasha.fidelities(1)[0], 1.0 / 3);
+}
+
+TEST(Moasha, BudgetCountsFidelityAndOnlyExactResultsEnterTheHypervolume) {
+  const Problem p = make_test_problem("zdt1", {6, 11});
+  const auto run = run_search(p, {"moasha", 3, 40, {}});
+  double spent = 0.0;
+  std::vector<double> exact;
+  for (const auto& e : run.evaluations) {
+    spent += e.fidelity;
+    if (e.fidelity == 1.0) exact.insert(exact.end(), e.objectives.begin(), e.objectives.end());
+    EXPECT_TRUE(e.fidelity == 1.0 || e.fidelity == 1.0 / 3 || e.fidelity == 1.0 / 9 || e.fidelity == 1.0 / 27);
+  }
+  EXPECT_LE(spent, 40.0 + 1e-9);
+  EXPECT_GT(spent, 40.0 - 1.0);
+  EXPECT_GT(run.evaluations.size(), 40u);  // cheap low-fidelity trials
+  EXPECT_NEAR(run.final_hypervolume(), hypervolume({exact, 2}, std::vector<double>(2, 1.1)), 1e-12);
+  // At fidelity r < 1 the test problem uses a prefix of the distance variables.
+  const std::vector<Genome> g{{3, 10, 0, 0, 0, 0}};
+  EXPECT_DOUBLE_EQ(p.evaluate(g, 0.2)[1], (1 + 9.0 * 1.0) * (1 - std::sqrt(0.3 / 10.0)));  // g from x2 only
+  EXPECT_EQ(p.evaluate(g, 1.0), p.evaluate(g));
+  EXPECT_THAT([&] { p.evaluate(g, 0.0); }, ThrowsMessage<ValueError>(HasSubstr("fidelity 0.000000 is outside (0, 1]")));
 }
 
 // Literature check (issue #6): at a fixed budget NSGA-II must reach clearly higher hypervolume

@@ -54,6 +54,31 @@ TEST(NondominatedSort, RanksSatisfyTheDefinition) {
   }
 }
 
+TEST(NondominatedSort, TwoDimensionalSweepSatisfiesTheDefinitionWithTies) {
+  // Integer grid values force ties in each coordinate and exact duplicates.
+  Rng rng(12);
+  std::vector<double> v;
+  for (int i = 0; i < 400; ++i) v.push_back(static_cast<double>(rng.uniform_index(15)));
+  const PointSet ps{v, 2};
+  const auto rank = nondominated_ranks(ps);
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    bool by_previous = rank[i] == 0;
+    for (std::size_t j = 0; j < ps.size(); ++j) {
+      if (weakly_dominates(ps[j], ps[i]) && weakly_dominates(ps[i], ps[j])) {
+        EXPECT_EQ(rank[i], rank[j]);
+      }
+      if (!dominates(ps[j], ps[i])) continue;
+      EXPECT_LT(rank[j], rank[i]);
+      if (rank[j] + 1 == rank[i]) by_previous = true;
+    }
+    EXPECT_TRUE(by_previous) << "point " << i;
+  }
+  // The same points with a constant third objective go through Deb's O(n²) sort: same ranks.
+  std::vector<double> v3;
+  for (std::size_t i = 0; i < ps.size(); ++i) v3.insert(v3.end(), {v[2 * i], v[2 * i + 1], 0.0});
+  EXPECT_EQ(nondominated_ranks({v3, 3}), rank);
+}
+
 TEST(ParetoFront, TwoDimensionalSweepMatchesSorting) {
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
     auto v = test::random_points(500, 2, seed);

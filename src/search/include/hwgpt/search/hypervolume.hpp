@@ -26,6 +26,10 @@ double hypervolume(PointSet points, std::span<const double> reference);
 // contribute 0. O(n) hypervolume computations of limit sets (O(n log n) in total for d = 2).
 std::vector<double> hypervolume_contributions(PointSet points, std::span<const double> reference);
 
+// HV(points ∪ {candidate}) − HV(points): the improvement one new point brings (0 when it is weakly
+// dominated or not below the reference). One hypervolume of a limit set.
+double hypervolume_improvement(std::span<const double> candidate, PointSet points, std::span<const double> reference);
+
 // The hypervolume after each of the first 1, 2, …, n points, in order: a run's HV curve. Uses
 // HypervolumeArchive, so 10^4 points cost about one hypervolume computation of the final front.
 std::vector<double> hypervolume_curve(PointSet points, std::span<const double> reference);

@@ -23,8 +23,8 @@ bool dominates(std::span<const double> a, std::span<const double> b);
 bool weakly_dominates(std::span<const double> a, std::span<const double> b);
 
 // Front index of every point (0 = non-dominated, 1 = non-dominated once front 0 is removed, …).
-// Deb et al.'s fast non-dominated sort, O(d·n²) time, O(n²) worst-case memory. Equal points share
-// a front. Throws ValueError when values.size() is not a multiple of d.
+// Deb et al.'s fast non-dominated sort, O(d·n²) time, O(n²) worst-case memory; for d = 2 the
+// O(n log n) sweep of Jensen (2003). Equal points share a front. Throws ValueError when values.size() is not a multiple of d.
 std::vector<std::size_t> nondominated_ranks(PointSet points);
 
 // The fronts themselves: fronts[k] lists the indices of rank k, ascending.

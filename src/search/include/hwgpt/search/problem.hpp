@@ -45,6 +45,15 @@ concept ProblemConcept = requires(const P& p, Rng& rng, const Genome& g, std::sp
   p.evaluate(batch, out);
 };
 
+// Optional: problems with a cheaper, approximate evaluation at fidelity in (0, 1] (1 = exact),
+// for multi-fidelity optimizers (MOASHA). Problems without it are exact at every fidelity and
+// are charged full cost.
+template <typename P>
+concept MultiFidelityProblem = ProblemConcept<P> && requires(const P& p, std::span<const Genome> batch, double fidelity,
+                                                             std::span<double> out) {
+  p.evaluate_at(batch, fidelity, out);
+};
+
 class Problem {
  public:
   template <ProblemConcept P>
@@ -56,6 +65,7 @@ class Problem {
   const std::vector<std::string>& objective_names() const { return objective_names_; }
   std::size_t num_objectives() const { return objective_names_.size(); }
   const ObjectiveBounds& bounds() const { return bounds_; }
+  bool has_fidelity() const { return has_fidelity_; }
 
   Genome sample(Rng& rng) const { return impl_->sample(rng); }
   Genome mutate(const Genome& g, Rng& rng) const { return impl_->mutate(g, rng); }
@@ -66,6 +76,9 @@ class Problem {
   // Objectives of every genome, row-major. Throws ValueError naming the problem and genome when
   // the problem returns NaN.
   std::vector<double> evaluate(std::span<const Genome> genomes) const;
+  // At `fidelity` in (0, 1]; problems without fidelity evaluate exactly. Throws ValueError for a
+  // fidelity outside (0, 1].
+  std::vector<double> evaluate(std::span<const Genome> genomes, double fidelity) const;
 
   // (f - ideal) / (nadir - ideal) per objective, for one row-major block of objective vectors.
   std::vector<double> normalise(std::span<const double> objectives) const;
@@ -84,6 +97,8 @@ class Problem {
     virtual std::vector<double> features(const Genome&) const = 0;
     virtual std::string describe(const Genome&) const = 0;
     virtual void evaluate(std::span<const Genome>, std::span<double>) const = 0;
+    virtual bool has_fidelity() const = 0;
+    virtual void evaluate_at(std::span<const Genome>, double, std::span<double>) const = 0;
   };
   template <typename P>
   struct Model final : Concept {
@@ -97,6 +112,14 @@ class Problem {
     std::vector<double> features(const Genome& g) const override { return problem.features(g); }
     std::string describe(const Genome& g) const override { return problem.describe(g); }
     void evaluate(std::span<const Genome> b, std::span<double> out) const override { problem.evaluate(b, out); }
+    bool has_fidelity() const override { return MultiFidelityProblem<P>; }
+    void evaluate_at(std::span<const Genome> b, double fidelity, std::span<double> out) const override {
+      if constexpr (MultiFidelityProblem<P>) {
+        problem.evaluate_at(b, fidelity, out);
+      } else {
+        problem.evaluate(b, out);
+      }
+    }
     P problem;
   };
   void init();  // caches name, objectives and bounds; checks the bounds once
@@ -105,6 +128,7 @@ class Problem {
   std::string name_;
   std::vector<std::string> objective_names_;
   ObjectiveBounds bounds_;
+  bool has_fidelity_ = false;
 };
 
 // A fixed-length categorical decision space: gene i takes values 0 .. cardinalities[i]-1.

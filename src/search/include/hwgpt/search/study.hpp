@@ -1,7 +1,8 @@
 // Studies: algorithms × seeds × problems (objective sets of one space, and test problems) run in
 // parallel over the cores, every run written to <output>/runs/<id>.csv (evaluations) and
 // <id>.json (HV curve, front; written last, so its presence marks a finished run). Re-running a
-// study skips finished runs (resume) and rewrites <output>/summary.csv and hv_curves.csv.
+// study skips finished runs (resume) and rewrites <output>/summary.csv, hv_curves.csv and, for
+// 2-objective problems, attainment.csv (best, median and worst attainment surfaces over seeds).
 // The config is JSON (docs/FORMATS.md, "Study configs"); benchmark metrics (perplexity,
 // latency@device) and a `devices` axis need the benchmark module and are refused until it exists.
 #pragma once
@@ -61,6 +62,7 @@ struct StudyRunSummary {
   double duration_s = 0.0;
   bool resumed = false;                // read back from a finished run's JSON, not run again
   std::vector<double> hv_curve;
+  std::vector<double> front;           // final non-dominated objective vectors (raw), row-major
 };
 
 // Runs (or resumes) the study; progress lines with rate and ETA go to `progress` when given.

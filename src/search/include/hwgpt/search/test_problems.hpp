@@ -6,6 +6,8 @@
 //   ZDT2: as ZDT1 with f2 = g (1 - (f1/g)^2).                       HV* (ref 1.1, 1.1) = 0.5433333
 //   DTLZ2 (3 objectives): g = Σ_{i>=3} (x_i - 0.5)^2, f = (1+g)·spherical(x1, x2).
 //                                                                   HV* (ref 1.1^3) = 0.8074012
+// Fidelity (ours, for multi-fidelity optimizers): at fidelity r < 1, g uses only the first
+// max(1, ceil(r·k)) of the k distance variables, rescaled to all k: a cheap, noisy estimate.
 // Bounds: ideal 0, nadir 1 in every objective, so normalised values equal raw values and the
 // normalised reference (1.1, …) is the literature's.
 #pragma once
