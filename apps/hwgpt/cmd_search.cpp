@@ -32,7 +32,9 @@ Objectives available now (closed form, the space's default workload; default par
 All of them grow with the architecture, so they never conflict with each other: prefix one with
 max: to maximise it (e.g. --objectives max:params,kv_cache_mb: most capacity per KV-cache byte);
 its negation is minimised and reported.
-perplexity, latency@DEVICE and energy@DEVICE need the benchmark module (not built yet).
+From the benchmark (surrogates under data/surrogates; `hwgpt metrics --scale S` lists them):
+  perplexity, accuracy (use max:accuracy), latency@DEVICE, energy@DEVICE, memory@DEVICE
+  (or the full names latency_ms@DEVICE, ...; devices: `hwgpt devices --scale S`).
 Test problems (instead of a space): discretised ZDT1/ZDT2 (30 variables) and DTLZ2 (3 objectives,
 12 variables), each variable on a grid of --levels (101) values in [0, 1].
 --bounds prints each objective's ideal and nadir (the normalisation) and exits.

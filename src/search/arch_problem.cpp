@@ -20,10 +20,14 @@ std::string join(const std::vector<std::string>& names) {
   return s;
 }
 
-// Benchmark metrics as the original names them (and our device-qualified form).
-bool is_benchmark_metric(const std::string& name) {
-  static const std::vector<std::string> prefixes = {"perplexity", "latency", "energy", "memory", "ppl"};
-  return std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return name.rfind(p, 0) == 0; });
+// The benchmark's metric name for an objective name (short names as the original uses them).
+std::string benchmark_metric_name(const std::string& name) {
+  if (name == "latency") return "latency_ms";
+  if (name == "energy") return "energy_mj";
+  if (name == "memory") return "memory_mb";
+  if (name == "decode") return "decode_ms_per_token";
+  if (name == "ppl") return "perplexity";
+  return name;
 }
 
 template <typename T>
@@ -39,8 +43,17 @@ int pick(Rng& rng) { return static_cast<int>(rng.uniform_index(2)); }
 
 std::vector<std::string> analytic_objective_names() { return kAnalytic; }
 
-ArchProblem::ArchProblem(space::SearchSpace space, std::vector<std::string> objectives)
-    : space_(std::move(space)), workload_(analytic::default_workload(space_)), objectives_(std::move(objectives)) {
+bool is_benchmark_objective(const std::string& objective) {
+  const std::string name = objective.rfind("max:", 0) == 0 ? objective.substr(4) : objective;
+  static const std::vector<std::string> prefixes = {"perplexity", "accuracy", "latency", "energy", "memory",
+                                                    "decode", "ppl"};
+  return std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return name.rfind(p, 0) == 0; });
+}
+
+ArchProblem::ArchProblem(space::SearchSpace space, std::vector<std::string> objectives,
+                         std::shared_ptr<const benchmark::Benchmark> bench)
+    : space_(std::move(space)), workload_(analytic::default_workload(space_)), objectives_(std::move(objectives)),
+      benchmark_(std::move(bench)) {
   if (objectives_.empty()) throw ValueError("no objectives given; expected some of: " + join(kAnalytic));
   for (const auto& objective : objectives_) {
     const bool maximise = objective.rfind("max:", 0) == 0;
@@ -48,24 +61,35 @@ ArchProblem::ArchProblem(space::SearchSpace space, std::vector<std::string> obje
     const auto it = std::find(kAnalytic.begin(), kAnalytic.end(), name);
     if (it != kAnalytic.end()) {
       metric_ids_.push_back(static_cast<int>(it - kAnalytic.begin()));
+      bench_metrics_.emplace_back();
       signs_.push_back(maximise ? -1.0 : 1.0);
       continue;
     }
-    if (is_benchmark_metric(name))
-      throw ValueError("objective '" + name +
-                       "' needs the benchmark module (supernet perplexity and surrogate hardware metrics), "
-                       "which is not built yet; objectives available now: " + join(kAnalytic));
+    if (is_benchmark_objective(name)) {
+      const auto at = name.find('@');
+      const std::string metric = benchmark_metric_name(name.substr(0, at));
+      const std::string device = at == std::string::npos ? "" : name.substr(at + 1);
+      if (!benchmark_)
+        throw ValueError("objective '" + name + "' needs the benchmark of space '" + space_.name() +
+                         "' (surrogates under data/surrogates); none was given");
+      (void)benchmark_->query(space_.smallest_arch(), metric, device);  // throws naming what is missing
+      metric_ids_.push_back(-1);
+      bench_metrics_.emplace_back(metric, device);
+      signs_.push_back(maximise ? -1.0 : 1.0);
+      continue;
+    }
     throw ValueError("unknown objective '" + name + "'; expected one of: " + join(kAnalytic) +
                      " (prefix max: to maximise)");
   }
   for (std::size_t i = 0; i < objectives_.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (objectives_[i] == objectives_[j]) throw ValueError("objective '" + objectives_[i] + "' is listed twice");
-  // Every analytic metric is non-decreasing in every choice, so the extreme archs bound it.
+  // Every analytic metric is non-decreasing in every choice, so the extreme archs bound it; for a
+  // benchmark metric (perplexity falls with size) the two extremes give the ideal and the nadir.
   const auto low = metrics(space_.smallest_arch()), high = metrics(space_.largest_arch());
   bounds_ = {low, high};
   for (std::size_t k = 0; k < signs_.size(); ++k)
-    if (signs_[k] < 0) std::swap(bounds_.ideal[k], bounds_.nadir[k]);
+    if (bounds_.ideal[k] > bounds_.nadir[k]) std::swap(bounds_.ideal[k], bounds_.nadir[k]);
 }
 
 std::string ArchProblem::name() const { return "arch-" + space_.name(); }
@@ -73,7 +97,12 @@ std::string ArchProblem::name() const { return "arch-" + space_.name(); }
 std::vector<double> ArchProblem::metrics(const space::Arch& arch) const {
   const auto m = analytic::analyze(arch, space_, workload_);
   std::vector<double> out;
-  for (int id : metric_ids_) {
+  for (std::size_t k = 0; k < metric_ids_.size(); ++k) {
+    const int id = metric_ids_[k];
+    if (id < 0) {
+      out.push_back(benchmark_->query(arch, bench_metrics_[k].first, bench_metrics_[k].second) * signs_[k]);
+      continue;
+    }
     switch (id) {
       case 0: out.push_back(static_cast<double>(m.params.total)); break;
       case 1: out.push_back(static_cast<double>(m.forward.total)); break;

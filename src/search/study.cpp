@@ -140,11 +140,28 @@ std::string ProblemSpec::label() const {
   return label;
 }
 
+namespace {
+
+// The shipped benchmark of a space, loaded once per process (studies build many problems).
+std::shared_ptr<const benchmark::Benchmark> shared_benchmark(const space::SearchSpace& s) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const benchmark::Benchmark>> cache;
+  std::lock_guard lock(mutex);
+  auto& slot = cache[s.name()];
+  if (!slot)
+    slot = std::make_shared<const benchmark::Benchmark>(benchmark::Benchmark::load(s, benchmark::default_surrogate_dir()));
+  return slot;
+}
+
+}  // namespace
+
 Problem make_problem(const ProblemSpec& spec) {
   if (!spec.test_problem.empty()) return make_test_problem(spec.test_problem, spec.test_config);
   const bool is_file = spec.space.find('/') != std::string::npos || spec.space.ends_with(".json");
   space::SearchSpace s = is_file ? space::SearchSpace::load(spec.space) : space::SearchSpace::builtin(spec.space);
-  return Problem(ArchProblem(std::move(s), spec.objectives));
+  const bool needs_benchmark = std::any_of(spec.objectives.begin(), spec.objectives.end(), is_benchmark_objective);
+  auto bench = needs_benchmark ? shared_benchmark(s) : nullptr;
+  return Problem(ArchProblem(std::move(s), spec.objectives, std::move(bench)));
 }
 
 StudyConfig parse_study_config(std::string_view json_text, std::string_view origin) {
@@ -156,17 +173,29 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   for (const auto& [key, value] : j.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
       throw ParseError(std::string(origin) + ": unknown key '" + key + "'; expected one of: " + join(known, ", "));
-  if (j.contains("devices"))
-    throw ParseError(std::string(origin) + ": key 'devices' needs device metrics from the benchmark module, which "
-                     "is not built yet; use analytic objectives in 'objective_sets'");
   StudyConfig c;
   const std::string space = j.contains("space") ? get<std::string>(j, "space", origin) : "s";
+  // "devices": every objective set whose hardware metrics name no device ("latency", "energy_mj")
+  // becomes one problem per device, with "@DEVICE" appended to those metrics.
+  std::vector<std::string> devices;
+  if (j.contains("devices")) devices = get<std::vector<std::string>>(j, "devices", origin);
+  auto device_free = [](const std::string& o) {
+    const std::string name = o.rfind("max:", 0) == 0 ? o.substr(4) : o;
+    return is_benchmark_objective(o) && name.find('@') == std::string::npos && name.rfind("perplexity", 0) != 0 &&
+           name.rfind("accuracy", 0) != 0 && name != "ppl";
+  };
   if (j.contains("objective_sets"))
     for (const auto& set : get<std::vector<std::vector<std::string>>>(j, "objective_sets", origin)) {
-      ProblemSpec p;
-      p.space = space;
-      p.objectives = set;
-      c.problems.push_back(p);
+      const bool per_device = !devices.empty() && std::any_of(set.begin(), set.end(), device_free);
+      for (std::size_t d = 0; d < (per_device ? devices.size() : 1); ++d) {
+        ProblemSpec p;
+        p.space = space;
+        p.objectives = set;
+        if (per_device)
+          for (auto& o : p.objectives)
+            if (device_free(o)) o += "@" + devices[d];
+        c.problems.push_back(p);
+      }
     }
   if (j.contains("test_problems"))
     for (const auto& name : get<std::vector<std::string>>(j, "test_problems", origin)) {

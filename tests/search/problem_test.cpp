@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include <set>
 
 #include "hwgpt/analytic/summary.hpp"
@@ -152,13 +154,34 @@ TEST(ArchProblem, GenomeRoundTripAndOperators) {
 TEST(ArchProblem, NamesMissingBenchmarkMetrics) {
   const auto& space = space::SearchSpace::builtin("s");
   EXPECT_THAT([&] { ArchProblem(space, {"perplexity", "params"}); },
-              ThrowsMessage<ValueError>(HasSubstr("objective 'perplexity' needs the benchmark module")));
-  EXPECT_THAT([&] { ArchProblem(space, {"params", "latency@h100"}); },
-              ThrowsMessage<ValueError>(HasSubstr("objectives available now: params, flops, weights_mb, kv_cache_mb, activations_mb")));
+              ThrowsMessage<ValueError>(HasSubstr("objective 'perplexity' needs the benchmark of space 's'")));
+  // A benchmark without surrogates (an empty folder) answers analytic metrics only.
+  auto empty = std::make_shared<const benchmark::Benchmark>(benchmark::Benchmark::load(space, "/nonexistent"));
+  EXPECT_THAT([&] { ArchProblem(space, {"params", "latency@h100"}, empty); },
+              ThrowsMessage<ValueError>(HasSubstr("unknown device 'h100' for space 's'")));
   EXPECT_THAT([&] { ArchProblem(space, {"parms"}); },
               ThrowsMessage<ValueError>(HasSubstr("unknown objective 'parms'; expected one of: params")));
   EXPECT_THAT([&] { ArchProblem(space, {"params", "params"}); },
               ThrowsMessage<ValueError>(HasSubstr("objective 'params' is listed twice")));
+}
+
+TEST(ArchProblem, BenchmarkObjectivesUseTheShippedSurrogates) {
+  const auto& space = space::SearchSpace::builtin("s");
+  auto bench = std::make_shared<const benchmark::Benchmark>(
+      benchmark::Benchmark::load(space, benchmark::default_surrogate_dir()));
+  if (bench->devices().empty()) GTEST_SKIP() << "no shipped surrogates for s";
+  const ArchProblem problem(space, {"perplexity", "latency@a100"}, bench);
+  Rng rng(3);
+  const Genome g = problem.sample(rng);
+  std::vector<double> out(2);
+  problem.evaluate(std::span<const Genome>(&g, 1), out);
+  EXPECT_EQ(out[0], bench->query(problem.to_arch(g), "perplexity"));
+  EXPECT_EQ(out[1], bench->query(problem.to_arch(g), "latency_ms", "a100"));
+  // Bounds from the extreme archs: the largest arch has the lower perplexity and higher latency.
+  const auto b = problem.bounds();
+  EXPECT_EQ(b.ideal[0], bench->query(space.largest_arch(), "perplexity"));
+  EXPECT_EQ(b.nadir[1], bench->query(space.largest_arch(), "latency_ms", "a100"));
+  EXPECT_LT(b.ideal[1], b.nadir[1]);
 }
 
 }  // namespace

@@ -55,12 +55,17 @@ TEST(StudyConfig, ParsesProblemsAndRejectsBadKeys) {
               ThrowsMessage<ValueError>(HasSubstr("moasha_eta is 1; expected at least 2")));
   EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "objective_sets": [["params"]], "budjet": 5})", "s.json"); },
               ThrowsMessage<ParseError>(HasSubstr("s.json: unknown key 'budjet'")));
-  EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "objective_sets": [["perplexity", "params"]]})"); },
-              ThrowsMessage<ValueError>(HasSubstr("objective 'perplexity' needs the benchmark module")));
+  EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "objective_sets": [["perplexity", "latency@nowhere"]]})"); },
+              ThrowsMessage<ValueError>(HasSubstr("unknown device 'nowhere' for space 's'")));
   EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["cmaes"], "seeds": [1], "test_problems": ["zdt1"]})"); },
               ThrowsMessage<ValueError>(HasSubstr("unknown optimizer 'cmaes'")));
-  EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "objective_sets": [["params"]], "devices": ["h100"]})"); },
-              ThrowsMessage<ParseError>(HasSubstr("key 'devices' needs device metrics from the benchmark module")));
+  // "devices" multiplies objective sets whose hardware metrics name no device; others stay as they are.
+  const auto expanded = parse_study_config(
+      R"({"algorithms": ["rs"], "seeds": [1], "objective_sets": [["params"], ["perplexity", "latency"]], "devices": ["h100", "a100"]})");
+  ASSERT_EQ(expanded.problems.size(), 3u);
+  EXPECT_EQ(expanded.problems[0].objectives, (std::vector<std::string>{"params"}));
+  EXPECT_EQ(expanded.problems[1].objectives, (std::vector<std::string>{"perplexity", "latency@h100"}));
+  EXPECT_EQ(expanded.problems[2].objectives, (std::vector<std::string>{"perplexity", "latency@a100"}));
   EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": "1", "test_problems": ["zdt1"]})", "c"); },
               ThrowsMessage<ParseError>(HasSubstr("c: key 'seeds'")));
   EXPECT_THAT([] { parse_study_config(R"({"algorithms": ["rs"], "seeds": [1], "test_problems": ["zdt1"], "algorithm_budgets": {"ehvi": 5}})"); },

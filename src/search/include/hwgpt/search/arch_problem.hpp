@@ -2,15 +2,18 @@
 // available today, the closed-form metrics of hwgpt::analytic under the space's default workload.
 // The genome is the arch's choices as indices: [E, L, bias, r_0..r_(L-1), h_0..h_(L-1)]; sampling
 // and mutation are space::sample_arch and space::mutate, crossover is per layer (below).
-// Metrics that need measured or predicted data (perplexity, latency@device, energy@device) come
-// from the benchmark module, which does not exist yet: naming them throws a ValueError saying so.
+// Metrics predicted by the benchmark (perplexity, accuracy, latency@DEVICE, energy@DEVICE,
+// memory@DEVICE, or the full names latency_ms@DEVICE, …) come from a benchmark::Benchmark of the
+// space (mean predictions, so evaluations are deterministic).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "hwgpt/analytic/workload.hpp"
+#include "hwgpt/benchmark/benchmark.hpp"
 #include "hwgpt/search/problem.hpp"
 #include "hwgpt/space/arch.hpp"
 #include "hwgpt/space/search_space.hpp"
@@ -29,11 +32,17 @@ namespace hwgpt::search {
 // max:params (capacity, a stand-in for quality until perplexity exists) against kv_cache_mb does.
 std::vector<std::string> analytic_objective_names();
 
+// True for names the benchmark answers rather than analytic/: perplexity, accuracy and hardware
+// metrics (optionally @DEVICE).
+bool is_benchmark_objective(const std::string& name);
+
 class ArchProblem {
  public:
   // Throws ValueError for an unknown objective (listing the available ones), for a benchmark
-  // metric (naming the missing module), for duplicates or an empty list.
-  ArchProblem(space::SearchSpace space, std::vector<std::string> objectives);
+  // metric when `benchmark` is null or lacks it, for duplicates or an empty list. Bounds of
+  // benchmark metrics are the predictions at the smallest and largest archs (min as ideal).
+  ArchProblem(space::SearchSpace space, std::vector<std::string> objectives,
+              std::shared_ptr<const benchmark::Benchmark> benchmark = nullptr);
 
   std::string name() const;  // "arch-s"
   std::vector<std::string> objective_names() const { return objectives_; }
@@ -59,7 +68,9 @@ class ArchProblem {
   space::SearchSpace space_;
   analytic::Workload workload_;
   std::vector<std::string> objectives_;
-  std::vector<int> metric_ids_;
+  std::vector<int> metric_ids_;          // analytic index, or -1 for a benchmark metric
+  std::vector<std::pair<std::string, std::string>> bench_metrics_;  // (metric, device) per objective
+  std::shared_ptr<const benchmark::Benchmark> benchmark_;
   std::vector<double> signs_;  // +1 minimise, -1 maximise
   ObjectiveBounds bounds_;
 };

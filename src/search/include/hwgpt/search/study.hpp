@@ -4,7 +4,8 @@
 // study skips finished runs (resume) and rewrites <output>/summary.csv, hv_curves.csv and, for
 // 2-objective problems, attainment.csv (best, median and worst attainment surfaces over seeds).
 // The config is JSON (docs/FORMATS.md, "Study configs"); benchmark metrics (perplexity,
-// latency@device) and a `devices` axis need the benchmark module and are refused until it exists.
+// latency@DEVICE) come from the shipped surrogates, and a `devices` list multiplies objective sets
+// whose hardware metrics name no device.
 #pragma once
 
 #include <cstdint>
