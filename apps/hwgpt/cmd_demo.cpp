@@ -1,11 +1,16 @@
 // `hwgpt demo`: the main job at this stage. Samples architectures of every built-in scale and
-// prints their closed-form metrics under each scale's default workload.
+// prints their closed-form metrics under each scale's default workload, then, where surrogates
+// ship for a scale, what the benchmark predicts for them (perplexity, latency and energy on two
+// of the original's devices, with 90 % intervals).
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <limits>
 
 #include "commands.hpp"
 #include "hwgpt/analytic/summary.hpp"
+#include "hwgpt/benchmark/benchmark.hpp"
+#include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
@@ -42,6 +47,33 @@ int cmd_demo(const std::vector<std::string>& tokens) {
                   static_cast<double>(m.weight_bytes) / 1e6, static_cast<double>(m.kv_cache_bytes) / 1e6,
                   static_cast<double>(m.activation_bytes) / 1e6);
       if (label.rfind("sample", 0) == 0) std::printf("          %s\n", space::format_arch(arch).c_str());
+    }
+    const auto bench = benchmark::Benchmark::load(s, benchmark::default_surrogate_dir());
+    const auto has = [&](const std::string& metric, const std::string& device) {
+      try {
+        (void)bench.query(s.smallest_arch(), metric, device);
+        return true;
+      } catch (const Error&) {  // no surrogate for it at this scale
+        return false;
+      }
+    };
+    const std::vector<std::pair<std::string, std::string>> wanted = {
+        {"perplexity", ""}, {"latency_ms", "h100"}, {"energy_mj", "h100"}, {"latency_ms", "cpu_xeon_gold"}};
+    std::vector<std::pair<std::string, std::string>> shown;
+    for (const auto& want : wanted)
+      if (has(want.first, want.second)) shown.push_back(want);
+    if (!shown.empty()) {
+      std::printf("  benchmark predictions (median [5 %%, 95 %%]):\n");
+      for (const auto& [label, arch] : rows) {
+        std::printf("  %-9s", label.c_str());
+        for (const auto& [metric, device] : shown) {
+          const double mid = bench.query(arch, metric, device);
+          const double low = bench.query(arch, metric, device, benchmark::Query::quantile(0.05));
+          const double high = bench.query(arch, metric, device, benchmark::Query::quantile(0.95));
+          std::printf("  %s%s%s %.4g [%.4g, %.4g]", metric.c_str(), device.empty() ? "" : "@", device.c_str(), mid, low, high);
+        }
+        std::printf("\n");
+      }
     }
     std::fflush(stdout);
   }
