@@ -105,6 +105,19 @@ class RowParser {
   std::size_t line_number_ = 0;
 };
 
+// Calls `row` for each data row (at most `max_rows`, 0 = all) of a CSV(.gz) file with a header.
+template <typename F>
+void for_each_row(const std::filesystem::path& path, std::size_t max_rows, F&& row) {
+  detail::GzLineReader reader(path);
+  std::string line;
+  if (!reader.next(line)) throw FileError(path.string() + ": empty file");
+  RowParser p(path.filename().string(), line);
+  for (std::size_t rows = 0; (max_rows == 0 || rows < max_rows) && reader.next(line); ++rows) {
+    p.next(line, reader.line_number());
+    row(static_cast<const RowParser&>(p));
+  }
+}
+
 // A set that carries only a recorded mean and std (the raw samples were not kept).
 SampleSet summary(const std::string& arch, const std::string& metric, double mean, double std,
                   std::int64_t count) {
@@ -148,14 +161,7 @@ FileRuns read_hw_file(const std::filesystem::path& path, const std::string& devi
   RunInfo energy = base_run(uid + ":energy", device, "energy", scale, 8, dtype,
                             R"j({"meter":"nvidia-smi power polled during one call x CUDA-event time","calls":50,"warmup_discarded":false})j");
   std::vector<SampleSet> latency_sets, energy_sets;
-  detail::GzLineReader reader(path);
-  std::string line;
-  if (!reader.next(line)) throw FileError(path.string() + ": empty file");
-  RowParser p(path.filename().string(), line);
-  std::size_t rows = 0;
-  while ((max_rows == 0 || rows < max_rows) && reader.next(line)) {
-    p.next(line, reader.line_number());
-    ++rows;
+  for_each_row(path, max_rows, [&](const RowParser& p) {
     const std::string& arch = p.field("arch");
     auto latencies = p.numbers("latency_ms");
     const auto n_latency = static_cast<std::int64_t>(latencies.size());
@@ -181,7 +187,7 @@ FileRuns read_hw_file(const std::filesystem::path& path, const std::string& devi
     const auto co2 = p.numbers("cc_co2_mean");
     const auto co2_std = p.numbers("cc_co2_std");
     if (!co2.empty()) latency_sets.push_back(summary(arch, "co2_g", co2[0], co2_std.empty() ? 0 : co2_std[0], n_latency));
-  }
+  });
   FileRuns out;
   out.runs.emplace_back(std::move(latency), std::move(latency_sets));
   if (g) out.runs.emplace_back(std::move(energy), std::move(energy_sets));
@@ -195,18 +201,11 @@ FileRuns read_memory_file(const std::filesystem::path& path, const std::string& 
                          g ? g->dtype : "float32",
                          R"j({"meter":"torch.cuda.memory_allocated after forward passes 4 and 5 of 5 (autocast, no_grad)"})j");
   std::vector<SampleSet> sets;
-  detail::GzLineReader reader(path);
-  std::string line;
-  if (!reader.next(line)) throw FileError(path.string() + ": empty file");
-  RowParser p(path.filename().string(), line);
-  std::size_t rows = 0;
-  while ((max_rows == 0 || rows < max_rows) && reader.next(line)) {
-    p.next(line, reader.line_number());
-    ++rows;
+  for_each_row(path, max_rows, [&](const RowParser& p) {
     const auto m = p.numbers("memory_mb");
     const auto s = p.numbers("memory_std_mb");
     if (!m.empty()) sets.push_back(summary(p.field("arch"), "memory_mb", m[0], s.empty() ? 0 : s[0], 2));
-  }
+  });
   FileRuns out;
   out.runs.emplace_back(std::move(run), std::move(sets));
   return out;
@@ -219,20 +218,13 @@ FileRuns read_perplexity_file(const std::filesystem::path& path, const std::stri
   run.model_variant = "original-supernet";
   run.sequence_length = 0;
   FileRuns out;
-  detail::GzLineReader reader(path);
-  std::string line;
-  if (!reader.next(line)) throw FileError(path.string() + ": empty file");
-  RowParser p(path.filename().string(), line);
-  std::size_t rows = 0;
-  while ((max_rows == 0 || rows < max_rows) && reader.next(line)) {
-    p.next(line, reader.line_number());
-    ++rows;
+  for_each_row(path, max_rows, [&](const RowParser& p) {
     const auto ppl = p.numbers("perplexity");
     const auto acc = p.numbers("accuracy");
     if (ppl.empty()) p.fail("empty perplexity");
     out.perplexities.push_back({p.field("arch"), "validationnas", ppl[0],
                                 acc.empty() ? std::nullopt : std::optional<double>(acc[0]), 0});
-  }
+  });
   out.runs.emplace_back(std::move(run), std::vector<SampleSet>{});
   return out;
 }
