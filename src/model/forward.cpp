@@ -67,6 +67,10 @@ torch::Tensor attention(const torch::Tensor& x, const LayerWeights& l, int hs, c
     auto& cv = cache->values[layer_index];
     ck = ck.defined() ? torch::cat({ck, k}, 2) : k.contiguous();
     cv = cv.defined() ? torch::cat({cv, v}, 2) : v.contiguous();
+    if (cache->window > 0 && T == 1 && ck.size(2) > cache->window) {
+      ck = ck.narrow(2, ck.size(2) - cache->window, cache->window).contiguous();
+      cv = cv.narrow(2, cv.size(2) - cache->window, cache->window).contiguous();
+    }
     k = ck;
     v = cv;
   }
@@ -157,8 +161,15 @@ Logits DenseModel::forward(const TokenBatch& batch) const {
   return to_logits(forward_logits(impl_->weights, token_tensor(batch, static_cast<int>(impl_->weights.wte.size(0)))));
 }
 
-void DenseModel::reset_cache() { impl_->cache = KvCache{}; }
+void DenseModel::reset_cache(int window) {
+  if (window < 0) throw ValueError("KV-cache window is " + std::to_string(window) + "; expected >= 0 (0: unbounded)");
+  impl_->cache = KvCache{};
+  impl_->cache.window = window;
+}
 int DenseModel::cache_length() const { return impl_->cache.length; }
+int DenseModel::cached_keys() const {
+  return impl_->cache.keys.empty() ? 0 : static_cast<int>(impl_->cache.keys.front().size(2));
+}
 
 std::vector<float> DenseModel::decode_step(std::int32_t token) {
   torch::NoGradGuard no_grad;
@@ -173,7 +184,7 @@ std::vector<std::int32_t> DenseModel::generate(const std::vector<std::int32_t>& 
   if (prompt.empty()) throw ValueError("generate: the prompt is empty; expected at least one token");
   if (options.temperature < 0.0 || !std::isfinite(options.temperature))
     throw ValueError("generate: temperature is " + std::to_string(options.temperature) + "; expected a finite value >= 0");
-  reset_cache();
+  reset_cache(options.context_length);
   std::vector<float> logits;
   for (std::int32_t t : prompt) logits = decode_step(t);
   Rng rng(options.seed);
