@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "commands.hpp"
@@ -12,23 +13,61 @@
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
+#include "hwgpt/store/store.hpp"
 #include "hwgpt/train/byte_corpus.hpp"
 #include "hwgpt/train/evaluate.hpp"
 
 namespace hwgpt::cli {
+namespace {
+
+// FNV-1a of the checkpoint's bytes: the store run is keyed by what was evaluated, not by a path.
+std::string file_fingerprint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::uint64_t h = 1469598103934665603ull;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      h ^= static_cast<unsigned char>(buffer[i]);
+      h *= 1099511628211ull;
+    }
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+store::RunInfo perplexity_run(const std::string& checkpoint, const std::string& space, const std::string& split,
+                              const train::EvalOptions& o, const std::string& corpus) {
+  store::RunInfo run;
+  run.uid = "hwgpt-eval:" + space + ":" + file_fingerprint(checkpoint) + ":" + split + ":T" +
+            std::to_string(o.sequence_length) + ":max" + std::to_string(o.max_tokens);
+  run.kind = "perplexity";
+  run.space = space;
+  run.model_variant = "hwgpt-supernet";
+  run.command = "hwgpt eval --checkpoint " + std::filesystem::path(checkpoint).filename().string();
+  run.sequence_length = o.sequence_length;
+  run.dtype = "float32";
+  run.protocol_json = "{\"corpus\":\"" + corpus + "\",\"split\":\"" + split +
+                      "\",\"windows\":\"non-overlapping\",\"max_tokens\":" + std::to_string(o.max_tokens) + "}";
+  return run;
+}
+
+}  // namespace
 
 int cmd_eval(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--checkpoint", "--corpus", "--archs", "--sample", "--seed", "--out", "--seq",
-                         "--max-tokens", "--split", "--threads"},
+                         "--max-tokens", "--split", "--threads", "--db"},
                         {"--help"},
                         {}};
   const Args args("eval", tokens, spec);
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt eval --checkpoint C --corpus FILE (--archs FILE | --sample N [--seed S (1)])\n"
                  "                  [--out CSV (stdout)] [--seq T (64)] [--max-tokens N (0: whole split)]\n"
-                 "                  [--split nas-eval|validation|train (nas-eval)] [--threads N]\n"
+                 "                  [--split nas-eval|validation|train (nas-eval)] [--threads N] [--db STORE]\n"
                  "Writes arch,num_params,loss,perplexity,accuracy,tokens per arch (loss in nats per token).\n"
-                 "With --out, archs already in the CSV are skipped, so a killed run resumes.\n";
+                 "With --out, archs already in the CSV are skipped, so a killed run resumes. With --db, each\n"
+                 "result is also added to the measurement store (one run per checkpoint content, split and\n"
+                 "window; rewriting a result is a no-op).\n";
     return 0;
   }
   const auto checkpoint = args.value("--checkpoint");
@@ -77,6 +116,16 @@ int cmd_eval(const std::vector<std::string>& tokens) {
   }
   std::ostream& out = out_path ? static_cast<std::ostream&>(file) : std::cout;
   if (!out_path) out << "arch,num_params,loss,perplexity,accuracy,tokens\n";
+  std::optional<store::Store> db;
+  std::string run_uid;
+  const std::string split_name = args.value_or("--split", "nas-eval");
+  const std::string store_split = split_name == "nas-eval" ? "nas_eval" : split_name;
+  if (const auto db_path = args.value("--db")) {
+    db.emplace(*db_path);
+    store::RunInfo run = perplexity_run(*checkpoint, s.name(), store_split, o, data.source);
+    db->write(run, {});
+    run_uid = run.uid;
+  }
   const auto start = std::chrono::steady_clock::now();
   std::size_t evaluated = 0, skipped = 0;
   for (std::size_t i = 0; i < archs.size(); ++i) {
@@ -91,6 +140,7 @@ int cmd_eval(const std::vector<std::string>& tokens) {
                   static_cast<unsigned long long>(net.extract(archs[i]).num_parameters()), r.loss, r.perplexity,
                   r.accuracy, static_cast<long long>(r.num_tokens));
     out << row << std::flush;
+    if (db) db->append(run_uid, {}, {store::PerplexityRecord{name, store_split, r.perplexity, r.accuracy, r.num_tokens}});
     done.insert(name);
     ++evaluated;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -11,7 +11,7 @@ namespace hwgpt::cli {
 
 int cmd_generate(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--checkpoint", "--arch", "--prompt", "--tokens", "--temperature", "--top-k", "--seed",
-                         "--threads"},
+                         "--threads", "--context"},
                         {"--help"},
                         {}};
   const Args args("generate", tokens, spec);
@@ -20,7 +20,9 @@ int cmd_generate(const std::vector<std::string>& tokens) {
     std::cout << "usage: hwgpt generate --checkpoint C --arch A --prompt TEXT [--tokens N (" << o.max_new_tokens
               << ")]\n"
                  "                      [--temperature X (" << o.temperature << "; 0: greedy)] [--top-k K (0: all)]"
-                 " [--seed S (" << o.seed << ")] [--threads N]\n"
+                 " [--seed S (" << o.seed << ")]\n"
+                 "                      [--context N (64: keys kept in the KV cache; the training sequence length;\n"
+                 "                       0: all)] [--threads N]\n"
                  "Prints the prompt followed by the generated text of sub-network A of the supernet in C.\n";
     return 0;
   }
@@ -31,6 +33,7 @@ int cmd_generate(const std::vector<std::string>& tokens) {
   o.max_new_tokens = static_cast<int>(args.integer("--tokens", o.max_new_tokens, 1, 1'000'000));
   o.temperature = parse_double(args, "--temperature", o.temperature);
   o.top_k = static_cast<int>(args.integer("--top-k", 0, 0, 1'000'000));
+  o.context_length = static_cast<int>(args.integer("--context", 64, 0, 1'000'000'000));
   o.seed = static_cast<std::uint64_t>(args.integer("--seed", static_cast<long long>(o.seed), 0, 1LL << 62));
   model::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 4096)));
   const model::Supernet net = model::Supernet::load(*checkpoint);

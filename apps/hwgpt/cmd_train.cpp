@@ -83,11 +83,15 @@ int cmd_train(const std::vector<std::string>& tokens) {
     if (r.step % log_every != 0 && r.step != c.max_steps) return;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double eta = elapsed / (r.step - first) * (c.max_steps - r.step);
+    char losses[96];
+    if (c.standalone_arch.empty())
+      std::snprintf(losses, sizeof losses, "loss max %.4f min %.4f random %.4f", r.loss_max, r.loss_min,
+                    r.loss_random);
+    else
+      std::snprintf(losses, sizeof losses, "loss %.4f", r.loss_max);
     char line[256];
-    std::snprintf(line, sizeof line,
-                  "step %d/%d | %.0f tokens/s | loss max %.4f min %.4f random %.4f | lr %.2e | ETA %s\n", r.step,
-                  c.max_steps, r.tokens_per_s, r.loss_max, r.loss_min, r.loss_random, r.learning_rate,
-                  duration(eta).c_str());
+    std::snprintf(line, sizeof line, "step %d/%d | %.0f tokens/s | %s | lr %.2e | ETA %s\n", r.step, c.max_steps,
+                  r.tokens_per_s, losses, r.learning_rate, duration(eta).c_str());
     std::cerr << line << std::flush;
   });
   std::cerr << "train: checkpoint " << *checkpoint << " at step " << trainer.step() << "\n";

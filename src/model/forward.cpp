@@ -20,32 +20,45 @@ torch::Tensor layer_norm(const torch::Tensor& x, const torch::Tensor& w, const t
   return torch::layer_norm(x, {x.size(-1)}, w, b, kLayerNormEps);
 }
 
-// GPT-NeoX rotary on the first n = hs/2 dims of x (B, h, T, hs) at positions offset..offset+T-1:
-// frequencies base^(-2j/n) for j < n/2, repeated twice (cat), rotate_half = cat(-x2, x1).
-torch::Tensor apply_rotary(const torch::Tensor& x, std::int64_t offset) {
-  const std::int64_t hs = x.size(-1), n = hs / 2, T = x.size(2);
-  const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
-  const torch::Tensor inv_freq =
-      torch::pow(kRotaryBase, -torch::arange(0, n, 2, opts) / static_cast<double>(n));  // (n/2)
-  const torch::Tensor pos = torch::arange(offset, offset + T, opts);                    // (T)
-  const torch::Tensor angle = torch::outer(pos, inv_freq).repeat({1, 2});              // (T, n)
-  const torch::Tensor cos = angle.cos().to(x.dtype()), sin = angle.sin().to(x.dtype());
-  const torch::Tensor rope = x.narrow(-1, 0, n);
-  const torch::Tensor x1 = rope.narrow(-1, 0, n / 2), x2 = rope.narrow(-1, n / 2, n - n / 2);
-  const torch::Tensor rotated = torch::cat({-x2, x1}, -1);
-  return torch::cat({rope * cos + rotated * sin, x.narrow(-1, n, hs - n)}, -1);
-}
+// Rotary tables for positions offset..offset+T-1 over n = hs/2 dims: frequencies base^(-2j/n) for
+// j < n/2, repeated twice (GPT-NeoX). Built once per forward pass and shared by every layer.
+struct Rotary {
+  torch::Tensor cos, sin;  // (T, n)
+  Rotary(std::int64_t hs, std::int64_t offset, std::int64_t T) {
+    const std::int64_t n = hs / 2;
+    const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
+    const torch::Tensor inv_freq = torch::pow(kRotaryBase, -torch::arange(0, n, 2, opts) / static_cast<double>(n));
+    const torch::Tensor angle = torch::outer(torch::arange(offset, offset + T, opts), inv_freq).repeat({1, 2});
+    cos = angle.cos();
+    sin = angle.sin();
+  }
+  // x (B, h, T, hs): rotate-half on the first n dims, the rest unchanged.
+  torch::Tensor apply(const torch::Tensor& x) const {
+    const std::int64_t hs = x.size(-1), n = cos.size(-1);
+    const torch::Tensor rope = x.narrow(-1, 0, n);
+    const torch::Tensor x1 = rope.narrow(-1, 0, n / 2), x2 = rope.narrow(-1, n / 2, n - n / 2);
+    const torch::Tensor rotated = torch::cat({-x2, x1}, -1);
+    return torch::cat({rope * cos + rotated * sin, x.narrow(-1, n, hs - n)}, -1);
+  }
+};
 
-torch::Tensor attention(const torch::Tensor& x, const LayerWeights& l, int hs, KvCache* cache,
+// What every layer of one forward pass shares: rotary tables and the causal mask (undefined when
+// T = 1, where the single query sees every cached key).
+struct PassContext {
+  Rotary rotary;
+  torch::Tensor future;  // (T, P) true where key position > query position
+  KvCache* cache;
+};
+
+torch::Tensor attention(const torch::Tensor& x, const LayerWeights& l, int hs, const PassContext& pass,
                         std::size_t layer_index) {
   const std::int64_t B = x.size(0), T = x.size(1), h = l.num_heads;
   // (B, T, h·3·hs) -> (B, h, 3, T, hs): rows are grouped per head as [q k v].
   const torch::Tensor qkv = linear(x, l.qkv_weight, l.qkv_bias).view({B, T, h, 3, hs}).permute({0, 2, 3, 1, 4});
-  const std::int64_t offset = cache ? cache->length : 0;
-  const torch::Tensor q = apply_rotary(qkv.select(2, 0), offset);
-  torch::Tensor k = apply_rotary(qkv.select(2, 1), offset);
+  const torch::Tensor q = pass.rotary.apply(qkv.select(2, 0));
+  torch::Tensor k = pass.rotary.apply(qkv.select(2, 1));
   torch::Tensor v = qkv.select(2, 2);
-  if (cache) {
+  if (KvCache* cache = pass.cache) {
     if (cache->keys.size() <= layer_index) {
       cache->keys.resize(layer_index + 1);
       cache->values.resize(layer_index + 1);
@@ -54,16 +67,15 @@ torch::Tensor attention(const torch::Tensor& x, const LayerWeights& l, int hs, K
     auto& cv = cache->values[layer_index];
     ck = ck.defined() ? torch::cat({ck, k}, 2) : k.contiguous();
     cv = cv.defined() ? torch::cat({cv, v}, 2) : v.contiguous();
+    if (cache->window > 0 && T == 1 && ck.size(2) > cache->window) {
+      ck = ck.narrow(2, ck.size(2) - cache->window, cache->window).contiguous();
+      cv = cv.narrow(2, cv.size(2) - cache->window, cache->window).contiguous();
+    }
     k = ck;
     v = cv;
   }
-  const std::int64_t P = k.size(2);
   torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(hs));  // (B,h,T,P)
-  if (T > 1) {
-    // Query t (absolute position offset+t) sees keys 0..offset+t.
-    const torch::Tensor future = torch::ones({T, P}, torch::kBool).triu(offset + 1);
-    scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity());
-  }
+  if (pass.future.defined()) scores = scores.masked_fill(pass.future, -std::numeric_limits<float>::infinity());
   const torch::Tensor y = torch::matmul(torch::softmax(scores, -1), v);  // (B, h, T, hs)
   return linear(y.transpose(1, 2).reshape({B, T, h * hs}), l.proj_weight, l.proj_bias);
 }
@@ -75,11 +87,15 @@ torch::Tensor mlp(const torch::Tensor& x, const LayerWeights& l) {
 }  // namespace
 
 torch::Tensor forward_logits(const Weights& w, const torch::Tensor& tokens, KvCache* cache) {
+  const std::int64_t T = tokens.size(1), offset = cache ? cache->length : 0;
+  // Query t (absolute position offset+t) sees keys 0..offset+t.
+  PassContext pass{Rotary(w.head_size, offset, T),
+                   T > 1 ? torch::ones({T, offset + T}, torch::kBool).triu(offset + 1) : torch::Tensor(), cache};
   torch::Tensor x = torch::embedding(w.wte, tokens);  // (B, T, E)
   for (std::size_t i = 0; i < w.layers.size(); ++i) {
     const LayerWeights& l = w.layers[i];
     // Parallel residual (LitGPT parallel_residual, separate norms).
-    x = x + attention(layer_norm(x, l.norm_1_weight, l.norm_1_bias), l, w.head_size, cache, i) +
+    x = x + attention(layer_norm(x, l.norm_1_weight, l.norm_1_bias), l, w.head_size, pass, i) +
         mlp(layer_norm(x, l.norm_2_weight, l.norm_2_bias), l);
   }
   if (cache) cache->length += static_cast<int>(tokens.size(1));
@@ -145,8 +161,15 @@ Logits DenseModel::forward(const TokenBatch& batch) const {
   return to_logits(forward_logits(impl_->weights, token_tensor(batch, static_cast<int>(impl_->weights.wte.size(0)))));
 }
 
-void DenseModel::reset_cache() { impl_->cache = KvCache{}; }
+void DenseModel::reset_cache(int window) {
+  if (window < 0) throw ValueError("KV-cache window is " + std::to_string(window) + "; expected >= 0 (0: unbounded)");
+  impl_->cache = KvCache{};
+  impl_->cache.window = window;
+}
 int DenseModel::cache_length() const { return impl_->cache.length; }
+int DenseModel::cached_keys() const {
+  return impl_->cache.keys.empty() ? 0 : static_cast<int>(impl_->cache.keys.front().size(2));
+}
 
 std::vector<float> DenseModel::decode_step(std::int32_t token) {
   torch::NoGradGuard no_grad;
@@ -161,7 +184,7 @@ std::vector<std::int32_t> DenseModel::generate(const std::vector<std::int32_t>& 
   if (prompt.empty()) throw ValueError("generate: the prompt is empty; expected at least one token");
   if (options.temperature < 0.0 || !std::isfinite(options.temperature))
     throw ValueError("generate: temperature is " + std::to_string(options.temperature) + "; expected a finite value >= 0");
-  reset_cache();
+  reset_cache(options.context_length);
   std::vector<float> logits;
   for (std::int32_t t : prompt) logits = decode_step(t);
   Rng rng(options.seed);

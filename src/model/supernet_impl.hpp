@@ -33,7 +33,8 @@ struct Weights {
 // Keys and values of past positions, per layer: (B, h, T_past, hs). Empty before the first call.
 struct KvCache {
   std::vector<torch::Tensor> keys, values;
-  int length = 0;
+  int length = 0;   // positions fed so far: the absolute position of the next token
+  int window = 0;   // > 0: keep only the newest `window` keys/values (sliding window)
 };
 
 // Logits (B, T, V) for token ids (B, T) (int64). With a cache, positions start at cache->length

@@ -91,6 +91,14 @@ TEST_F(TrainCli, EvalGenerateAndBadInput) {
   const Result e2 = run(eval);
   EXPECT_THAT(e2.err, HasSubstr("3 archs were already in e.csv"));
   EXPECT_EQ(slurp(dir / "e.csv"), csv);
+  // The same results land in the measurement store; a second evaluation adds no rows.
+  const std::string to_db = "eval --checkpoint c.pt --corpus corpus.txt --sample 3 --seed 2 --seq 16 --db s.db";
+  ASSERT_EQ(run(to_db).exit_code, 0);
+  ASSERT_EQ(run(to_db).exit_code, 0);
+  const Result exported = run("store export --db s.db --what perplexities --space t");
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(std::count(exported.out.begin(), exported.out.end(), '\n'), 4) << exported.out;
+  EXPECT_THAT(exported.out, HasSubstr(",nas_eval,"));
 
   const std::string gen = "generate --checkpoint c.pt --arch gpt-t-3-64-2-2-2-1-1-1-False --prompt 'the ' "
                           "--tokens 20 --seed 3";

@@ -118,6 +118,28 @@ TEST(Supernet, KvCacheDecodingMatchesFullForward) {
   }
 }
 
+// With a window W the cache holds at most W keys; while fewer than W tokens were fed it decodes
+// exactly as the unbounded cache (and so as the full forward), and after that the logits differ
+// (older keys are gone).
+TEST(Supernet, SlidingWindowCacheKeepsTheNewestKeys) {
+  auto dense = shared_supernet().extract(t_space().mid_arch());
+  const TokenBatch batch = random_batch(1, 10, 8);
+  std::vector<std::vector<float>> unbounded, windowed;
+  dense.reset_cache();
+  for (std::int32_t t : batch.tokens) unbounded.push_back(dense.decode_step(t));
+  dense.reset_cache(4);
+  for (std::int32_t t : batch.tokens) {
+    windowed.push_back(dense.decode_step(t));
+    EXPECT_LE(dense.cached_keys(), 4);
+  }
+  EXPECT_EQ(dense.cache_length(), 10);
+  EXPECT_EQ(dense.cached_keys(), 4);
+  for (std::size_t t = 0; t < 4; ++t) EXPECT_EQ(windowed[t], unbounded[t]) << t;
+  EXPECT_NE(windowed[9], unbounded[9]);
+  EXPECT_THAT([&] { dense.reset_cache(-1); },
+              ThrowsMessage<hwgpt::ValueError>(HasSubstr("KV-cache window is -1; expected >= 0")));
+}
+
 TEST(Supernet, GenerationIsSeededAndGreedyIsDeterministic) {
   auto dense = shared_supernet().extract(t_space().mid_arch());
   hwgpt::model::GenerateOptions o;

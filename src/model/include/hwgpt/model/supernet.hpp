@@ -96,6 +96,10 @@ struct GenerateOptions {
   double temperature = 0.8;
   int top_k = 0;                 // 0: sample from the whole vocabulary
   std::uint64_t seed = 1;        // sampling draws through hwgpt::Rng
+  // Keys/values kept in the cache (sliding window); 0 keeps all. Set it to the training sequence
+  // length: a model trained on T positions has never attended over more than T keys. Rotary
+  // scores depend only on relative positions, so dropping the oldest keys needs no re-encoding.
+  int context_length = 0;
 };
 
 // A dense model: the shapes of one arch, no slicing. Built by Supernet::extract.
@@ -112,9 +116,11 @@ class DenseModel {
 
   // Incremental decoding with a KV cache, one sequence: reset(), then feed tokens one at a time;
   // each call returns the logits (V) of the next token given every token fed since reset().
-  void reset_cache();
+  // `window` > 0 keeps only the newest `window` keys/values per layer (see GenerateOptions).
+  void reset_cache(int window = 0);
   std::vector<float> decode_step(std::int32_t token);
-  int cache_length() const;
+  int cache_length() const;   // tokens fed since reset (absolute position of the next one)
+  int cached_keys() const;    // keys held per layer: min(cache_length, window) with a window
 
   // Feeds `prompt` through the cache, then samples up to max_new_tokens; returns the new tokens.
   std::vector<std::int32_t> generate(const std::vector<std::int32_t>& prompt,
