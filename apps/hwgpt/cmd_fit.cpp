@@ -107,7 +107,10 @@ int cmd_fit(const std::vector<std::string>& tokens) {
       info.model_variant = run.model_variant;
       info.workload = {run.batch, run.sequence_length, analytic::parse_dtype(run.dtype)};
     } else {
+      // The perplexity run says whose supernet it evaluated (the original's or ours).
       info.model_variant = "original-supernet";
+      for (const auto& [uid, run] : runs)
+        if (run.kind == "perplexity" && run.space == s.name()) info.model_variant = run.model_variant;
       info.workload = analytic::default_workload(s);
     }
     info.features.variant = features_variant(info.model_variant);
