@@ -12,17 +12,15 @@
 #include "hwgpt/search/run.hpp"
 #include "hwgpt/search/test_problems.hpp"
 
+#include "search_test_util.hpp"
+
 namespace hwgpt::search {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
-std::size_t hamming(const Genome& a, const Genome& b) {
-  std::size_t d = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) d += a[i] != b[i];
-  return d;
-}
+using test::hamming;
 
 // A problem whose objectives the tests never call: they tell made-up values.
 Problem grid(int genes = 6, int levels = 7) { return make_test_problem("zdt1", {genes, levels}); }

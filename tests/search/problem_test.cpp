@@ -15,17 +15,15 @@
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
 
+#include "search_test_util.hpp"
+
 namespace hwgpt::search {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
-std::size_t hamming(const Genome& a, const Genome& b) {
-  std::size_t d = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) d += a[i] != b[i];
-  return d;
-}
+using test::hamming;
 
 TEST(CategoricalSpace, OperatorsStayInsideAndMutateOneGene) {
   const CategoricalSpace space({1, 2, 5, 3});

@@ -8,6 +8,8 @@
 
 #include "hwgpt/core/rng.hpp"
 
+#include "hwgpt/search/problem.hpp"
+
 namespace hwgpt::search::test {
 
 // n points uniform in [0, 1)^d, row-major.
@@ -56,6 +58,13 @@ inline double hv_inclusion_exclusion(const std::vector<double>& pts, std::size_t
     total += (bits % 2 ? 1.0 : -1.0) * vol;
   }
   return total;
+}
+
+// Number of genes in which two genomes of equal length differ.
+inline std::size_t hamming(const Genome& a, const Genome& b) {
+  std::size_t d = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) d += a[i] != b[i];
+  return d;
 }
 
 }  // namespace hwgpt::search::test
