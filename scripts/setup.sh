@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev                                    # JSON spaces and --json output
   zlib1g-dev                                            # reading the original's .csv.gz data
   libsqlite3-dev                                        # the measurement store
+  libxgboost-dev                                        # surrogate fitting (`hwgpt fit`), XGBoost's C API
   libpagmo-dev                                          # test only: pagmo2's hypervolume as reference
   libtorch-dev libopenblas0-pthread                     # supernet (OpenBLAS: ~4x faster than reference BLAS)
   python3-torch                                         # PyTorch reference of the model tests and speed benchmark
