@@ -7,6 +7,8 @@
 #include "hwgpt/benchmark/benchmark.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/sampling.hpp"
+#include "hwgpt/surrogate/features.hpp"
+#include "hwgpt/surrogate/surrogate.hpp"
 
 namespace {
 
@@ -68,5 +70,54 @@ void BM_Query_Batch(benchmark::State& state, const char* scale, const char* metr
 BENCHMARK_CAPTURE(BM_Query_Batch, s_latency_a100, "s", "latency_ms", "a100")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Query_Batch, s_perplexity, "s", "perplexity", "")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Query_Batch, s_params_analytic, "s", "params", "")->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+namespace {
+
+// The two parts of a batch query on their own: the feature matrix (encoding and closed-form
+// features of every arch), and the trees over a precomputed matrix.
+const hwgpt::surrogate::Surrogate& latency_a100_s() {
+  static const auto s = hwgpt::surrogate::Surrogate::load(
+      hwgpt::benchmark::default_surrogate_dir() / "s" / "latency_ms@a100.hsur", "s");
+  return s;
+}
+
+std::vector<double> feature_rows(const std::vector<hwgpt::space::Arch>& archs) {
+  const auto& s = latency_a100_s();
+  const auto& space = SearchSpace::builtin("s");
+  const std::size_t width = hwgpt::surrogate::feature_count(s.info().features, space);
+  std::vector<double> rows(archs.size() * width);
+  for (std::size_t i = 0; i < archs.size(); ++i)
+    hwgpt::surrogate::features(archs[i], space, s.info().features, std::span(rows).subspan(i * width, width));
+  return rows;
+}
+
+void BM_Batch_FeaturesOnly(benchmark::State& state) {
+  hwgpt::Rng rng(1);
+  const auto archs = hwgpt::space::sample_archs(SearchSpace::builtin("s"), 1000, rng);
+  for (auto _ : state) benchmark::DoNotOptimize(feature_rows(archs));
+  state.counters["archs_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * 1000), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Batch_FeaturesOnly)->Unit(benchmark::kMillisecond);
+
+void BM_Batch_TreesOnly(benchmark::State& state, bool batched) {
+  hwgpt::Rng rng(1);
+  const auto rows = feature_rows(hwgpt::space::sample_archs(SearchSpace::builtin("s"), 1000, rng));
+  const auto& s = latency_a100_s();
+  const std::size_t width = rows.size() / 1000;
+  std::vector<double> out(1000);
+  for (auto _ : state) {
+    if (batched) {
+      s.predict_log_batch(rows, width, out);
+    } else {
+      for (std::size_t i = 0; i < 1000; ++i) out[i] = s.predict_log(std::span(rows).subspan(i * width, width));
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["predictions_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * 1000), benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_Batch_TreesOnly, batched, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Batch_TreesOnly, one_by_one, false)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "hwgpt/benchmark/benchmark.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -173,6 +174,26 @@ std::vector<DeviceInfo> Benchmark::devices() const {
   return list;
 }
 
+namespace {
+
+// The query's mode applied to log ŷ of one arch.
+double answer(const surrogate::Surrogate& s, const space::Arch& arch, std::string_view metric, double log_prediction,
+              const Query& how) {
+  switch (how.mode) {
+    case Query::Mode::kMean: return std::exp(log_prediction);
+    case Query::Mode::kQuantile: return s.quantile_from_log(log_prediction, how.level);
+    case Query::Mode::kSample: {
+      // One stream per (seed, arch, metric, device): independent of query order and batching.
+      const std::uint64_t key = fnv(fnv(fnv(0xcbf29ce484222325ULL, space::format_arch(arch)), metric), s.info().device);
+      Rng rng = Rng::derive(how.seed, key);
+      return s.sample_from_log(log_prediction, rng);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
 double Benchmark::query(const space::Arch& arch, std::string_view metric, std::string_view device,
                         const Query& how) const {
   for (const auto& [name, _] : kAnalyticMetrics)
@@ -181,24 +202,28 @@ double Benchmark::query(const space::Arch& arch, std::string_view metric, std::s
   const auto& s = impl_->find(metric, device);
   std::vector<double> x(surrogate::feature_count(s.info().features, impl_->space));
   surrogate::features(arch, impl_->space, s.info().features, x);
-  switch (how.mode) {
-    case Query::Mode::kMean: return s.predict(x);
-    case Query::Mode::kQuantile: return s.quantile(x, how.level);
-    case Query::Mode::kSample: {
-      // One stream per (seed, arch, metric, device): independent of query order and batching.
-      const std::uint64_t key = fnv(fnv(fnv(0xcbf29ce484222325ULL, space::format_arch(arch)), metric), s.info().device);
-      Rng rng = Rng::derive(how.seed, key);
-      return s.sample(x, rng);
-    }
-  }
-  return 0;
+  return answer(s, arch, metric, s.predict_log(x), how);
 }
 
 std::vector<double> Benchmark::query(const std::vector<space::Arch>& archs, std::string_view metric,
                                      std::string_view device, const Query& how) const {
   std::vector<double> out;
   out.reserve(archs.size());
-  for (const auto& a : archs) out.push_back(query(a, metric, device, how));
+  for (const auto& [name, _] : kAnalyticMetrics)
+    if (metric == name) {
+      const auto workload = analytic::default_workload(impl_->space);
+      for (const auto& a : archs) out.push_back(analytic_value(analytic::analyze(a, impl_->space, workload), metric));
+      return out;
+    }
+  // Surrogates: features of every arch into one matrix, then the trees over the whole batch.
+  const auto& s = impl_->find(metric, device);
+  const std::size_t width = surrogate::feature_count(s.info().features, impl_->space);
+  std::vector<double> rows(archs.size() * width);
+  for (std::size_t i = 0; i < archs.size(); ++i)
+    surrogate::features(archs[i], impl_->space, s.info().features, std::span(rows).subspan(i * width, width));
+  out.resize(archs.size());
+  if (!archs.empty()) s.predict_log_batch(rows, width, out);
+  for (std::size_t i = 0; i < archs.size(); ++i) out[i] = answer(s, archs[i], metric, out[i], how);
   return out;
 }
 

@@ -3,14 +3,13 @@
 
 #include <algorithm>
 
+#include "choice_index.hpp"
 #include "hwgpt/core/error.hpp"
 
 namespace hwgpt::space {
 namespace {
 
-std::size_t index_of(const std::vector<int>& values, int v) {
-  return static_cast<std::size_t>(std::find(values.begin(), values.end(), v) - values.begin());
-}
+std::size_t index_of(const std::vector<int>& values, int v) { return detail::choice_index(values, v); }
 
 std::size_t bias_index(const SearchSpace& space, bool bias) {
   const auto& b = space.bias_choices();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "choice_index.hpp"
 #include "hwgpt/core/error.hpp"
 
 namespace hwgpt::space {
@@ -150,35 +151,49 @@ BigUint SearchSpace::size() const {
 
 void SearchSpace::validate(const Arch& arch) const {
   const auto& c = config_;
-  const std::string where = "arch of space '" + c.name + "': ";
+  // Fast path without branches per layer (this runs on every query); the checks below only run
+  // to name what is wrong.
+  const auto layers_in = static_cast<std::size_t>(arch.num_layers);
+  if (arch.space == c.name && detail::choice_index(c.layer_counts, arch.num_layers) < c.layer_counts.size() &&
+      detail::choice_index(c.embed_dims, arch.embed_dim) < c.embed_dims.size() &&
+      arch.mlp_ratios.size() == layers_in && arch.num_heads.size() == layers_in &&
+      std::find(c.bias_choices.begin(), c.bias_choices.end(), arch.bias) != c.bias_choices.end()) {
+    bool ok = true;
+    for (std::size_t i = 0; i < layers_in; ++i)
+      ok &= (detail::choice_index(c.mlp_ratios, arch.mlp_ratios[i]) < c.mlp_ratios.size()) &
+            (detail::choice_index(c.head_counts, arch.num_heads[i]) < c.head_counts.size());
+    if (ok) return;
+  }
+  // The message prefix is built only on failure: validate() runs on every query and encoding.
+  const auto where = [&c] { return "arch of space '" + c.name + "': "; };
   auto in = [](const std::vector<int>& values, int v) {
     return std::find(values.begin(), values.end(), v) != values.end();
   };
   if (arch.space != c.name)
-    throw ValueError(where + "space is '" + arch.space + "'; expected '" + c.name + "'");
+    throw ValueError(where() + "space is '" + arch.space + "'; expected '" + c.name + "'");
   if (!in(c.layer_counts, arch.num_layers))
-    throw ValueError(where + "num_layers is " + std::to_string(arch.num_layers) +
+    throw ValueError(where() + "num_layers is " + std::to_string(arch.num_layers) +
                      "; expected one of " + join_choices(c.layer_counts));
   if (!in(c.embed_dims, arch.embed_dim))
-    throw ValueError(where + "embed_dim is " + std::to_string(arch.embed_dim) +
+    throw ValueError(where() + "embed_dim is " + std::to_string(arch.embed_dim) +
                      "; expected one of " + join_choices(c.embed_dims));
   const auto layers = static_cast<std::size_t>(arch.num_layers);
   if (arch.mlp_ratios.size() != layers || arch.num_heads.size() != layers)
-    throw ValueError(where + "has " + std::to_string(arch.mlp_ratios.size()) + " MLP ratios and " +
+    throw ValueError(where() + "has " + std::to_string(arch.mlp_ratios.size()) + " MLP ratios and " +
                      std::to_string(arch.num_heads.size()) + " head counts; expected " +
                      std::to_string(layers) + " of each (one per layer)");
   for (std::size_t i = 0; i < layers; ++i) {
     if (!in(c.mlp_ratios, arch.mlp_ratios[i]))
-      throw ValueError(where + "mlp_ratio[" + std::to_string(i) + "] is " +
+      throw ValueError(where() + "mlp_ratio[" + std::to_string(i) + "] is " +
                        std::to_string(arch.mlp_ratios[i]) + "; expected one of " +
                        join_choices(c.mlp_ratios));
     if (!in(c.head_counts, arch.num_heads[i]))
-      throw ValueError(where + "num_heads[" + std::to_string(i) + "] is " +
+      throw ValueError(where() + "num_heads[" + std::to_string(i) + "] is " +
                        std::to_string(arch.num_heads[i]) + "; expected one of " +
                        join_choices(c.head_counts));
   }
   if (std::find(c.bias_choices.begin(), c.bias_choices.end(), arch.bias) == c.bias_choices.end())
-    throw ValueError(where + "bias is " + (arch.bias ? "True" : "False") +
+    throw ValueError(where() + "bias is " + (arch.bias ? "True" : "False") +
                      "; this space allows only " + (c.bias_choices[0] ? "True" : "False"));
 }
 

@@ -37,17 +37,23 @@ double interpolate(const std::vector<double>& q_values, double q) {
 }  // namespace
 
 double Surrogate::quantile(std::span<const double> x, double q) const {
-  if (!(q > 0.0 && q < 1.0))
-    throw ValueError("quantile level " + std::to_string(q) + " is outside (0, 1)");
-  return std::exp(predict_log(x) + interpolate(residual_quantiles_, q));
+  return quantile_from_log(predict_log(x), q);
 }
 
-double Surrogate::sample(std::span<const double> x, Rng& rng) const {
+double Surrogate::quantile_from_log(double log_prediction, double q) const {
+  if (!(q > 0.0 && q < 1.0))
+    throw ValueError("quantile level " + std::to_string(q) + " is outside (0, 1)");
+  return std::exp(log_prediction + interpolate(residual_quantiles_, q));
+}
+
+double Surrogate::sample(std::span<const double> x, Rng& rng) const { return sample_from_log(predict_log(x), rng); }
+
+double Surrogate::sample_from_log(double log_prediction, Rng& rng) const {
   const double u = (static_cast<double>(rng.uniform_index(199)) + 1.0) / 200.0;
   // Box–Muller from two uniform draws in (0, 1).
   const double u1 = 1.0 - rng.uniform_double(), u2 = rng.uniform_double();
   const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-  return std::exp(predict_log(x) + interpolate(residual_quantiles_, u) + noise_log_sigma_ * z);
+  return std::exp(log_prediction + interpolate(residual_quantiles_, u) + noise_log_sigma_ * z);
 }
 
 double Surrogate::log_sigma() const {

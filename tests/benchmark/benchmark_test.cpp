@@ -108,6 +108,25 @@ TEST_F(BenchmarkTest, MeasuredValuesComeFromAnAttachedStore) {
               ThrowsMessage<ValueError>(HasSubstr("device 'h100' is not in the attached store")));
 }
 
+TEST(ShippedSurrogates, BatchQueriesEqualSingleQueriesForEveryModelAndMode) {
+  for (const char* scale : {"t", "s", "m", "l"}) {
+    const auto& space = space::SearchSpace::builtin(scale);
+    const auto bench = Benchmark::load(space, default_surrogate_dir());
+    Rng rng(11);
+    const auto archs = space::sample_archs(space, 70, rng);
+    for (const auto& m : bench.metrics()) {
+      std::vector<std::string> devices = m.devices;
+      if (devices.empty()) devices.push_back("");
+      for (const auto& d : devices)
+        for (const Query how : {Query::mean(), Query::quantile(0.9), Query::sample(5)}) {
+          const auto batch = bench.query(archs, m.name, d, how);
+          for (std::size_t i = 0; i < archs.size(); ++i)
+            ASSERT_EQ(batch[i], bench.query(archs[i], m.name, d, how)) << scale << " " << m.name << "@" << d;
+        }
+    }
+  }
+}
+
 TEST(ShippedSurrogates, PredictTheOriginalMeasurementsOfScaleS) {
   HWGPT_REQUIRE_SHARED_DATA();
   const auto& s = space::SearchSpace::builtin("s");

@@ -26,6 +26,10 @@ struct TreeEnsemble {
   void compile();
   // base_score + Σ leaf values. Precondition: x has every feature index the trees use.
   double predict(std::span<const double> x) const;
+  // predict() of every row of a row-major matrix (`out.size()` rows of `row_size` features), with
+  // bit-identical results, several times faster: trees outside, blocks of rows inside
+  // (tree_ensemble_batch.cpp). Throws ValueError for mismatched sizes.
+  void predict_batch(std::span<const double> rows, std::size_t row_size, std::span<double> out) const;
   std::size_t node_count() const;
   friend bool operator==(const TreeEnsemble& a, const TreeEnsemble& b) {
     return a.base_score == b.base_score && a.trees == b.trees;

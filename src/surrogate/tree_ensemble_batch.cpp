@@ -1,0 +1,130 @@
+// Batched evaluation of boosted trees (TreeEnsemble::predict_batch, see tree_ensemble.hpp).
+//
+// A single prediction walks ~1,500 trees one after another; each step waits for the previous
+// compare. For a batch the loops are swapped: trees outside, a block of rows inside, features of the
+// block stored column by column. The inner loop then runs the same tree over 64 rows with no
+// dependency between them, which the compiler turns into vector code (AVX2/AVX-512 clones on x86;
+// the plain version elsewhere). Sums are accumulated per row in float, tree after tree, in the same
+// order as predict(), so batched and single predictions are bit-identical.
+#include "hwgpt/surrogate/tree_ensemble.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "hwgpt/core/error.hpp"
+
+namespace hwgpt::surrogate {
+
+namespace {
+
+constexpr std::size_t kBlock = 64;
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define HWGPT_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define HWGPT_VECTOR_CLONES
+#endif
+
+// Depth-3 perfect trees: the 7 compares of a tree do not depend on each other, so all of them are
+// evaluated (every load is contiguous: one feature column per node), the path is picked from the
+// 7 bits, and the leaf from the tree's 8 values by selects: no gathers, no branches.
+HWGPT_VECTOR_CLONES
+void accumulate_depth3(const std::int32_t* features, const float* thresholds, const float* leaves,
+                       std::size_t trees, const float* columns, float* sums) {
+  for (std::size_t t = 0; t < trees; ++t, features += 7, thresholds += 7, leaves += 8) {
+    const float* c0 = columns + static_cast<std::size_t>(features[0]) * kBlock;
+    const float* c1 = columns + static_cast<std::size_t>(features[1]) * kBlock;
+    const float* c2 = columns + static_cast<std::size_t>(features[2]) * kBlock;
+    const float* c3 = columns + static_cast<std::size_t>(features[3]) * kBlock;
+    const float* c4 = columns + static_cast<std::size_t>(features[4]) * kBlock;
+    const float* c5 = columns + static_cast<std::size_t>(features[5]) * kBlock;
+    const float* c6 = columns + static_cast<std::size_t>(features[6]) * kBlock;
+    const float t0 = thresholds[0], t1 = thresholds[1], t2 = thresholds[2], t3 = thresholds[3],
+                t4 = thresholds[4], t5 = thresholds[5], t6 = thresholds[6];
+    const float l0 = leaves[0], l1 = leaves[1], l2 = leaves[2], l3 = leaves[3], l4 = leaves[4], l5 = leaves[5],
+                l6 = leaves[6], l7 = leaves[7];
+    for (std::size_t i = 0; i < kBlock; ++i) {
+      // All loads and compares first (unconditional, so the loop has no control flow), then the
+      // path as bit logic: r0, r1, r2 = went right at levels 0, 1, 2.
+      const int b0 = c0[i] >= t0, b1 = c1[i] >= t1, b2 = c2[i] >= t2, b3 = c3[i] >= t3, b4 = c4[i] >= t4,
+                b5 = c5[i] >= t5, b6 = c6[i] >= t6;
+      const int r0 = b0;
+      const int r1 = (r0 & b2) | (~r0 & b1 & 1);
+      const int r2 = (r0 & r1 & b6) | (r0 & ~r1 & b5 & 1) | (~r0 & r1 & b4 & 1) | (~r0 & ~r1 & b3 & 1);
+      // Leaf index 4·r0 + 2·r1 + r2, chosen bit by bit.
+      const float a = r2 ? l1 : l0, b = r2 ? l3 : l2, c = r2 ? l5 : l4, d = r2 ? l7 : l6;
+      const float low = r1 ? b : a, high = r1 ? d : c;
+      sums[i] += r0 ? high : low;
+    }
+  }
+}
+
+// Any depth: one level at a time for the whole block (gathers where the vector unit has them).
+template <int Depth>
+HWGPT_VECTOR_CLONES void accumulate_depth(const std::int32_t* features, const float* thresholds,
+                                          const float* leaves, std::size_t trees, const float* columns,
+                                          float* sums) {
+  constexpr std::size_t internal = (std::size_t{1} << Depth) - 1, leaf_count = std::size_t{1} << Depth;
+  for (std::size_t t = 0; t < trees; ++t, features += internal, thresholds += internal, leaves += leaf_count) {
+    std::array<std::uint32_t, kBlock> node{};
+    for (int d = 0; d < Depth; ++d)
+      for (std::size_t i = 0; i < kBlock; ++i) {
+        const std::uint32_t n = node[i];
+        const float x = columns[static_cast<std::size_t>(features[n]) * kBlock + i];
+        node[i] = 2 * n + 1 + static_cast<std::uint32_t>(x >= thresholds[n]);
+      }
+    for (std::size_t i = 0; i < kBlock; ++i) sums[i] += leaves[node[i] - internal];
+  }
+}
+
+using Kernel = void (*)(const std::int32_t*, const float*, const float*, std::size_t, const float*, float*);
+
+Kernel kernel_for(int depth) {
+  switch (depth) {
+    case 0: return accumulate_depth<0>;
+    case 1: return accumulate_depth<1>;
+    case 2: return accumulate_depth<2>;
+    case 3: return accumulate_depth3;
+    case 4: return accumulate_depth<4>;
+    case 5: return accumulate_depth<5>;
+    case 6: return accumulate_depth<6>;
+    case 7: return accumulate_depth<7>;
+    case 8: return accumulate_depth<8>;
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+void TreeEnsemble::predict_batch(std::span<const double> rows, std::size_t row_size, std::span<double> out) const {
+  if (row_size == 0 || rows.size() != out.size() * row_size)
+    throw ValueError("predict_batch: " + std::to_string(rows.size()) + " feature values for " +
+                     std::to_string(out.size()) + " rows of " + std::to_string(row_size));
+  if (static_cast<std::int64_t>(row_size) <= max_feature_)
+    throw ValueError("predict_batch: rows have " + std::to_string(row_size) + " features; the trees use feature " +
+                     std::to_string(max_feature_));
+  const Kernel kernel = kernel_for(depth_);
+  if (kernel == nullptr || roots_.empty()) {
+    for (std::size_t r = 0; r < out.size(); ++r) out[r] = predict(rows.subspan(r * row_size, row_size));
+    return;
+  }
+  const std::size_t used = static_cast<std::size_t>(max_feature_ + 1);
+  std::vector<float> columns(used * kBlock);
+  std::array<float, kBlock> sums{};
+  for (std::size_t first = 0; first < out.size(); first += kBlock) {
+    const std::size_t n = std::min(kBlock, out.size() - first);
+    // Transpose the block to columns (rows past the end repeat the last row; their sums are dropped).
+    for (std::size_t i = 0; i < kBlock; ++i) {
+      const double* row = rows.data() + (first + std::min(i, n - 1)) * row_size;
+      for (std::size_t f = 0; f < used; ++f) columns[f * kBlock + i] = static_cast<float>(row[f]);
+    }
+    sums.fill(0.0f);
+    kernel(perfect_features_.data(), perfect_thresholds_.data(), perfect_leaves_.data(), roots_.size(),
+           columns.data(), sums.data());
+    for (std::size_t i = 0; i < n; ++i) out[first + i] = base_score + static_cast<double>(sums[i]);
+  }
+}
+
+}  // namespace hwgpt::surrogate
