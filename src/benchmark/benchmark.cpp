@@ -117,11 +117,11 @@ Benchmark Benchmark::load(const space::SearchSpace& space, const std::filesystem
   for (const auto& f : files) {
     auto s = surrogate::Surrogate::load(f, space.name());
     const std::size_t n = surrogate::feature_count(s.info().features, space);
-    for (const auto& tree : s.trees().trees)
-      for (const auto& node : tree)
-        if (node.feature >= static_cast<std::int32_t>(n))
-          throw FileError("surrogate file '" + f.string() + "' uses feature " + std::to_string(node.feature) +
-                          " but space '" + space.name() + "' has " + std::to_string(n));
+    try {
+      s.predictor().check_inputs(n);
+    } catch (const ValueError& e) {
+      throw FileError("surrogate file '" + f.string() + "' does not fit space '" + space.name() + "': " + e.what());
+    }
     const std::size_t index = b.impl_->surrogates.size();
     const auto& info = s.info();
     if (info.device.empty()) {

@@ -10,9 +10,14 @@ namespace hwgpt::surrogate {
 
 Surrogate::Surrogate(SurrogateInfo info, TreeEnsemble trees, std::vector<double> residual_quantiles,
                      double noise_log_sigma)
-    : info_(std::move(info)), trees_(std::move(trees)), residual_quantiles_(std::move(residual_quantiles)),
+    : Surrogate(std::move(info), Predictor{std::move(trees), {}, std::nullopt}, std::move(residual_quantiles),
+                noise_log_sigma) {}
+
+Surrogate::Surrogate(SurrogateInfo info, Predictor predictor, std::vector<double> residual_quantiles,
+                     double noise_log_sigma)
+    : info_(std::move(info)), predictor_(std::move(predictor)), residual_quantiles_(std::move(residual_quantiles)),
       noise_log_sigma_(noise_log_sigma) {
-  trees_.compile();
+  predictor_.trees.compile();
   if (residual_quantiles_.size() != static_cast<std::size_t>(kQuantileLevels))
     throw ValueError("surrogate: " + std::to_string(residual_quantiles_.size()) +
                      " residual quantiles; expected " + std::to_string(kQuantileLevels));

@@ -1,8 +1,13 @@
-// Surrogate files (format version 1):
+// Surrogate files (format version 2; version 1 files, which end after the trees, are read too):
 //   "HWGPTSRG" | u32 version | u64 payload bytes | u64 FNV-1a-64 of the payload | payload
 //   payload = u32 metadata bytes | metadata JSON | u32 trees | per tree: u32 nodes, then per node
 //             i16 feature (-1: leaf) | u16 left | u16 right | f32 threshold (leaf: value),
-//             little-endian, 10 bytes a node (trees have at most 65,535 nodes).
+//             little-endian, 10 bytes a node (trees have at most 65,535 nodes)
+//             | u8 has MLP [ vec offset | vec scale | u32 layers | per layer: u32 inputs | u32 outputs
+//               | vec weights | vec bias ; f64 output offset | f64 output scale ]
+//             | u8 has GP [ vec offset | vec scale | u32 dimension | vec features | vec alpha
+//               | f64 target mean | f64 target scale | f64 length scale | f64 noise ]
+//   vec = u32 count | count × f64.
 // Written to a temporary file and renamed into place, so a crash never leaves half a model.
 #include <cstring>
 #include <fstream>
@@ -19,7 +24,7 @@ namespace {
 using nlohmann::json;
 
 constexpr char kMagic[8] = {'H', 'W', 'G', 'P', 'T', 'S', 'R', 'G'};
-constexpr std::uint32_t kFormatVersion = 1;
+constexpr std::uint32_t kFormatVersion = 2;
 
 std::uint64_t fnv1a(const std::string& bytes) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -35,6 +40,11 @@ void put(std::string& out, T value) {
   char bytes[sizeof(T)];
   std::memcpy(bytes, &value, sizeof(T));
   out.append(bytes, sizeof(T));
+}
+
+void put_vector(std::string& out, const std::vector<double>& v) {
+  put<std::uint32_t>(out, static_cast<std::uint32_t>(v.size()));
+  for (double x : v) put<double>(out, x);
 }
 
 class Reader {
@@ -53,6 +63,13 @@ class Reader {
     std::string s = bytes_.substr(pos_, n);
     pos_ += n;
     return s;
+  }
+  std::vector<double> vector() {
+    const auto n = get<std::uint32_t>();
+    if (pos_ + std::size_t{n} * sizeof(double) > bytes_.size()) fail("truncated");
+    std::vector<double> v(n);
+    for (double& x : v) x = get<double>();
+    return v;
   }
   bool done() const { return pos_ == bytes_.size(); }
   [[noreturn]] void fail(const std::string& what) const {
@@ -131,14 +148,14 @@ SurrogateInfo surrogate_info_from(const json& j) {
 }
 
 void Surrogate::save(const std::filesystem::path& path) const {
-  json meta = {{"info", surrogate_info_json(info_)}, {"base_score", trees_.base_score},
+  json meta = {{"info", surrogate_info_json(info_)}, {"base_score", predictor_.trees.base_score},
                {"residual_quantiles", residual_quantiles_}, {"noise_log_sigma", noise_log_sigma_}};
   const std::string meta_text = meta.dump();
   std::string payload;
   put<std::uint32_t>(payload, static_cast<std::uint32_t>(meta_text.size()));
   payload += meta_text;
-  put<std::uint32_t>(payload, static_cast<std::uint32_t>(trees_.trees.size()));
-  for (const auto& tree : trees_.trees) {
+  put<std::uint32_t>(payload, static_cast<std::uint32_t>(predictor_.trees.trees.size()));
+  for (const auto& tree : predictor_.trees.trees) {
     if (tree.size() > 65535) throw ValueError("surrogate: a tree has more than 65,535 nodes");
     put<std::uint32_t>(payload, static_cast<std::uint32_t>(tree.size()));
     for (const TreeNode& n : tree) {
@@ -149,6 +166,31 @@ void Surrogate::save(const std::filesystem::path& path) const {
       put<std::uint16_t>(payload, static_cast<std::uint16_t>(leaf ? 0 : n.right));
       put<float>(payload, leaf ? n.value : n.threshold);
     }
+  }
+  const Mlp& mlp = predictor_.mlp;
+  put<std::uint8_t>(payload, mlp.empty() ? 0 : 1);
+  if (!mlp.empty()) {
+    put_vector(payload, mlp.input.offset);
+    put_vector(payload, mlp.input.scale);
+    put<std::uint32_t>(payload, static_cast<std::uint32_t>(mlp.layers.size()));
+    for (const auto& layer : mlp.layers) {
+      put<std::uint32_t>(payload, static_cast<std::uint32_t>(layer.inputs));
+      put<std::uint32_t>(payload, static_cast<std::uint32_t>(layer.outputs));
+      put_vector(payload, layer.weights);
+      put_vector(payload, layer.bias);
+    }
+    put<double>(payload, mlp.output_offset);
+    put<double>(payload, mlp.output_scale);
+  }
+  put<std::uint8_t>(payload, predictor_.gp ? 1 : 0);
+  if (predictor_.gp) {
+    const auto state = predictor_.gp->gp.state();
+    put_vector(payload, predictor_.gp->input.offset);
+    put_vector(payload, predictor_.gp->input.scale);
+    put<std::uint32_t>(payload, static_cast<std::uint32_t>(state.dimension));
+    put_vector(payload, state.features);
+    put_vector(payload, state.alpha);
+    for (double v : {state.target_mean, state.target_scale, state.length_scale, state.noise}) put<double>(payload, v);
   }
   std::string file(kMagic, sizeof kMagic);
   put<std::uint32_t>(file, kFormatVersion);
@@ -176,8 +218,8 @@ Surrogate Surrogate::load(const std::filesystem::path& path, const std::string& 
   if (header.take(sizeof kMagic) != std::string(kMagic, sizeof kMagic))
     header.fail("not an hwgpt surrogate (bad magic)");
   const auto version = header.get<std::uint32_t>();
-  if (version != kFormatVersion)
-    header.fail("format version " + std::to_string(version) + "; this hwgpt reads version " +
+  if (version != 1 && version != kFormatVersion)
+    header.fail("format version " + std::to_string(version) + "; this hwgpt reads versions 1 and " +
                 std::to_string(kFormatVersion));
   const auto size = header.get<std::uint64_t>();
   const auto checksum = header.get<std::uint64_t>();
@@ -216,13 +258,55 @@ Surrogate Surrogate::load(const std::filesystem::path& path, const std::string& 
     }
     if (tree.empty()) r.fail("an empty tree");
   }
-  if (!r.done()) r.fail("trailing bytes after the trees");
+  Predictor predictor;
+  predictor.trees = std::move(trees);
+  if (version >= 2) {
+    if (r.get<std::uint8_t>() != 0) {
+      Mlp& mlp = predictor.mlp;
+      mlp.input.offset = r.vector();
+      mlp.input.scale = r.vector();
+      mlp.layers.resize(r.get<std::uint32_t>());
+      if (mlp.layers.empty()) r.fail("an MLP without layers");
+      for (auto& layer : mlp.layers) {
+        layer.inputs = r.get<std::uint32_t>();
+        layer.outputs = r.get<std::uint32_t>();
+        layer.weights = r.vector();
+        layer.bias = r.vector();
+      }
+      mlp.output_offset = r.get<double>();
+      mlp.output_scale = r.get<double>();
+    }
+    if (r.get<std::uint8_t>() != 0) {
+      InputScaling input;
+      input.offset = r.vector();
+      input.scale = r.vector();
+      GaussianProcess::State state;
+      state.dimension = r.get<std::uint32_t>();
+      state.features = r.vector();
+      state.alpha = r.vector();
+      state.target_mean = r.get<double>();
+      state.target_scale = r.get<double>();
+      state.length_scale = r.get<double>();
+      state.noise = r.get<double>();
+      try {
+        predictor.gp = GpModel{std::move(input), GaussianProcess::from_state(std::move(state))};
+      } catch (const ValueError& e) {
+        r.fail(e.what());
+      }
+    }
+  }
+  if (!r.done()) r.fail("trailing bytes after the models");
   try {
     SurrogateInfo info = surrogate_info_from(meta.at("info"));
     if (!expected_space.empty() && info.space != expected_space)
       r.fail("a surrogate of space '" + info.space + "'; expected space '" + expected_space + "'");
-    trees.base_score = meta.at("base_score");
-    Surrogate s(std::move(info), std::move(trees), meta.at("residual_quantiles").get<std::vector<double>>(),
+    if (info.model_kind != predictor.kind())
+      r.fail("metadata says model kind '" + info.model_kind + "' but the file holds '" + predictor.kind() + "'");
+    predictor.mlp.check();
+    if (predictor.gp && predictor.gp->input.scale.size() != predictor.gp->input.offset.size())
+      r.fail("GP input offsets and scales differ in length");
+    predictor.trees.base_score = meta.at("base_score");
+    Surrogate s(std::move(info), std::move(predictor), meta.at("residual_quantiles").get<std::vector<double>>(),
                 meta.at("noise_log_sigma"));
     return s;
   } catch (const json::exception& e) {

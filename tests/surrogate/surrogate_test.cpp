@@ -178,10 +178,10 @@ TEST_F(SurrogateFile, DamagedOrForeignFilesAreClearErrors) {
   write("PK\x03\x04 definitely not a surrogate model file");
   EXPECT_THAT([&] { (void)Surrogate::load(path_); }, ThrowsMessage<FileError>(HasSubstr("bad magic")));
   std::string newer = bytes_;
-  newer[8] = 2;
+  newer[8] = 3;
   write(newer);
   EXPECT_THAT([&] { (void)Surrogate::load(path_); },
-              ThrowsMessage<FileError>(HasSubstr("format version 2; this hwgpt reads version 1")));
+              ThrowsMessage<FileError>(HasSubstr("format version 3; this hwgpt reads versions 1 and 2")));
   EXPECT_THAT([&] { (void)Surrogate::load(path_.string() + ".absent"); },
               ThrowsMessage<FileError>(HasSubstr("cannot open surrogate file")));
 }

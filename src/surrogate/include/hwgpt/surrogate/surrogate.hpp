@@ -13,6 +13,7 @@
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/surrogate/evaluation.hpp"
 #include "hwgpt/surrogate/features.hpp"
+#include "hwgpt/surrogate/predictor.hpp"
 #include "hwgpt/surrogate/tree_ensemble.hpp"
 
 namespace hwgpt::surrogate {
@@ -27,7 +28,7 @@ struct SurrogateInfo {
   std::string run_kind;               // the store run kind the targets came from
   analytic::Workload workload;        // of the measurements
   FeatureConfig features;
-  std::string model_kind = "gbt";     // boosted trees on log y
+  std::string model_kind = "gbt";     // Predictor::kind(): gbt, mlp, gp or an ensemble like gbt+mlp
   std::string data_hash;              // FNV-1a of the training/calibration archs and targets
   std::string fitted_with;            // command and hyper-parameters
   std::int64_t train_count = 0, calibration_count = 0, test_count = 0;
@@ -43,14 +44,17 @@ class Surrogate {
   Surrogate() = default;
   Surrogate(SurrogateInfo info, TreeEnsemble trees, std::vector<double> residual_quantiles,
             double noise_log_sigma);
+  Surrogate(SurrogateInfo info, Predictor predictor, std::vector<double> residual_quantiles,
+            double noise_log_sigma);
 
   const SurrogateInfo& info() const { return info_; }
-  const TreeEnsemble& trees() const { return trees_; }
+  const Predictor& predictor() const { return predictor_; }
+  const TreeEnsemble& trees() const { return predictor_.trees; }
   const std::vector<double>& residual_quantiles() const { return residual_quantiles_; }
   double noise_log_sigma() const { return noise_log_sigma_; }
 
   // log ŷ from a precomputed feature vector (size feature_count(info().features, space)).
-  double predict_log(std::span<const double> features) const { return trees_.predict(features); }
+  double predict_log(std::span<const double> features) const { return predictor_.predict_log(features); }
   // Point prediction ŷ = exp(log ŷ) (the median of the predictive distribution).
   double predict(std::span<const double> features) const;
   // ŷ · exp(Q_r(q)), q in (0, 1); linear interpolation between stored levels, clamped at the ends.
@@ -63,7 +67,7 @@ class Surrogate {
   double sample_from_log(double log_prediction, Rng& rng) const;
   // predict_log() of each row of a row-major matrix; bit-identical to it, and several times faster.
   void predict_log_batch(std::span<const double> rows, std::size_t row_size, std::span<double> out) const {
-    trees_.predict_batch(rows, row_size, out);
+    predictor_.predict_log_batch(rows, row_size, out);
   }
   // σ of log y for Gaussian summaries: (Q_r(0.95) − Q_r(0.05)) / (2 · 1.6449).
   double log_sigma() const;
@@ -77,7 +81,7 @@ class Surrogate {
 
  private:
   SurrogateInfo info_;
-  TreeEnsemble trees_;
+  Predictor predictor_;
   std::vector<double> residual_quantiles_;  // kQuantileLevels values, non-decreasing
   double noise_log_sigma_ = 0;
 };

@@ -1,0 +1,70 @@
+// The point predictors of a surrogate, all in plain C++ (no torch, no XGBoost at query time):
+// boosted trees (tree_ensemble.hpp), a multi-layer perceptron, and a Gaussian process for small
+// data. A Predictor holds one or more of them; with several (an ensemble), log ŷ is their mean.
+// Which ones a surrogate uses is chosen per metric and device by validation (fit.hpp).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hwgpt/surrogate/gaussian_process.hpp"
+#include "hwgpt/surrogate/tree_ensemble.hpp"
+
+namespace hwgpt::surrogate {
+
+// x' = (x − offset) / scale per feature (scale > 0).
+struct InputScaling {
+  std::vector<double> offset, scale;
+  void apply(std::span<const double> x, std::span<double> out) const;
+  friend bool operator==(const InputScaling&, const InputScaling&) = default;
+};
+
+struct MlpLayer {
+  std::size_t inputs = 0, outputs = 0;
+  std::vector<double> weights;  // outputs x inputs, row-major (torch.nn.Linear's layout)
+  std::vector<double> bias;     // outputs
+  friend bool operator==(const MlpLayer&, const MlpLayer&) = default;
+};
+
+// Fully connected layers with SiLU between them and one linear output: y = out_offset +
+// out_scale · net(scaled x). Trained with libtorch by surrogate_fit; evaluated here.
+struct Mlp {
+  InputScaling input;
+  std::vector<MlpLayer> layers;
+  double output_offset = 0, output_scale = 1;
+  bool empty() const { return layers.empty(); }
+  std::size_t input_size() const { return input.offset.size(); }
+  double predict(std::span<const double> x) const;
+  // Throws ValueError when the shapes do not chain (a corrupt file).
+  void check() const;
+  friend bool operator==(const Mlp&, const Mlp&) = default;
+};
+
+// A GP on inputs scaled to about [0, 1] (GaussianProcess's hyper-parameter grid assumes that).
+struct GpModel {
+  InputScaling input;
+  GaussianProcess gp;
+  double predict(std::span<const double> x) const;
+  friend bool operator==(const GpModel& a, const GpModel& b);
+};
+
+struct Predictor {
+  TreeEnsemble trees;          // no trees: not part of the prediction
+  Mlp mlp;                     // empty: not part of the prediction
+  std::optional<GpModel> gp;
+
+  // "gbt", "mlp", "gp", or members joined by '+' (e.g. "gbt+mlp").
+  std::string kind() const;
+  // Mean of the members' log ŷ; with trees alone exactly TreeEnsemble::predict.
+  double predict_log(std::span<const double> x) const;
+  // predict_log() of each row (bit-identical), trees batched.
+  void predict_log_batch(std::span<const double> rows, std::size_t row_size, std::span<double> out) const;
+  // Throws ValueError unless every member reads feature vectors of `features` values.
+  void check_inputs(std::size_t features) const;
+  friend bool operator==(const Predictor&, const Predictor&) = default;
+};
+
+}  // namespace hwgpt::surrogate

@@ -1,0 +1,128 @@
+// MLP and GP evaluation and the ensemble mean (see predictor.hpp).
+#include "hwgpt/surrogate/predictor.hpp"
+
+#include <cmath>
+
+#include "hwgpt/core/error.hpp"
+
+namespace hwgpt::surrogate {
+
+void InputScaling::apply(std::span<const double> x, std::span<double> out) const {
+  for (std::size_t i = 0; i < offset.size(); ++i) out[i] = (x[i] - offset[i]) / scale[i];
+}
+
+double Mlp::predict(std::span<const double> x) const {
+  // Two buffers on the stack for the usual widths; the heap only for very wide layers.
+  constexpr std::size_t kStack = 512;
+  double stack_a[kStack], stack_b[kStack];
+  std::vector<double> heap_a, heap_b;
+  std::size_t widest = input.offset.size();
+  for (const auto& l : layers) widest = std::max(widest, l.outputs);
+  double* a = stack_a;
+  double* b = stack_b;
+  if (widest > kStack) {
+    heap_a.resize(widest);
+    heap_b.resize(widest);
+    a = heap_a.data();
+    b = heap_b.data();
+  }
+  input.apply(x, std::span(a, input.offset.size()));
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const MlpLayer& layer = layers[l];
+    const bool hidden = l + 1 < layers.size();
+    for (std::size_t o = 0; o < layer.outputs; ++o) {
+      const double* w = layer.weights.data() + o * layer.inputs;
+      double sum = layer.bias[o];
+      for (std::size_t i = 0; i < layer.inputs; ++i) sum += w[i] * a[i];
+      b[o] = hidden ? sum / (1.0 + std::exp(-sum)) : sum;  // SiLU
+    }
+    std::swap(a, b);
+  }
+  return output_offset + output_scale * a[0];
+}
+
+void Mlp::check() const {
+  if (layers.empty()) return;
+  if (input.scale.size() != input.offset.size()) throw ValueError("MLP: input offsets and scales differ in length");
+  for (double s : input.scale)
+    if (!(s > 0)) throw ValueError("MLP: an input scale is not positive");
+  std::size_t width = input.offset.size();
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const MlpLayer& layer = layers[l];
+    if (layer.inputs != width || layer.weights.size() != layer.inputs * layer.outputs ||
+        layer.bias.size() != layer.outputs || layer.outputs == 0)
+      throw ValueError("MLP: layer " + std::to_string(l) + " has shape " + std::to_string(layer.outputs) + " x " +
+                       std::to_string(layer.inputs) + " with " + std::to_string(layer.weights.size()) +
+                       " weights; expected " + std::to_string(width) + " inputs");
+    width = layer.outputs;
+  }
+  if (width != 1) throw ValueError("MLP: " + std::to_string(width) + " outputs; expected 1");
+}
+
+double GpModel::predict(std::span<const double> x) const {
+  constexpr std::size_t kStack = 512;
+  double stack[kStack];
+  std::vector<double> heap;
+  double* scaled = stack;
+  if (input.offset.size() > kStack) {
+    heap.resize(input.offset.size());
+    scaled = heap.data();
+  }
+  input.apply(x, std::span(scaled, input.offset.size()));
+  return gp.predict_mean(std::span<const double>(scaled, input.offset.size()));
+}
+
+bool operator==(const GpModel& a, const GpModel& b) {
+  const auto sa = a.gp.state(), sb = b.gp.state();
+  return a.input == b.input && sa.dimension == sb.dimension && sa.features == sb.features && sa.alpha == sb.alpha &&
+         sa.target_mean == sb.target_mean && sa.target_scale == sb.target_scale &&
+         sa.length_scale == sb.length_scale && sa.noise == sb.noise;
+}
+
+std::string Predictor::kind() const {
+  std::string k;
+  auto add = [&k](const char* name) { k += (k.empty() ? "" : "+") + std::string(name); };
+  if (!trees.trees.empty()) add("gbt");
+  if (!mlp.empty()) add("mlp");
+  if (gp) add("gp");
+  return k;
+}
+
+double Predictor::predict_log(std::span<const double> x) const {
+  double sum = 0;
+  int members = 0;
+  if (!trees.trees.empty()) sum += trees.predict(x), ++members;
+  if (!mlp.empty()) sum += mlp.predict(x), ++members;
+  if (gp) sum += gp->predict(x), ++members;
+  return members == 1 ? sum : sum / members;
+}
+
+void Predictor::predict_log_batch(std::span<const double> rows, std::size_t row_size, std::span<double> out) const {
+  if (trees.trees.empty() || !mlp.empty() || gp) {
+    // Other members have no batched kernel (yet): row by row, exactly like predict_log().
+    if (row_size == 0 || rows.size() != out.size() * row_size)
+      throw ValueError("predict_log_batch: " + std::to_string(rows.size()) + " feature values for " +
+                       std::to_string(out.size()) + " rows of " + std::to_string(row_size));
+    for (std::size_t r = 0; r < out.size(); ++r) out[r] = predict_log(rows.subspan(r * row_size, row_size));
+    return;
+  }
+  trees.predict_batch(rows, row_size, out);
+}
+
+void Predictor::check_inputs(std::size_t features) const {
+  if (kind().empty()) throw ValueError("predictor has no model");
+  for (const auto& tree : trees.trees)
+    for (const auto& node : tree)
+      if (node.feature >= static_cast<std::int32_t>(features))
+        throw ValueError("trees use feature " + std::to_string(node.feature) + " but there are " +
+                         std::to_string(features));
+  mlp.check();
+  if (!mlp.empty() && mlp.input_size() != features)
+    throw ValueError("MLP reads " + std::to_string(mlp.input_size()) + " features; there are " +
+                     std::to_string(features));
+  if (gp && (gp->input.offset.size() != features || gp->gp.state().dimension != features))
+    throw ValueError("GP reads " + std::to_string(gp->gp.state().dimension) + " features; there are " +
+                     std::to_string(features));
+}
+
+}  // namespace hwgpt::surrogate
