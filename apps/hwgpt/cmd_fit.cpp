@@ -36,14 +36,18 @@ std::string unit_of(const std::string& metric) {
 
 int cmd_fit(const std::vector<std::string>& tokens) {
   const Args args("fit", tokens,
-                  {{"--db", "--scale", "--out", "--device", "--metric", "--max-rounds", "--threads", "--seed"},
+                  {{"--db", "--scale", "--out", "--device", "--metric", "--max-rounds", "--threads", "--seed", "--models"},
                    {"--help", "--force"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt fit --db PATH --scale S --out DIR [--device D] [--metric M]\n"
                  "                 [--max-rounds N (1500)] [--threads N (2)] [--seed K (1)]\n"
-                 "Fits boosted-tree surrogates (log target; depth 3 or 6 and the number of rounds\n"
-                 "chosen by early stopping on a validation part of the training archs; split-conformal\n"
-                 "intervals from calibration archs; quality on held-out test archs) for every\n"
+                 "                 [--models gbt,mlp,gp (all)]\n"
+                 "Fits surrogates on log targets. Candidates: boosted trees (XGBoost; depth 3 or 6 and\n"
+                 "rounds by early stopping), an MLP (libtorch; epochs by early stopping) and, up to\n"
+                 "1,500 fit archs, a GP; every member and ensemble (mean of log predictions) is scored\n"
+                 "on a validation part of the training archs and the best is refitted on all of them\n"
+                 "and recorded in the file. Split-conformal intervals from calibration archs; quality\n"
+                 "on held-out test archs. For every\n"
                  "metric/device of scale S in the store with >= 100 archs; writes\n"
                  "DIR/S/<metric>@<device>.hsur and .eval.json (test-split quality). Existing model\n"
                  "files are kept (an interrupted fit resumes) unless --force.\n";
@@ -58,6 +62,20 @@ int cmd_fit(const std::vector<std::string>& tokens) {
   options.max_rounds = static_cast<int>(args.integer("--max-rounds", options.max_rounds, 25, 100000));
   options.threads = static_cast<int>(args.integer("--threads", options.threads, 1, 256));
   options.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, 1LL << 62));
+  if (const auto models = args.value("--models")) {
+    options.models.clear();
+    std::string item;
+    for (std::size_t i = 0; i <= models->size(); ++i) {
+      if (i < models->size() && (*models)[i] != ',') {
+        item += (*models)[i];
+        continue;
+      }
+      if (item != "gbt" && item != "mlp" && item != "gp")
+        throw ParseError("fit: --models has '" + item + "'; expected a comma-separated list of gbt, mlp, gp");
+      options.models.push_back(item);
+      item.clear();
+    }
+  }
   const std::string only_device = args.value_or("--device", ""), only_metric = args.value_or("--metric", "");
 
   std::map<std::string, store::RunInfo> runs;

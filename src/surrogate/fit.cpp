@@ -1,8 +1,7 @@
-// Surrogate fitting with XGBoost's C API: boosted trees on log targets, converted to the native
-// TreeEnsemble and checked against XGBoost's own predictions, then split-conformal calibration.
+// Surrogate fitting: candidate models (boosted trees, MLP, GP and their ensembles) scored on a
+// validation part of the training archs, the best refitted on all of them, then split-conformal
+// calibration and the held-out evaluation.
 #include "hwgpt/surrogate/fit.hpp"
-
-#include <xgboost/c_api.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,13 +14,11 @@
 
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/space/arch_string.hpp"
+#include "gbt_fit.hpp"
+#include "mlp_fit.hpp"
 
 namespace hwgpt::surrogate {
 namespace {
-
-void xgb_check(int rc, const char* what) {
-  if (rc != 0) throw Error(std::string("XGBoost ") + what + ": " + XGBGetLastError());
-}
 
 std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t size) {
   const auto* p = static_cast<const unsigned char*>(data);
@@ -30,68 +27,6 @@ std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t size) {
     h *= 0x100000001b3ULL;
   }
   return h;
-}
-
-struct Matrix {
-  DMatrixHandle handle = nullptr;
-  Matrix() = default;
-  Matrix(Matrix&& o) noexcept : handle(std::exchange(o.handle, nullptr)) {}
-  ~Matrix() {
-    if (handle) XGDMatrixFree(handle);
-  }
-};
-struct Booster {
-  Matrix train;
-  BoosterHandle handle = nullptr;
-  Booster() = default;
-  Booster(Booster&& o) noexcept : train(std::move(o.train)), handle(std::exchange(o.handle, nullptr)) {}
-  ~Booster() {
-    if (handle) XGBoosterFree(handle);
-  }
-};
-
-constexpr int kRoundStep = 25;  // validation is checked every 25 rounds
-
-Booster make_booster(const std::vector<float>& x, const std::vector<float>& y, std::size_t n_features,
-                     const FitOptions& options, int depth, double base) {
-  Booster b;
-  xgb_check(XGDMatrixCreateFromMat(x.data(), y.size(), n_features, std::nanf(""), &b.train.handle), "matrix");
-  xgb_check(XGDMatrixSetFloatInfo(b.train.handle, "label", y.data(), y.size()), "labels");
-  xgb_check(XGBoosterCreate(&b.train.handle, 1, &b.handle), "create");
-  const std::map<std::string, std::string> params = {
-      {"objective", "reg:squarederror"}, {"tree_method", "hist"}, {"max_depth", std::to_string(depth)},
-      {"eta", std::to_string(options.eta)}, {"subsample", std::to_string(options.subsample)},
-      {"colsample_bytree", std::to_string(options.colsample)}, {"nthread", std::to_string(options.threads)},
-      {"seed", std::to_string(options.seed)}, {"base_score", std::to_string(base)}, {"verbosity", "0"}};
-  for (const auto& [key, value] : params) xgb_check(XGBoosterSetParam(b.handle, key.c_str(), value.c_str()), "parameter");
-  return b;
-}
-
-// The XGBoost 1.7 JSON model: learner.gradient_booster.model.trees[*] with parallel arrays;
-// a leaf has left_children == -1 and its value in split_conditions.
-TreeEnsemble convert(const std::string& model_json, double base_score) {
-  const auto j = nlohmann::json::parse(model_json);
-  TreeEnsemble e;
-  e.base_score = base_score;
-  for (const auto& t : j.at("learner").at("gradient_booster").at("model").at("trees")) {
-    const auto left = t.at("left_children").get<std::vector<int>>();
-    const auto right = t.at("right_children").get<std::vector<int>>();
-    const auto index = t.at("split_indices").get<std::vector<int>>();
-    const auto cond = t.at("split_conditions").get<std::vector<float>>();
-    std::vector<TreeNode> nodes(left.size());
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (left[i] == -1) {
-        nodes[i].value = cond[i];
-      } else {
-        nodes[i].feature = index[i];
-        nodes[i].threshold = cond[i];
-        nodes[i].left = left[i];
-        nodes[i].right = right[i];
-      }
-    }
-    e.trees.push_back(std::move(nodes));
-  }
-  return e;
 }
 
 }  // namespace
@@ -104,113 +39,180 @@ Split split_of(const std::string& arch, const FitOptions& options) {
   return Split::kTrain;
 }
 
+namespace {
+
+double rmse(const std::vector<double>& predicted, const std::vector<double>& truth) {
+  double sse = 0;
+  for (std::size_t i = 0; i < truth.size(); ++i) sse += (predicted[i] - truth[i]) * (predicted[i] - truth[i]);
+  return std::sqrt(sse / static_cast<double>(truth.size()));
+}
+
+// A GP on inputs min-max scaled to [0, 1] over `x` (constant features keep scale 1).
+GpModel fit_gp(const std::vector<double>& x, std::size_t features, const std::vector<double>& y) {
+  GpModel m;
+  m.input.offset.assign(features, std::numeric_limits<double>::infinity());
+  m.input.scale.assign(features, -std::numeric_limits<double>::infinity());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    m.input.offset[i % features] = std::min(m.input.offset[i % features], x[i]);
+    m.input.scale[i % features] = std::max(m.input.scale[i % features], x[i]);
+  }
+  for (std::size_t f = 0; f < features; ++f) {
+    const double range = m.input.scale[f] - m.input.offset[f];
+    m.input.scale[f] = range > 0 ? range : 1.0;
+  }
+  std::vector<double> scaled(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) scaled[i] = (x[i] - m.input.offset[i % features]) / m.input.scale[i % features];
+  m.gp.fit(scaled, features, y);
+  // Keep only what predict_mean needs: a restored GP is what queries use, so use it here too.
+  m.gp = GaussianProcess::from_state(m.gp.state());
+  return m;
+}
+
+std::string format_rmse(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.5f", v);
+  return text;
+}
+
+}  // namespace
+
 Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, SurrogateInfo info,
                         const FitOptions& options) {
   const std::size_t n_features = feature_count(info.features, space);
-  std::vector<float> train_x, all_x(data.archs.size() * n_features);
-  std::vector<float> train_y;
   std::vector<double> row(n_features);
   std::vector<std::vector<double>> features_of(data.archs.size());
+  std::vector<Split> split(data.archs.size());
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   std::vector<double> spreads;
+  // Rows of the training split (as doubles for the MLP/GP, floats for XGBoost), divided into a fit
+  // part and a validation part (~20 %) for model selection; the test split is never looked at.
+  std::vector<double> train_x, train_y, fit_x, fit_y, valid_x, valid_y;
+  std::vector<float> all_x;
   for (std::size_t i = 0; i < data.archs.size(); ++i) {
     if (!(data.targets[i] > 0)) throw ValueError("surrogate targets must be positive (log model); got " + std::to_string(data.targets[i]));
     features(data.archs[i], space, info.features, row);
     features_of[i] = row;
+    for (double v : row) all_x.push_back(static_cast<float>(v));
     const std::string arch = space::format_arch(data.archs[i]);
-    const Split split = split_of(arch, options);
-    if (split != Split::kTest) {
+    split[i] = split_of(arch, options);
+    if (split[i] != Split::kTest) {
       hash = fnv1a(hash, arch.data(), arch.size());
       hash = fnv1a(hash, &data.targets[i], sizeof(double));
     }
-    if (split == Split::kTrain) {
-      for (double v : row) train_x.push_back(static_cast<float>(v));
-      train_y.push_back(static_cast<float>(std::log(data.targets[i])));
-      if (!data.log_spreads.empty()) spreads.push_back(data.log_spreads[i]);
-    }
+    if (split[i] != Split::kTrain) continue;
+    const double log_y = std::log(data.targets[i]);
+    train_x.insert(train_x.end(), row.begin(), row.end());
+    train_y.push_back(log_y);
+    if (!data.log_spreads.empty()) spreads.push_back(data.log_spreads[i]);
+    const bool valid = split_of(arch + "#validation", options) == Split::kTest;
+    (valid ? valid_x : fit_x).insert((valid ? valid_x : fit_x).end(), row.begin(), row.end());
+    (valid ? valid_y : fit_y).push_back(log_y);
   }
   const std::size_t n_train = train_y.size();
-  if (n_train < 50 || options.depths.empty()) throw ValueError("surrogate " + info.metric + "@" + info.device + ": only " + std::to_string(n_train) + " training archs; need 50");
+  if (n_train < 50 || options.depths.empty() || valid_y.size() < 5)
+    throw ValueError("surrogate " + info.metric + "@" + info.device + ": only " + std::to_string(n_train) + " training archs; need 50");
+  auto floats = [](const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); };
+  // XGBoost's labels are float: its base score and targets are the float-rounded log values.
   double base = 0;
-  for (float y : train_y) base += y;
+  for (double y : train_y) base += static_cast<float>(y);
   base /= static_cast<double>(n_train);
+  auto wants = [&](const char* kind) {
+    return std::find(options.models.begin(), options.models.end(), kind) != options.models.end();
+  };
+  if (!wants("gbt") && !wants("mlp") && !wants("gp"))
+    throw ValueError("surrogate fit: no model kind among gbt, mlp, gp requested");
 
-  // Model selection by validation inside the training split (the test split is never looked at):
-  // each depth of options.depths is trained with early stopping on a validation part of the
-  // training archs; the best (depth, rounds) is refitted on the whole training split.
-  std::vector<float> fit_x, fit_y, valid_x, valid_y;
-  for (std::size_t i = 0, t = 0; i < data.archs.size(); ++i) {
-    const std::string arch = space::format_arch(data.archs[i]);
-    if (split_of(arch, options) != Split::kTrain) continue;
-    const bool valid = split_of(arch + "#validation", options) == Split::kTest;  // ~20 % of train
-    auto& x = valid ? valid_x : fit_x;
-    auto& y = valid ? valid_y : fit_y;
-    for (std::size_t f = 0; f < n_features; ++f) x.push_back(train_x[t * n_features + f]);
-    y.push_back(train_y[t]);
-    ++t;
+  // Candidates on the fit part, scored on the validation part (RMSE of log y).
+  std::map<std::string, std::vector<double>> validation;  // member -> predictions
+  detail::GbtSelection gbt;
+  detail::MlpFitResult mlp;
+  if (wants("gbt")) {
+    gbt = detail::select_gbt(floats(fit_x), floats(fit_y), floats(valid_x), floats(valid_y), n_features, options, base);
+    validation["gbt"] = gbt.validation_predictions;
   }
-  int best_depth = options.depths.front(), best_rounds = 1;
-  double best_rmse = std::numeric_limits<double>::infinity();
-  for (int depth : options.depths) {
-    Booster b = make_booster(fit_x, fit_y, n_features, options, depth, base);
-    Matrix dvalid;
-    xgb_check(XGDMatrixCreateFromMat(valid_x.data(), valid_y.size(), n_features, std::nanf(""), &dvalid.handle), "matrix");
-    double depth_rmse = std::numeric_limits<double>::infinity();
-    int depth_rounds = kRoundStep, since_best = 0;
-    for (int round = 0; round < options.max_rounds && since_best < options.patience; round += kRoundStep) {
-      for (int k = 0; k < kRoundStep; ++k) xgb_check(XGBoosterUpdateOneIter(b.handle, round + k, b.train.handle), "training");
-      bst_ulong out_len = 0;
-      const float* out = nullptr;
-      xgb_check(XGBoosterPredict(b.handle, dvalid.handle, 0, 0, 0, &out_len, &out), "predict");
-      double sse = 0;
-      for (std::size_t i = 0; i < valid_y.size(); ++i) sse += (out[i] - valid_y[i]) * (out[i] - valid_y[i]);
-      const double rmse = std::sqrt(sse / static_cast<double>(valid_y.size()));
-      if (rmse < depth_rmse * (1 - 1e-4)) {
-        depth_rmse = rmse;
-        depth_rounds = round + kRoundStep;
-        since_best = 0;
-      } else {
-        since_best += kRoundStep;
+  if (wants("mlp")) {
+    detail::MlpFitOptions mo;
+    static_cast<MlpOptions&>(mo) = options.mlp;
+    mo.seed = options.seed;
+    mo.threads = options.threads;
+    mlp = detail::fit_mlp(fit_x, n_features, fit_y, valid_x, valid_y, 0, mo);
+    validation["mlp"] = mlp.validation_predictions;
+  }
+  if (wants("gp") && fit_y.size() <= options.gp_max_train) {
+    const GpModel gp = fit_gp(fit_x, n_features, fit_y);
+    std::vector<double>& p = validation["gp"];
+    for (std::size_t i = 0; i < valid_y.size(); ++i)
+      p.push_back(gp.predict(std::span<const double>(valid_x).subspan(i * n_features, n_features)));
+  }
+  // Every non-empty combination (an ensemble averages log predictions), simplest first on ties.
+  std::vector<std::string> members;
+  for (const auto& [name, _] : validation) members.push_back(name);
+  std::sort(members.begin(), members.end(), [](const std::string& a, const std::string& b) {
+    auto rank = [](const std::string& k) { return k == "gbt" ? 0 : k == "mlp" ? 1 : 2; };
+    return rank(a) < rank(b);
+  });
+  std::string chosen, scores;
+  double chosen_rmse = std::numeric_limits<double>::infinity();
+  for (std::size_t mask = 1; mask < (std::size_t{1} << members.size()); ++mask) {
+    std::string name;
+    std::vector<double> mean(valid_y.size(), 0.0);
+    int count = 0;
+    for (std::size_t k = 0; k < members.size(); ++k)
+      if (mask >> k & 1) {
+        name += (name.empty() ? "" : "+") + members[k];
+        for (std::size_t i = 0; i < mean.size(); ++i) mean[i] += validation[members[k]][i];
+        ++count;
       }
-    }
-    if (depth_rmse < best_rmse) {
-      best_rmse = depth_rmse;
-      best_depth = depth;
-      best_rounds = depth_rounds;
+    for (double& v : mean) v /= count;
+    const double score = rmse(mean, valid_y);
+    scores += (scores.empty() ? "" : ", ") + name + " " + format_rmse(score);
+    if (score < chosen_rmse * (1 - 1e-3)) {  // a bigger ensemble must be clearly better
+      chosen_rmse = score;
+      chosen = name;
     }
   }
-  Booster booster = make_booster(train_x, train_y, n_features, options, best_depth, base);
-  for (int round = 0; round < best_rounds; ++round)
-    xgb_check(XGBoosterUpdateOneIter(booster.handle, round, booster.train.handle), "training");
+  auto chose = [&chosen](const std::string& member) {
+    return ("+" + chosen + "+").find("+" + member + "+") != std::string::npos;
+  };
 
-  bst_ulong length = 0;
-  const char* buffer = nullptr;
-  xgb_check(XGBoosterSaveModelToBuffer(booster.handle, R"({"format": "json"})", &length, &buffer), "save");
-  // The base score XGBoost used is the one we set, rounded through its float parameter.
-  TreeEnsemble trees = convert(std::string(buffer, length), static_cast<double>(std::stof(std::to_string(base))));
-
-  // The native trees, in the compiled layout queries use, must reproduce XGBoost's predictions.
-  trees.compile();
-  {
-    Matrix all;
-    for (std::size_t i = 0; i < data.archs.size(); ++i)
-      for (std::size_t f = 0; f < n_features; ++f) all_x[i * n_features + f] = static_cast<float>(features_of[i][f]);
-    xgb_check(XGDMatrixCreateFromMat(all_x.data(), data.archs.size(), n_features, std::nanf(""), &all.handle), "matrix");
-    bst_ulong out_len = 0;
-    const float* out = nullptr;
-    xgb_check(XGBoosterPredict(booster.handle, all.handle, 0, 0, 0, &out_len, &out), "predict");
-    for (std::size_t i = 0; i < data.archs.size(); ++i)
-      if (std::fabs(trees.predict(features_of[i]) - out[i]) > 1e-4 * (1 + std::fabs(out[i])))
-        throw Error("surrogate fit: native trees disagree with XGBoost on arch " + std::to_string(i) + " (" +
-                    std::to_string(trees.predict(features_of[i])) + " vs " + std::to_string(out[i]) + ")");
+  // The chosen members, refitted on the whole training split.
+  Predictor predictor;
+  std::string details;
+  if (chose("gbt")) {
+    predictor.trees = detail::fit_gbt(floats(train_x), floats(train_y), n_features, options, base, gbt.depth,
+                                      gbt.rounds, all_x);
+    details += "; gbt: xgboost " + std::to_string(gbt.rounds) + " rounds, depth " + std::to_string(gbt.depth) +
+               " (chosen by validation among depths" + [&] {
+                 std::string d;
+                 for (int v : options.depths) d += " " + std::to_string(v);
+                 return d;
+               }() + ", early stopping), eta " + std::to_string(options.eta) + ", subsample " +
+               std::to_string(options.subsample) + ", colsample " + std::to_string(options.colsample);
+  }
+  if (chose("mlp")) {
+    detail::MlpFitOptions mo;
+    static_cast<MlpOptions&>(mo) = options.mlp;
+    mo.seed = options.seed;
+    mo.threads = options.threads;
+    predictor.mlp = detail::fit_mlp(train_x, n_features, train_y, {}, {}, mlp.epochs, mo).model;
+    std::string hidden;
+    for (int h : mo.hidden) hidden += (hidden.empty() ? "" : "x") + std::to_string(h);
+    details += "; mlp: libtorch, hidden " + hidden + " SiLU, Adam lr " + std::to_string(mo.learning_rate) +
+               " cosine, batch " + std::to_string(mo.batch) + ", " + std::to_string(mlp.epochs) +
+               " epochs (early stopping)";
+  }
+  if (chose("gp")) {
+    predictor.gp = fit_gp(train_x, n_features, train_y);
+    const auto state = predictor.gp->gp.state();
+    details += "; gp: Matern-5/2, length scale " + format_rmse(state.length_scale) + ", noise " +
+               std::to_string(state.noise) + " (max. marginal likelihood)";
   }
 
   std::vector<double> residuals;
   std::vector<std::size_t> test_rows;
   for (std::size_t i = 0; i < data.archs.size(); ++i) {
-    const Split split = split_of(space::format_arch(data.archs[i]), options);
-    if (split == Split::kCalibration) residuals.push_back(std::log(data.targets[i]) - trees.predict(features_of[i]));
-    if (split == Split::kTest) test_rows.push_back(i);
+    if (split[i] == Split::kCalibration) residuals.push_back(std::log(data.targets[i]) - predictor.predict_log(features_of[i]));
+    if (split[i] == Split::kTest) test_rows.push_back(i);
   }
   double noise = 0;
   if (!spreads.empty()) {
@@ -223,17 +225,10 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
   char hash_text[17];
   std::snprintf(hash_text, sizeof hash_text, "%016llx", static_cast<unsigned long long>(hash));
   info.data_hash = hash_text;
-  info.model_kind = "gbt";
-  info.fitted_with = "xgboost " + std::to_string(best_rounds) + " rounds, depth " + std::to_string(best_depth) +
-                     " (chosen by validation among depths" + [&] {
-                       std::string d;
-                       for (int v : options.depths) d += " " + std::to_string(v);
-                       return d;
-                     }() + ", early stopping)" +
-                     ", eta " + std::to_string(options.eta) + ", subsample " + std::to_string(options.subsample) +
-                     ", colsample " + std::to_string(options.colsample) + ", seed " + std::to_string(options.seed) +
-                     "; log target; split-conformal residual quantiles";
-  Surrogate s(info, std::move(trees), conformal_quantiles(residuals), noise);
+  info.model_kind = predictor.kind();
+  info.fitted_with = chosen + " (chosen by validation RMSE of log y: " + scores + ")" + details + "; seed " +
+                     std::to_string(options.seed) + "; log target; split-conformal residual quantiles";
+  Surrogate s(info, predictor, conformal_quantiles(residuals), noise);
 
   if (test_rows.size() >= 2) {
     std::vector<double> truth, predicted, lower, upper, sigma;
@@ -246,7 +241,7 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
     }
     info.test = evaluate(truth, predicted, lower, upper, sigma);
   }
-  return Surrogate(std::move(info), s.trees(), s.residual_quantiles(), s.noise_log_sigma());
+  return Surrogate(std::move(info), std::move(predictor), s.residual_quantiles(), s.noise_log_sigma());
 }
 
 Dataset dataset_from_store(const store::Store& store, const space::SearchSpace& space, const std::string& device,

@@ -39,6 +39,7 @@ inline const FittedSurrogate& fitted_t_surrogate() {
     info.workload = analytic::default_workload(t);
     info.features.workload = info.workload;
     FitOptions options;
+    options.models = {"gbt"};  // a trees-only model (Fit.Selects… covers the other kinds)
     options.depths = {3};
     options.max_rounds = 150;
     options.threads = 1;

@@ -22,7 +22,22 @@ struct Dataset {
   std::size_t dropped_nonpositive = 0;
 };
 
+// MLP training settings (surrogate_fit's private mlp_fit.hpp has the defaults' meaning).
+struct MlpOptions {
+  std::vector<int> hidden = {128, 128};  // SiLU layers
+  int max_epochs = 300;
+  int patience = 30;
+  int batch = 128;
+  double learning_rate = 2e-3;
+  double weight_decay = 1e-5;
+};
+
 struct FitOptions {
+  // Candidate members; every non-empty combination of those fitted is scored on validation
+  // archs and the best (an ensemble only when clearly better) is kept and recorded.
+  std::vector<std::string> models = {"gbt", "mlp", "gp"};
+  std::size_t gp_max_train = 1500;    // the GP (O(n³)) is a candidate only up to this many fit archs
+  MlpOptions mlp;
   std::vector<int> depths = {3, 6};   // tree depths tried; the best on validation is kept
   int max_rounds = 1500;              // boosting rounds at most
   int patience = 100;                 // stop a depth after this many rounds without improvement

@@ -1,0 +1,32 @@
+// Training the surrogate MLP with libtorch (private to surrogate_fit; the result is a plain
+// hwgpt::surrogate::Mlp evaluated without torch).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "hwgpt/surrogate/fit.hpp"
+#include "hwgpt/surrogate/predictor.hpp"
+
+namespace hwgpt::surrogate::detail {
+
+// The public MlpOptions (fit.hpp) plus the fit's seed and thread count.
+struct MlpFitOptions : MlpOptions {
+  std::uint64_t seed = 1;
+  int threads = 1;
+};
+
+struct MlpFitResult {
+  Mlp model;
+  int epochs = 0;                        // best epoch count (early stopping) or the fixed count
+  std::vector<double> validation_predictions;
+};
+
+// Trains on the row-major `x` (rows x features) and targets `y`. With validation data: early
+// stopping, the returned model is the best epoch's. Without: exactly `fixed_epochs` epochs.
+MlpFitResult fit_mlp(const std::vector<double>& x, std::size_t features, const std::vector<double>& y,
+                     const std::vector<double>& valid_x, const std::vector<double>& valid_y, int fixed_epochs,
+                     const MlpFitOptions& options);
+
+}  // namespace hwgpt::surrogate::detail
