@@ -20,7 +20,13 @@ def main(root: pathlib.Path) -> None:
         for path in evals:
             e = json.loads(path.read_text())
             t = e["test"]
-            model = e["fitted_with"].split(" (")[0].replace("xgboost ", "")
+            fitted = e["fitted_with"]
+            if fitted.startswith("xgboost "):  # files before model selection: trees only
+                model = "gbt: " + fitted.split(" (")[0].replace("xgboost ", "")
+            else:  # "<chosen> (chosen by validation …); gbt: xgboost N rounds, depth D (…); mlp: …"
+                model = fitted.split(" (")[0]
+                if "; gbt: xgboost " in fitted:
+                    model += " (gbt " + fitted.split("; gbt: xgboost ")[1].split(" (")[0] + ")"
             print(f"| {e['metric']} | {e['device'] or '—'} | {t['n']} | {t['kendall_tau']:.4f} | "
                   f"{t['spearman']:.4f} | {t['r2']:.4f} | {t['mae']:.4g} | {t['mape']:.4f} | "
                   f"{t['within_10pct']:.3f} | {t['coverage_90']:.3f} | {t['width_90']:.3f} | "

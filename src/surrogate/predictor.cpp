@@ -1,6 +1,7 @@
 // MLP and GP evaluation and the ensemble mean (see predictor.hpp).
 #include "hwgpt/surrogate/predictor.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "hwgpt/core/error.hpp"
@@ -34,7 +35,7 @@ double Mlp::predict(std::span<const double> x) const {
       const double* w = layer.weights.data() + o * layer.inputs;
       double sum = layer.bias[o];
       for (std::size_t i = 0; i < layer.inputs; ++i) sum += w[i] * a[i];
-      b[o] = hidden ? sum / (1.0 + std::exp(-sum)) : sum;  // SiLU
+      b[o] = hidden ? std::max(sum, 0.0) : sum;  // ReLU
     }
     std::swap(a, b);
   }
@@ -98,15 +99,30 @@ double Predictor::predict_log(std::span<const double> x) const {
 }
 
 void Predictor::predict_log_batch(std::span<const double> rows, std::size_t row_size, std::span<double> out) const {
-  if (trees.trees.empty() || !mlp.empty() || gp) {
-    // Other members have no batched kernel (yet): row by row, exactly like predict_log().
-    if (row_size == 0 || rows.size() != out.size() * row_size)
-      throw ValueError("predict_log_batch: " + std::to_string(rows.size()) + " feature values for " +
-                       std::to_string(out.size()) + " rows of " + std::to_string(row_size));
-    for (std::size_t r = 0; r < out.size(); ++r) out[r] = predict_log(rows.subspan(r * row_size, row_size));
-    return;
+  if (row_size == 0 || rows.size() != out.size() * row_size)
+    throw ValueError("predict_log_batch: " + std::to_string(rows.size()) + " feature values for " +
+                     std::to_string(out.size()) + " rows of " + std::to_string(row_size));
+  // The same operations in the same order as predict_log(), member by member, so results are
+  // bit-identical: sum = 0 + trees (+ mlp) (+ gp), then / members.
+  std::vector<double> part(out.size());
+  std::fill(out.begin(), out.end(), 0.0);
+  int members = 0;
+  if (!trees.trees.empty()) {
+    trees.predict_batch(rows, row_size, part);
+    for (std::size_t r = 0; r < out.size(); ++r) out[r] += part[r];
+    ++members;
   }
-  trees.predict_batch(rows, row_size, out);
+  if (!mlp.empty()) {
+    mlp.predict_batch(rows, row_size, part);
+    for (std::size_t r = 0; r < out.size(); ++r) out[r] += part[r];
+    ++members;
+  }
+  if (gp) {
+    for (std::size_t r = 0; r < out.size(); ++r) out[r] += gp->predict(rows.subspan(r * row_size, row_size));
+    ++members;
+  }
+  if (members > 1)
+    for (double& v : out) v /= members;
 }
 
 void Predictor::check_inputs(std::size_t features) const {

@@ -24,8 +24,8 @@ struct Dataset {
 
 // MLP training settings (surrogate_fit's private mlp_fit.hpp has the defaults' meaning).
 struct MlpOptions {
-  std::vector<int> hidden = {128, 128};  // SiLU layers
-  int max_epochs = 300;
+  std::vector<int> hidden = {128, 128};  // ReLU layers
+  int max_epochs = 500;
   int patience = 30;
   int batch = 128;
   double learning_rate = 2e-3;

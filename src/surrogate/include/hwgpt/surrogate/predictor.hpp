@@ -29,7 +29,8 @@ struct MlpLayer {
   friend bool operator==(const MlpLayer&, const MlpLayer&) = default;
 };
 
-// Fully connected layers with SiLU between them and one linear output: y = out_offset +
+// Fully connected layers with ReLU between them (no exp: cheap, and exact in a vectorised batch)
+// and one linear output: y = out_offset +
 // out_scale · net(scaled x). Trained with libtorch by surrogate_fit; evaluated here.
 struct Mlp {
   InputScaling input;
@@ -38,6 +39,9 @@ struct Mlp {
   bool empty() const { return layers.empty(); }
   std::size_t input_size() const { return input.offset.size(); }
   double predict(std::span<const double> x) const;
+  // predict() of each row of a row-major matrix, bit-identical, vectorised over blocks of rows
+  // (mlp_batch.cpp).
+  void predict_batch(std::span<const double> rows, std::size_t row_size, std::span<double> out) const;
   // Throws ValueError when the shapes do not chain (a corrupt file).
   void check() const;
   friend bool operator==(const Mlp&, const Mlp&) = default;
