@@ -170,7 +170,9 @@ class HWGPT:
     def _ask(self, target, batch, metric, device, mode, q, seed):
         if batch:
             return self.benchmark.query_batch(target, metric, device, mode, q, seed)
-        return self.benchmark.query(target, metric, device, mode, q, seed)
+        value = self.benchmark.query(target, metric, device, mode, q, seed)
+        # Counts (params, flops) are exact integers below 2^53: give them as int, as the original.
+        return int(value) if self._metrics[metric]["unit"] == "count" else value
 
     def _metric_names(self, metric):
         if metric is None:

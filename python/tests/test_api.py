@@ -41,8 +41,10 @@ def test_original_calls_return_the_original_shape(api):
     results = api.query()
     assert set(results) == {"perplexity", "accuracy", "latencies", "energies", "float16_memory",
                             "bfloat16_memory", "flops", "params"}
-    for scalar in ("perplexity", "accuracy", "flops", "params"):
+    for scalar in ("perplexity", "accuracy"):
         assert isinstance(results[scalar], float)
+    for count in ("flops", "params"):
+        assert isinstance(results[count], int)
     # The original's 13 device names (ours as aliases), plus cpu_p100, which has no API name.
     assert set(results["latencies"]) == set(ORIGINAL_DEVICES) | {"cpu_p100"}
     assert set(results["energies"]) == set(ORIGINAL_DEVICES)
