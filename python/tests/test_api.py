@@ -238,3 +238,19 @@ def test_t_scale_answers_its_own_metrics():
     assert "latencies" not in results          # no latency model for t; omitted rather than invented
     assert results["params"] == cli_json("query", "--scale", "t", "--arch", "gpt-t-3-128-2-3-4-1-2-4-True",
                                          "--metric", "params")["value"] == 446752
+
+
+def test_broken_surrogate_file_raises_runtime_error_naming_it(tmp_path):
+    folder = tmp_path / "surrogates" / "s"
+    folder.mkdir(parents=True)
+    (folder / "perplexity.hsur").write_bytes(b"not a surrogate file")
+    with pytest.raises(RuntimeError) as info:
+        HWGPT("s", data_dir=str(tmp_path))
+    assert "perplexity.hsur" in str(info.value)
+
+
+def test_without_surrogates_only_exact_metrics_are_answered(tmp_path):
+    api = HWGPT("s", data_dir=str(tmp_path))
+    api.set_arch("gpt-s-10-192-2-2-2-2-2-2-2-2-2-2-4-4-4-4-4-4-4-4-4-4-True")
+    assert set(api.query()) == {"flops", "params"}
+    assert "unknown metric 'perplexity'" in error_of(lambda: api.query(metric="perplexity"))
