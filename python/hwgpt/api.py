@@ -18,6 +18,8 @@ Our own metric names (latency_ms, energy_mj, memory_mb, kv_cache_mb, …; `api.m
 Everything is validated in C++; bad input raises ValueError with a message naming it.
 """
 
+import json
+
 import numpy as np
 
 from . import _hwgpt
@@ -147,14 +149,16 @@ class HWGPT:
         return results
 
     def search(self, objectives=("perplexity", "latency@a100"), algorithm="nsga2", budget=500, seed=1,
-               population_size=50):
+               options=None):
         """One seeded optimizer run on this space (the run of `hwgpt search --objectives … --seed`).
+        options: optimizer options by name, as a study config's "options" (population_size,
+        gp_max_points, mutation_probability, …; docs/SEARCH.md).
         Returns archs (canonical strings, in evaluation order), values (n x k, as minimised:
         max: objectives negated), front (indices of the non-dominated archs), hv_curve and
         hypervolume (normalised objectives, reference 1.1), ideal/nadir (the normalisation)."""
         if isinstance(objectives, str):
             objectives = objectives.split(",")
-        return _hwgpt.search(self.benchmark, list(objectives), algorithm, budget, seed, population_size)
+        return _hwgpt.search(self.benchmark, list(objectives), algorithm, budget, seed, json.dumps(options or {}))
 
     hypervolume = staticmethod(hypervolume)
 

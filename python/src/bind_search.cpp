@@ -13,6 +13,7 @@
 #include "hwgpt/search/hypervolume.hpp"
 #include "hwgpt/search/pareto.hpp"
 #include "hwgpt/search/run.hpp"
+#include "hwgpt/search/study.hpp"
 
 namespace hwgpt::python {
 
@@ -64,14 +65,14 @@ void bind_search(py::module_& m) {
   m.def(
       "search",
       [](const py::handle& bench_object, const std::vector<std::string>& objectives, const std::string& algorithm,
-         std::size_t budget, std::uint64_t seed, std::size_t population_size) {
+         std::size_t budget, std::uint64_t seed, const std::string& options_json) {
         const auto bench = benchmark_of(bench_object);
         const search::Problem problem(search::ArchProblem(bench->space(), objectives, bench));
         search::RunConfig config;
         config.algorithm = algorithm;
         config.budget = budget;
         config.seed = seed;
-        config.options.population_size = population_size;
+        config.options = search::parse_optimizer_options(options_json, "search");
         search::RunResult run;
         {
           py::gil_scoped_release release;
@@ -101,9 +102,10 @@ void bind_search(py::module_& m) {
         return out;
       },
       py::arg("benchmark"), py::arg("objectives"), py::arg("algorithm") = "nsga2", py::arg("budget") = 500,
-      py::arg("seed") = 1, py::arg("population_size") = 50,
+      py::arg("seed") = 1, py::arg("options") = "{}",
       "One seeded run of an optimizer (rs, ls, nsga2, morea, lsbo, rsbo, ehvi, moasha) on the benchmark's "
-      "space; objectives as `hwgpt search --objectives` (perplexity, latency@a100, max:params, …).");
+      "space; objectives as `hwgpt search --objectives` (perplexity, latency@a100, max:params, …); "
+      "options: a JSON object of optimizer options as a study config's (population_size, gp_max_points, …).");
 }
 
 }  // namespace hwgpt::python

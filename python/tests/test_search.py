@@ -77,8 +77,10 @@ def test_search_values_are_benchmark_queries_and_hypervolume_recomputes(api):
 
 
 def test_search_is_seeded(api):
-    a = api.search(objectives=["perplexity", "energy@a100"], algorithm="morea", budget=80, seed=4)
-    b = api.search(objectives=["perplexity", "energy@a100"], algorithm="morea", budget=80, seed=4)
+    a = api.search(objectives=["perplexity", "energy@a100"], algorithm="morea", budget=80, seed=4,
+                   options={"morea_population_size": 30})
+    b = api.search(objectives=["perplexity", "energy@a100"], algorithm="morea", budget=80, seed=4,
+                   options={"morea_population_size": 30})
     assert a["archs"] == b["archs"] and (a["values"] == b["values"]).all()
 
 
@@ -87,3 +89,16 @@ def test_search_errors_name_the_input(api):
         api.search(algorithm="simulated-annealing", budget=10)
     with pytest.raises(ValueError, match="unknown device 'tpu'"):
         api.search(objectives=["perplexity", "latency@tpu"], budget=10)
+
+
+def test_search_options_are_the_cli_options(api):
+    run = api.search(objectives=["perplexity", "latency@a100"], budget=120, seed=2, options={"population_size": 20})
+    cli = cli_json("search", "--scale", "s", "--objectives", "perplexity,latency@a100", "--budget", 120, "--seed", 2,
+                   "--population", 20)
+    assert run["hypervolume"] == cli["final_hypervolume"]
+    default = api.search(objectives=["perplexity", "latency@a100"], budget=120, seed=2)
+    assert default["archs"] != run["archs"]
+    with pytest.raises(ValueError, match="search: unknown optimizer option 'population'; expected one of: "):
+        api.search(budget=10, options={"population": 20})
+    with pytest.raises(ValueError, match=r"search: options.gp_max_points is -1; expected a non-negative integer"):
+        api.search(budget=10, options={"gp_max_points": -1})
