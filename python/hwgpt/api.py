@@ -126,6 +126,8 @@ class HWGPT:
         devices = None if device is None else ([device] if isinstance(device, str) else list(device))
         batch = archs is not None
         target = archs if batch else self._current(None)
+        if batch and not isinstance(archs, np.ndarray):
+            target = list(archs)  # a generator would be used up by the first metric
         results = {}
         for name in names:
             our, dtype = self._resolve_metric(name)

@@ -153,7 +153,7 @@ def test_numpy_integers_and_feature_maps_are_accepted(api):
 
 def test_batch_query_in_original_shape_matches_single_queries(api):
     archs = hwgpt.sample_archs("s", 6, 9)
-    batch = api.query(metric=["perplexity", "latencies"], device=["a100", "cpu_amd_7513"], archs=archs)
+    batch = api.query(metric=["perplexity", "latencies"], device=["a100", "cpu_amd_7513"], archs=iter(archs))
     for i, arch in enumerate(archs):
         api.set_arch(arch)
         single = api.query(metric=["perplexity", "latencies"], device=["a100", "cpu_amd_7513"])
