@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Query speed of the Python API (docs/BENCHMARKS.md, "Python API"), next to bench/benchmark_bench.cpp.
 Run from the repository root after the build:
     OMP_WAIT_POLICY=passive PYTHONPATH=build/python /usr/bin/python3 bench/python_query_bench.py

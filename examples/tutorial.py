@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # The Python blocks of docs/TUTORIAL.md, in order (python/tests/test_tutorial.py checks that the
 # two agree). Run from the repository root:
 #   PYTHONPATH=build/python /usr/bin/python3 examples/tutorial.py
