@@ -164,6 +164,12 @@ Problem make_problem(const ProblemSpec& spec) {
   return Problem(ArchProblem(std::move(s), spec.objectives, std::move(bench)));
 }
 
+OptimizerOptions parse_optimizer_options(std::string_view json_object_text, std::string_view origin) {
+  const json j = json::parse(json_object_text, nullptr, false);
+  if (j.is_discarded()) throw ParseError(std::string(origin) + ": not valid JSON");
+  return parse_options(j, origin);
+}
+
 StudyConfig parse_study_config(std::string_view json_text, std::string_view origin) {
   const json j = json::parse(json_text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw ParseError(std::string(origin) + ": not a JSON object");

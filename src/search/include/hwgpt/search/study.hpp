@@ -55,6 +55,10 @@ struct StudyConfig {
 // Parses a study config; `origin` names the source in messages. Throws ParseError naming the key.
 StudyConfig parse_study_config(std::string_view json_text, std::string_view origin = "<config>");
 
+// Parses the "options" object of a study config alone (any OptimizerOptions field by name), e.g.
+// for the Python API's search(options=...). Throws ParseError naming the key and value.
+OptimizerOptions parse_optimizer_options(std::string_view json_object_text, std::string_view origin = "<options>");
+
 struct StudyRunSummary {
   std::string id, problem, algorithm;
   std::uint64_t seed = 0;

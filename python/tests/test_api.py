@@ -1,0 +1,256 @@
+"""The Python API against independent truth: the C++ CLI's answers for the same archs (`hwgpt query
+--json`, `hwgpt space sample`, `hwgpt space encode`), round trips of arch dicts and strings, seeded
+reproducibility, and the exact text of error messages."""
+
+import functools
+import sys
+
+import numpy as np
+import pytest
+
+import hwgpt
+from hwgpt.api import HWGPT, ORIGINAL_DEVICES
+from conftest import cli_json, run_cli
+
+KEYS = {"sample_embed_dim", "sample_n_layer", "sample_mlp_ratio", "sample_n_head", "sample_bias"}
+
+
+@functools.lru_cache(maxsize=None)
+def cli_sample(n, seed, scale="s"):
+    return run_cli("space", "sample", "--scale", scale, "-n", n, "--seed", seed).split()
+
+
+# ---- the original's call shape ---------------------------------------------------------------
+
+def test_module_and_original_import_path_are_the_same_class():
+    import hwgpt.api
+    assert hwgpt.HWGPT is hwgpt.api.HWGPT
+
+
+def test_import_loads_no_libtorch():
+    # The extension links only torch-free modules: nothing named libtorch is mapped in this process.
+    with open("/proc/self/maps") as maps:
+        assert "libtorch" not in maps.read()
+    assert "torch" not in sys.modules
+
+
+def test_original_calls_return_the_original_shape(api):
+    arch = api.sample_arch()
+    assert set(arch) == KEYS
+    api.set_arch(arch)
+    results = api.query()
+    assert set(results) == {"perplexity", "accuracy", "latencies", "energies", "float16_memory",
+                            "bfloat16_memory", "flops", "params"}
+    for scalar in ("perplexity", "accuracy"):
+        assert isinstance(results[scalar], float)
+    for count in ("flops", "params"):
+        assert isinstance(results[count], int)
+    # The original's 13 device names (ours as aliases), plus cpu_p100, which has no API name.
+    assert set(results["latencies"]) == set(ORIGINAL_DEVICES) | {"cpu_p100"}
+    assert set(results["energies"]) == set(ORIGINAL_DEVICES)
+    assert set(results["float16_memory"]) == {"rtx2080"}
+    assert set(results["bfloat16_memory"]) == {"a100"}
+    one = api.query(metric="latencies", device="a100")
+    assert one == {"latencies": {"a100": results["latencies"]["a100"]}}
+
+
+def test_device_filter_keeps_metrics_that_have_the_device(api):
+    api.set_arch(api.sample_arch(seed=3))
+    results = api.query(device="rtx2080")
+    assert "bfloat16_memory" not in results          # memory on rtx2080 is float16 only
+    assert set(results["float16_memory"]) == {"rtx2080"}
+    assert set(results["latencies"]) == {"rtx2080"}
+
+
+# ---- values equal the CLI's --------------------------------------------------------------------
+
+CASES = [("perplexity", ""), ("accuracy", ""), ("latency_ms", "a100"), ("latency_ms", "cpu_p100"),
+         ("energy_mj", "cpu_xeon_gold"), ("memory_mb", "rtx2080"), ("kv_cache_mb", "")]
+MEAN = ("mean", {})
+QUANTILE = ("quantile:0.9", {"mode": "quantile", "q": 0.9})
+SAMPLE = ("sample:3", {"mode": "sample", "seed": 3})
+# Every case in mean mode, the three kinds of surrogate in the other modes (each CLI call loads
+# libtorch, ~0.4 s CPU, so the grid is kept small).
+GRID = [(m, d, MEAN) for m, d in CASES] + [(m, d, mode) for m, d in CASES[:5:2] for mode in (QUANTILE, SAMPLE)]
+
+
+@pytest.mark.parametrize("metric,device,how", GRID)
+def test_query_equals_cli_json(tmp_path, api, metric, device, how):
+    cli_mode, kwargs = how
+    archs = cli_sample(4, 11)
+    listing = tmp_path / "archs.txt"
+    listing.write_text("\n".join(archs) + "\n")
+    args = ["query", "--scale", "s", "--archs", listing, "--metric", metric, "--mode", cli_mode]
+    if device:
+        args += ["--device", device]
+    expected = [row["value"] for row in cli_json(*args)]
+    assert list(api.benchmark.query_batch(archs, metric, device, **kwargs)) == expected
+    for arch, value in zip(archs, expected):
+        assert api.benchmark.query(arch, metric, device, **kwargs) == value
+
+
+def test_original_metric_names_equal_our_metrics_on_the_cli(api):
+    arch = cli_sample(1, 7)[0]
+    api.set_arch(arch)
+    results = api.query()
+    def cli(metric, device=""):
+        args = ["query", "--scale", "s", "--arch", arch, "--metric", metric] + (["--device", device] if device else [])
+        return cli_json(*args)["value"]
+    assert results["perplexity"] == cli("perplexity")
+    assert results["latencies"]["cpu_xeon_silver"] == cli("latency_ms", "cpu_mlgpu")
+    assert results["energies"]["h100"] == cli("energy_mj", "h100")
+    assert results["bfloat16_memory"]["a100"] == cli("memory_mb", "a100")
+    assert results["float16_memory"]["rtx2080"] == cli("memory_mb", "rtx2080")
+    assert results["params"] == cli("params")
+    assert results["flops"] == cli("flops")
+
+
+# ---- architectures ---------------------------------------------------------------------------
+
+def test_sample_arch_with_seed_is_the_cli_sample(api):
+    assert api.arch_string(api.sample_arch(seed=7)) == cli_sample(1, 7)[0]
+    assert [hwgpt.arch_string(a, "s") for a in hwgpt.sample_archs("s", 5, 1)] == cli_sample(5, 1)
+
+
+def test_unseeded_sample_arch_replays_with_the_same_object_seed():
+    a, b = HWGPT("s", seed=5), HWGPT("s", seed=5)
+    draws_a = [a.sample_arch() for _ in range(5)]
+    assert draws_a == [b.sample_arch() for _ in range(5)]
+    assert len({hwgpt.arch_string(d, "s") for d in draws_a}) == 5
+    assert draws_a != [HWGPT("s", seed=6).sample_arch() for _ in range(5)]
+
+
+def test_arch_dict_and_string_round_trip():
+    for text in cli_sample(50, 2):
+        d = hwgpt.arch_dict(text, "s")
+        assert set(d) == KEYS
+        assert isinstance(d["sample_bias"], bool)
+        assert len(d["sample_mlp_ratio"]) == len(d["sample_n_head"]) == d["sample_n_layer"]
+        assert hwgpt.arch_string(d, "s") == text
+        assert hwgpt.arch_dict(hwgpt.arch_string(d, "s"), "s") == d
+
+
+def test_lists_padded_to_the_maximum_layer_count_are_accepted():
+    d = hwgpt.arch_dict("gpt-s-10-192-2-2-2-2-2-2-2-2-2-2-4-4-4-4-4-4-4-4-4-4-True", "s")
+    padded = dict(d, sample_mlp_ratio=d["sample_mlp_ratio"] + [3, 3], sample_n_head=d["sample_n_head"] + [8, 8])
+    assert hwgpt.arch_dict(padded, "s") == d
+
+
+def test_numpy_integers_and_feature_maps_are_accepted(api):
+    archs = hwgpt.sample_archs("s", 20, 4)
+    strings = [hwgpt.arch_string(a, "s") for a in archs]
+    features = hwgpt.encode(archs, "s", "feature-map")
+    assert features.shape == (20, 3 + 2 * 12)
+    # The CLI's encoding of the first arch.
+    assert list(features[0]) == [float(x) for x in run_cli("space", "encode", "--arch", strings[0]).split()]
+    by_strings = api.benchmark.query_batch(strings, "perplexity")
+    assert (api.benchmark.query_batch(features, "perplexity") == by_strings).all()
+    assert (api.benchmark.query_batch(features.astype(np.int64), "perplexity") == by_strings).all()
+    assert (api.benchmark.query_batch(archs, "perplexity") == by_strings).all()
+    d = dict(archs[0], sample_embed_dim=np.int64(archs[0]["sample_embed_dim"]), sample_bias=np.bool_(archs[0]["sample_bias"]))
+    assert hwgpt.arch_string(d, "s") == strings[0]
+
+
+def test_batch_query_in_original_shape_matches_single_queries(api):
+    archs = hwgpt.sample_archs("s", 6, 9)
+    batch = api.query(metric=["perplexity", "latencies"], device=["a100", "cpu_amd_7513"], archs=iter(archs))
+    for i, arch in enumerate(archs):
+        api.set_arch(arch)
+        single = api.query(metric=["perplexity", "latencies"], device=["a100", "cpu_amd_7513"])
+        assert batch["perplexity"][i] == single["perplexity"]
+        assert batch["latencies"]["cpu_amd_7513"][i] == single["latencies"]["cpu_amd_7513"]
+
+
+# ---- modes -----------------------------------------------------------------------------------
+
+def test_sample_mode_is_seeded_and_independent_of_batching(api):
+    archs = cli_sample(8, 21)
+    first = api.benchmark.query_batch(archs, "perplexity", mode="sample", seed=1)
+    assert (first == api.benchmark.query_batch(archs, "perplexity", mode="sample", seed=1)).all()
+    assert (first != api.benchmark.query_batch(archs, "perplexity", mode="sample", seed=2)).any()
+    assert first[5] == api.benchmark.query(archs[5], "perplexity", mode="sample", seed=1)
+
+
+def test_quantiles_are_ordered(api):
+    archs = cli_sample(10, 5)
+    low = api.benchmark.query_batch(archs, "latency_ms", "a100", mode="quantile", q=0.05)
+    high = api.benchmark.query_batch(archs, "latency_ms", "a100", mode="quantile", q=0.95)
+    assert (low < high).all()
+
+
+# ---- errors name the input -------------------------------------------------------------------
+
+def error_of(call):
+    with pytest.raises(ValueError) as info:
+        call()
+    return str(info.value)
+
+
+def test_bad_arch_dicts_raise_with_the_key_and_value(api):
+    good = api.sample_arch(seed=1)
+    assert "sample_bias is 'False' (str); expected a bool" in error_of(lambda: api.set_arch(dict(good, sample_bias="False")))
+    missing = {k: v for k, v in good.items() if k != "sample_n_head"}
+    assert "arch dict lacks 'sample_n_head'" in error_of(lambda: api.set_arch(missing))
+    assert "unknown key 'n_layer'" in error_of(lambda: api.set_arch(dict(good, n_layer=3)))
+    assert "sample_embed_dim is 1.5 (float); expected an integer" in error_of(
+        lambda: api.set_arch(dict(good, sample_embed_dim=1.5)))
+    short = dict(good, sample_mlp_ratio=good["sample_mlp_ratio"][:-1])
+    assert f"sample_mlp_ratio has {good['sample_n_layer'] - 1} entries; expected sample_n_layer = " in error_of(
+        lambda: api.set_arch(short))
+    assert "expected one of 10, 11, 12" in error_of(lambda: api.set_arch(dict(good, sample_n_layer=13)))
+    # Validation is the C++ one: the message names the field and lists the space's choices.
+    assert "192, 384, 768" in error_of(lambda: api.set_arch(dict(good, sample_embed_dim=100)))
+    assert "(bias) is 'true'; expected True or False" in error_of(
+        lambda: api.set_arch("gpt-s-10-192-2-2-2-2-2-2-2-2-2-2-4-4-4-4-4-4-4-4-4-4-true"))
+
+
+def test_bad_feature_rows_raise_with_the_row_and_entry(api):
+    features = hwgpt.encode(hwgpt.sample_archs("s", 3, 1), "s")
+    features[1, 1] = 10          # fewer layers than the row has entries for
+    features[1, 2 + 11] = 3
+    features[1, 2 + 12 + 11] = 8
+    message = error_of(lambda: api.benchmark.query_batch(features, "perplexity"))
+    assert message.startswith("archs row 1: feature-map entry") and "expected -1" in message
+    one_hot = hwgpt.encode(hwgpt.sample_archs("s", 2, 1), "s", "one-hot")
+    assert "feature-map row has 80 entries; expected 3 + 2 * 12 = 27" in error_of(
+        lambda: api.benchmark.query_batch(one_hot, "perplexity"))
+
+
+def test_bad_queries_raise_with_the_name(api):
+    api.set_arch(api.sample_arch(seed=1))
+    assert "no model of float16_memory for device 'a100': memory_mb (measured under float16 autocast) exists for rtx2080 only" \
+        in error_of(lambda: api.query(metric="float16_memory", device="a100"))
+    assert "unknown metric 'latency'" in error_of(lambda: api.query(metric="latency"))
+    assert "unknown device 'tpu'" in error_of(lambda: api.query(metric="latencies", device="tpu"))
+    assert "mode='quantile' needs q" in error_of(lambda: api.query(metric="perplexity", mode="quantile"))
+    assert "q is 1.500000; expected 0 < q < 1" in error_of(lambda: api.query(metric="perplexity", mode="quantile", q=1.5))
+    assert "seed = 3 is only used with mode='sample'" in error_of(lambda: api.query(metric="perplexity", seed=3))
+    assert "mode 'median'; expected mean, quantile (with q) or sample (with seed)" in error_of(
+        lambda: api.query(metric="perplexity", mode="median"))
+    assert "no arch set" in error_of(lambda: HWGPT("s").query())
+    assert "search space 'xl'; expected a built-in space" in error_of(lambda: HWGPT("xl"))
+
+
+def test_t_scale_answers_its_own_metrics():
+    api = HWGPT("t")
+    api.set_arch("gpt-t-3-128-2-3-4-1-2-4-True")
+    results = api.query()
+    assert "latencies" not in results          # no latency model for t; omitted rather than invented
+    assert results["params"] == cli_json("query", "--scale", "t", "--arch", "gpt-t-3-128-2-3-4-1-2-4-True",
+                                         "--metric", "params")["value"] == 446752
+
+
+def test_broken_surrogate_file_raises_runtime_error_naming_it(tmp_path):
+    folder = tmp_path / "surrogates" / "s"
+    folder.mkdir(parents=True)
+    (folder / "perplexity.hsur").write_bytes(b"not a surrogate file")
+    with pytest.raises(RuntimeError) as info:
+        HWGPT("s", data_dir=str(tmp_path))
+    assert "perplexity.hsur" in str(info.value)
+
+
+def test_without_surrogates_only_exact_metrics_are_answered(tmp_path):
+    api = HWGPT("s", data_dir=str(tmp_path))
+    api.set_arch("gpt-s-10-192-2-2-2-2-2-2-2-2-2-2-4-4-4-4-4-4-4-4-4-4-True")
+    assert set(api.query()) == {"flops", "params"}
+    assert "unknown metric 'perplexity'" in error_of(lambda: api.query(metric="perplexity"))

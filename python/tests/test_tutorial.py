@@ -1,0 +1,53 @@
+"""docs/TUTORIAL.md is executed: its shell blocks must be examples/tutorial.sh and its Python blocks
+examples/tutorial.py, line for line (comments and blank lines aside), and the script must run to
+the end. The set-up block is the one command scripts/test.sh itself runs first."""
+
+import csv
+import os
+import re
+import subprocess
+
+from conftest import BUILD, REPO
+
+TUTORIAL = REPO / "docs" / "TUTORIAL.md"
+
+
+def blocks(language):
+    text = TUTORIAL.read_text()
+    return [body for lang, body in re.findall(r"^```(\w+)\n(.*?)^```$", text, flags=re.S | re.M) if lang == language]
+
+
+def code_lines(text):
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_setup_block_is_what_the_test_command_runs():
+    assert blocks("sh")[0].strip() == "scripts/setup.sh"
+    assert "\nscripts/setup.sh\n" in (REPO / "scripts" / "test.sh").read_text()
+
+
+def test_shell_blocks_are_the_example_script():
+    script = code_lines((REPO / "examples" / "tutorial.sh").read_text())
+    assert script[0] == "set -euo pipefail"
+    assert script[1:] == code_lines("\n".join(blocks("sh")[1:]))
+
+
+def test_python_blocks_are_the_example_script():
+    assert code_lines((REPO / "examples" / "tutorial.py").read_text()) == code_lines("\n".join(blocks("python")))
+
+
+def test_tutorial_script_runs(tmp_path):
+    # A scratch copy of the repository root: the build and the examples, nothing else writable.
+    (tmp_path / "build").symlink_to(BUILD)
+    (tmp_path / "examples").symlink_to(REPO / "examples")
+    env = dict(os.environ, OMP_WAIT_POLICY="passive")
+    done = subprocess.run(["bash", "examples/tutorial.sh"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr[-4000:]
+    out = done.stdout
+    assert re.search(r"^gpt-s-\d+-\d+(-\d+)+-(True|False)$", out, flags=re.M)     # the sampled arch
+    assert "hypervolume" in out and "ValueError: no model of float16_memory" in out
+    assert (tmp_path / "tutorial-out" / "nsga2" / "run.csv").exists()
+    with open(tmp_path / "tutorial-out" / "study" / "summary.csv") as f:
+        runs = list(csv.DictReader(f))
+    assert sorted({r["algorithm"] for r in runs}) == ["ls", "morea", "nsga2", "rs"]
+    assert len(runs) == 8 and all(0 < float(r["final_hypervolume"]) <= 1.21 for r in runs)
