@@ -197,7 +197,7 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
     predictor.mlp = detail::fit_mlp(train_x, n_features, train_y, {}, {}, mlp.epochs, mo).model;
     std::string hidden;
     for (int h : mo.hidden) hidden += (hidden.empty() ? "" : "x") + std::to_string(h);
-    details += "; mlp: libtorch, hidden " + hidden + " ReLU, Adam lr " + std::to_string(mo.learning_rate) +
+    details += "; mlp: libtorch, hidden " + hidden + " SiLU, Adam lr " + std::to_string(mo.learning_rate) +
                " cosine, batch " + std::to_string(mo.batch) + ", " + std::to_string(mlp.epochs) +
                " epochs (early stopping)";
   }

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "activation.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/surrogate/predictor.hpp"
 
@@ -22,7 +23,7 @@ constexpr std::size_t kBlock = 64;
 
 // next[o][r] = act(bias[o] + Σ_i w[o][i] · in[i][r]) for the 64 rows r of a block.
 HWGPT_VECTOR_CLONES
-void layer_block(const MlpLayer& layer, bool relu, const double* in, double* next) {
+void layer_block(const MlpLayer& layer, bool hidden, const double* in, double* next) {
   for (std::size_t o = 0; o < layer.outputs; ++o) {
     double acc[kBlock];
     const double b = layer.bias[o];
@@ -34,8 +35,8 @@ void layer_block(const MlpLayer& layer, bool relu, const double* in, double* nex
       for (std::size_t r = 0; r < kBlock; ++r) acc[r] += wi * a[r];
     }
     double* dst = next + o * kBlock;
-    if (relu) {
-      for (std::size_t r = 0; r < kBlock; ++r) dst[r] = acc[r] > 0.0 ? acc[r] : 0.0;
+    if (hidden) {
+      for (std::size_t r = 0; r < kBlock; ++r) dst[r] = detail::silu(acc[r]);
     } else {
       for (std::size_t r = 0; r < kBlock; ++r) dst[r] = acc[r];
     }

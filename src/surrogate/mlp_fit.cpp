@@ -91,7 +91,7 @@ MlpFitResult fit_mlp(const std::vector<double>& x, std::size_t features, const s
   std::int64_t width = static_cast<std::int64_t>(features);
   for (int h : options.hidden) {
     net->push_back(torch::nn::Linear(width, h));
-    net->push_back(torch::nn::ReLU());
+    net->push_back(torch::nn::SiLU());
     width = h;
   }
   net->push_back(torch::nn::Linear(width, 1));

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "activation.hpp"
 #include "hwgpt/core/error.hpp"
 
 namespace hwgpt::surrogate {
@@ -35,7 +36,7 @@ double Mlp::predict(std::span<const double> x) const {
       const double* w = layer.weights.data() + o * layer.inputs;
       double sum = layer.bias[o];
       for (std::size_t i = 0; i < layer.inputs; ++i) sum += w[i] * a[i];
-      b[o] = hidden ? std::max(sum, 0.0) : sum;  // ReLU
+      b[o] = hidden ? detail::silu(sum) : sum;
     }
     std::swap(a, b);
   }

@@ -18,6 +18,7 @@
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
 #include "hwgpt/surrogate/fit.hpp"
+#include "../../src/surrogate/activation.hpp"
 #include "surrogate_fixture.hpp"
 
 namespace hwgpt::surrogate {
@@ -49,6 +50,17 @@ TEST(Fit, LearnsAKnownFunctionWithCalibratedIntervals) {
   EXPECT_EQ(info.train_count + info.calibration_count + info.test_count, 1500);
   EXPECT_EQ(info.data_hash.size(), 16u);
   EXPECT_NEAR(fx.model.noise_log_sigma(), 0.0, 1e-12);  // the fixture has no per-arch samples
+}
+
+// The MLP's vectorisable exp against std::exp, and SiLU against its definition.
+TEST(Activation, ArithmeticExpMatchesStdExp) {
+  double worst = 0;
+  for (double x = -60.0; x <= 60.0; x += 0.0137) worst = std::max(worst, std::fabs(detail::exp_arith(x) / std::exp(x) - 1));
+  EXPECT_LT(worst, 1e-15);
+  EXPECT_EQ(detail::exp_arith(0.0), 1.0);
+  EXPECT_GT(detail::exp_arith(-1e6), 0.0);  // clamped, no denormal underflow to garbage
+  EXPECT_TRUE(std::isfinite(detail::exp_arith(1e6)));
+  for (double x : {-5.0, -0.5, 0.0, 0.25, 3.0}) EXPECT_NEAR(detail::silu(x), x / (1 + std::exp(-x)), 1e-15);
 }
 
 // Validation scores "name score" pairs from fitted_with: "... (chosen by validation RMSE of log

@@ -24,7 +24,7 @@ struct Dataset {
 
 // MLP training settings (surrogate_fit's private mlp_fit.hpp has the defaults' meaning).
 struct MlpOptions {
-  std::vector<int> hidden = {128, 128};  // ReLU layers
+  std::vector<int> hidden = {128, 128};  // SiLU layers
   int max_epochs = 500;
   int patience = 30;
   int batch = 128;

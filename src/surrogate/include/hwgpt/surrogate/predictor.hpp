@@ -29,8 +29,8 @@ struct MlpLayer {
   friend bool operator==(const MlpLayer&, const MlpLayer&) = default;
 };
 
-// Fully connected layers with ReLU between them (no exp: cheap, and exact in a vectorised batch)
-// and one linear output: y = out_offset +
+// Fully connected layers with SiLU between them (its exp in plain arithmetic, activation.hpp, so
+// batches vectorise) and one linear output: y = out_offset +
 // out_scale · net(scaled x). Trained with libtorch by surrogate_fit; evaluated here.
 struct Mlp {
   InputScaling input;
