@@ -9,8 +9,10 @@
 
 namespace hwgpt::surrogate::detail {
 
-inline double exp_arith(double x) {
-  x = x < -700.0 ? -700.0 : (x > 700.0 ? 700.0 : x);
+inline double exp_arith(double x_in) {
+  // Clamped so 2^k stays a normal double (two selects: a nested ?: stops GCC vectorising).
+  const double low = x_in < -700.0 ? -700.0 : x_in;
+  const double x = low > 700.0 ? 700.0 : low;
   // k = round(x / ln 2) by the 1.5·2^52 trick (round to nearest, no branch, no libm).
   constexpr double kShift = 6755399441055744.0;
   const double shifted = x * 1.4426950408889634 + kShift;
