@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/train/mpi_world.hpp"
 
 namespace {
 
@@ -60,6 +61,15 @@ commands:
 Built-in spaces: t, s, m, l, s_wide, m_wide, l_wide. Run `hwgpt <command> --help` for details.
 )";
 
+// Under mpirun, a rank that fails must end the job: the others would wait in a collective forever.
+int fail(int code) {
+  if (hwgpt::train::mpi_active() && hwgpt::train::world().size() > 1) {
+    std::cerr << std::flush;
+    hwgpt::train::world().abort(code);
+  }
+  return code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,9 +107,9 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const hwgpt::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
-    return 1;
+    return fail(1);
   } catch (const std::exception& e) {
     std::cerr << "error: internal: " << e.what() << "\n";
-    return 3;
+    return fail(3);
   }
 }
