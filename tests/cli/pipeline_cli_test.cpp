@@ -173,6 +173,9 @@ TEST_F(ScaleOut, MpirunTrainResumesAfterAKilledJobExactlyAsAnUninterruptedOne) {
   const Result bad = mpirun("train --corpus corpus.txt --batch 1 --checkpoint bad.pt");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_THAT(bad.err, HasSubstr("error: train config: batch is 1 sequences for 2 ranks"));
+  // The pipeline profiles, so it refuses to share the machine with busy ranks.
+  EXPECT_THAT(mpirun("pipeline --scale t --corpus corpus.txt --out p --fast").err,
+              HasSubstr("error: pipeline: runs in one process"));
 }
 
 TEST_F(ScaleOut, MpirunStudyWritesTheSameFilesAsOneProcess) {

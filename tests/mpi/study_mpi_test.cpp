@@ -79,8 +79,18 @@ TEST(DistributedStudy, TwoRanksWriteTheSameFolderAsOneProcessAndResume) {
   SharedTempDir dir(world(), "study");
   if (world().is_root()) hwgpt::search::run_study(config(dir.path / "single"), nullptr, hwgpt::single_process());
 
-  const auto runs = hwgpt::search::run_study(config(dir.path / "mpi"), nullptr, world());
+  std::ostringstream progress;
+  const auto runs = hwgpt::search::run_study(config(dir.path / "mpi"), &progress, world());
   EXPECT_EQ(runs.size(), world().is_root() ? 18u : 0u);
+  if (world().is_root()) {
+    // Each rank ran its half: rank 0 reports its own runs and those it gathered from rank 1.
+    const std::string log = progress.str();
+    std::size_t from_rank1 = 0, from_rank0 = 0;
+    for (std::size_t at = 0; (at = log.find("(rank 1)", at)) != std::string::npos; ++at) ++from_rank1;
+    for (std::size_t at = 0; (at = log.find("(rank 0)", at)) != std::string::npos; ++at) ++from_rank0;
+    EXPECT_EQ(from_rank0, 9u) << log;
+    EXPECT_EQ(from_rank1, 9u) << log;
+  }
   // Rank 1 never writes: only rank 0's output exists, and rank 1 returns nothing.
   world().barrier();
   if (world().is_root()) {
