@@ -336,10 +336,16 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
             write_file_atomically(runs_dir / (job.summary.id + ".csv"), job.csv);
             write_file_atomically(runs_dir / (job.summary.id + ".json"), job.json);
           }
-        } catch (const std::exception& e) {
+        } catch (...) {
           std::lock_guard lock(mutex);
           if (!distributed && !first_error) first_error = std::current_exception();
-          job.error = e.what();
+          try {
+            throw;
+          } catch (const std::exception& e) {
+            job.error = e.what();
+          } catch (...) {
+            job.error = "unknown exception";
+          }
           next = batch.size();  // stop handing out work
           return;
         }
