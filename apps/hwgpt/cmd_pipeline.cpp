@@ -103,7 +103,7 @@ int cmd_pipeline(const std::vector<std::string>& tokens) {
                  "(hwgpt eval), 4) profiles sampled archs (hwgpt profile), 5) fits surrogates (hwgpt fit),\n"
                  "6) runs a study of perplexity vs latency on the fitted benchmark (hwgpt study). Each\n"
                  "step prints its command; each resumes or skips finished work, so rerun the same command\n"
-                 "after an interruption. --fast: toy sizes (30 steps, 200 archs; about a minute).\n"
+                 "after an interruption. --fast: toy sizes (30 steps, 200 archs; seconds to a minute).\n"
                  "The full setting takes hours (2,000 training steps; 2,000 archs profiled).\n";
     return 0;
   }
