@@ -67,8 +67,9 @@ class ScaleOut : public ::testing::Test {
     return r;
   }
   Result mpirun(const std::string& args, const std::string& env = "") const {
-    // As tests/CMakeLists.txt's mpi_2_ranks: root, 2 ranks on any machine, no CMA single copy.
-    return run(args, env + " '" HWGPT_MPIEXEC "' --allow-run-as-root --oversubscribe -np 2 -x OMP_NUM_THREADS "
+    // As tests/CMakeLists.txt's mpi_2_ranks: root, 2 ranks on any machine, no CMA single copy;
+    // `timeout` turns a hang (a rank blocked in a collective) into a failure.
+    return run(args, env + " timeout 300 '" HWGPT_MPIEXEC "' --allow-run-as-root --oversubscribe -np 2 -x OMP_NUM_THREADS "
                      "-x OMP_WAIT_POLICY --mca btl_vader_single_copy_mechanism none" +
                          std::string(env.empty() ? "" : " -x HWGPT_FAULT_EXIT_AFTER_STEP"));
   }
