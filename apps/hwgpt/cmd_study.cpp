@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/search/study.hpp"
+#include "hwgpt/train/mpi_world.hpp"
 
 namespace hwgpt::cli {
 
@@ -21,7 +22,9 @@ int cmd_study(const std::vector<std::string>& tokens) {
                  "Runs every algorithm x seed x problem of a JSON config (docs/FORMATS.md, \"Study configs\"),\n"
                  "N runs at a time (default: the config's threads, else all cores). Writes DIR/runs/<id>.csv\n"
                  "and .json per run, DIR/summary.csv and DIR/hv_curves.csv. Finished runs are skipped when\n"
-                 "the study is run again (resume). Progress with rate and ETA goes to stderr.\n";
+                 "the study is run again (resume). Progress with rate and ETA goes to stderr.\n"
+                 "Under `mpirun -np R hwgpt study ...` the runs are spread over the R ranks (N threads\n"
+                 "each) and rank 0 writes DIR: the same files as one process (only timings differ).\n";
     return 0;
   }
   const auto path = args.value("--config");
@@ -34,7 +37,9 @@ int cmd_study(const std::vector<std::string>& tokens) {
   if (args.value("--threads")) config.threads = static_cast<std::size_t>(args.integer("--threads", 0, 1, 4096));
   if (auto out = args.value("--output")) config.output = *out;
   const auto start = std::chrono::steady_clock::now();
-  const auto runs = search::run_study(config, &std::cerr);
+  Communicator& comm = train::world();
+  const auto runs = search::run_study(config, comm.is_root() ? &std::cerr : nullptr, comm);
+  if (!comm.is_root()) return 0;
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // Mean and range of the final normalised HV per problem and algorithm.
@@ -57,7 +62,8 @@ int cmd_study(const std::vector<std::string>& tokens) {
                   s.n, s.sum / s.n, s.min, s.max);
     std::cout << line;
   }
-  std::snprintf(line, sizeof line, "%zu runs in %.2f s wall; results in %s\n", runs.size(), wall_s,
+  std::snprintf(line, sizeof line, "%zu runs in %.2f s wall%s; results in %s\n", runs.size(), wall_s,
+                comm.size() > 1 ? (" on " + std::to_string(comm.size()) + " MPI ranks").c_str() : "",
                 config.output.string().c_str());
   std::cout << line;
   return 0;

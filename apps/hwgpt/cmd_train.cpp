@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/train/mpi_world.hpp"
 #include "hwgpt/train/trainer.hpp"
 
 namespace hwgpt::cli {
@@ -44,7 +45,10 @@ int cmd_train(const std::vector<std::string>& tokens) {
                  "Trains the supernet of the space with the sandwich rule (largest, smallest and K random\n"
                  "sub-networks per step). The corpus is read as bytes and split 80/10/10 into train,\n"
                  "validation and nas-eval blocks. When C exists the run resumes from it bit-identically\n"
-                 "(same options required). Progress goes to stderr; tokens/s counts B*T*(K+2) per step.\n";
+                 "(same options required). Progress goes to stderr; tokens/s counts B*T*(K+2) per step.\n"
+                 "Under `mpirun -np N hwgpt train ...` each step's B sequences are split over the N ranks\n"
+                 "and the gradients summed (data-parallel; same result as one process up to float\n"
+                 "rounding); rank 0 alone logs and writes C, every rank reads C to resume.\n";
     return 0;
   }
   const auto corpus = args.value("--corpus");
@@ -73,14 +77,19 @@ int cmd_train(const std::vector<std::string>& tokens) {
   const char* fault = std::getenv("HWGPT_FAULT_EXIT_AFTER_STEP");
   const int exit_after = fault ? std::atoi(fault) : -1;
 
-  train::Trainer trainer(s, c, train::load_byte_corpus(*corpus), *checkpoint, args.value_or("--validation-csv", ""));
-  std::cerr << (trainer.resumed() ? "train: resumed " : "train: started ") << *checkpoint << " at step "
-            << trainer.step() << "/" << c.max_steps << " (space " << s.name() << ", seed " << c.seed << ")\n";
+  Communicator& comm = train::world();
+  train::Trainer trainer(s, c, train::load_byte_corpus(*corpus), *checkpoint, args.value_or("--validation-csv", ""),
+                         comm);
+  const bool root = comm.is_root();
+  if (root)
+    std::cerr << (trainer.resumed() ? "train: resumed " : "train: started ") << *checkpoint << " at step "
+              << trainer.step() << "/" << c.max_steps << " (space " << s.name() << ", seed " << c.seed
+              << (comm.size() > 1 ? ", " + std::to_string(comm.size()) + " MPI ranks" : std::string()) << ")\n";
   const auto start = std::chrono::steady_clock::now();
   const int first = trainer.step();
   trainer.run(stop_after, [&](const train::StepReport& r) {
     if (r.step == exit_after) std::_Exit(137);
-    if (r.step % log_every != 0 && r.step != c.max_steps) return;
+    if (!root || (r.step % log_every != 0 && r.step != c.max_steps)) return;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double eta = elapsed / (r.step - first) * (c.max_steps - r.step);
     char losses[96];
@@ -94,7 +103,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
                   r.tokens_per_s, losses, r.learning_rate, duration(eta).c_str());
     std::cerr << line << std::flush;
   });
-  std::cerr << "train: checkpoint " << *checkpoint << " at step " << trainer.step() << "\n";
+  if (root) std::cerr << "train: checkpoint " << *checkpoint << " at step " << trainer.step() << "\n";
   return 0;
 }
 

@@ -27,6 +27,7 @@ int cmd_eval(const std::vector<std::string>& tokens);
 int cmd_generate(const std::vector<std::string>& tokens);
 int cmd_data(const std::vector<std::string>& tokens);
 int cmd_tokenize(const std::vector<std::string>& tokens);
+int cmd_pipeline(const std::vector<std::string>& tokens);
 
 // Floating-point option; throws ParseError naming the option and the text when it is not a finite
 // number.

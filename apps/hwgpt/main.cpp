@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/train/mpi_world.hpp"
 
 namespace {
 
@@ -39,16 +40,20 @@ commands:
                                                              surrogates with calibrated intervals
   train           --corpus FILE --checkpoint C [--steps N] [--batch B] [--seq T] [--seed S] ...
                                                              sandwich-rule supernet training, resumable
+                                                             (mpirun -np R hwgpt train: data-parallel)
   eval            --checkpoint C --corpus FILE (--archs FILE | --sample N [--seed S]) [--out CSV]
                                                              perplexity/accuracy on the nas-eval split
   generate        --checkpoint C --arch A --prompt TEXT [--tokens N] [--temperature X] [--seed S]
                                                              text from an extracted sub-network (KV cache)
+  pipeline        --scale t --corpus FILE --out DIR [--fast] corpus -> supernet -> eval -> profile -> fit
+                                                             -> study, each step resumable
   demo            [-n N] [--seed K]                          sample archs of every scale, analyze
   search          [--scale S] [--objectives max:params,kv_cache_mb] [--algorithm A]
                   [--budget N] [--seed K] [--out DIR] [--json]
                   [--test-problem zdt1|zdt2|dtlz2]           one seeded multi-objective search
                   (algorithms: rs ls nsga2 morea lsbo rsbo ehvi moasha)
   study           --config FILE [--threads N]                algorithms x seeds x problems, resumable
+                                                             (mpirun -np R hwgpt study: runs over R ranks)
   data prepare    --corpus PATH --tokenizer bytes|gpt2 --out DIR [--seed K] [--split-unit U] [--json]
                                                              token shard with train/validation/NAS-eval splits
   data info       DIR [--json]                               check a shard, print its size and splits
@@ -59,6 +64,15 @@ commands:
 
 Built-in spaces: t, s, m, l, s_wide, m_wide, l_wide. Run `hwgpt <command> --help` for details.
 )";
+
+// Under mpirun, a rank that fails must end the job: the others would wait in a collective forever.
+int fail(int code) {
+  if (hwgpt::train::mpi_active() && hwgpt::train::world().size() > 1) {
+    std::cerr << std::flush;
+    hwgpt::train::world().abort(code);
+  }
+  return code;
+}
 
 }  // namespace
 
@@ -91,15 +105,16 @@ int main(int argc, char** argv) {
     if (command == "generate") return hwgpt::cli::cmd_generate(rest);
     if (command == "data") return hwgpt::cli::cmd_data(rest);
     if (command == "tokenize") return hwgpt::cli::cmd_tokenize(rest);
+    if (command == "pipeline") return hwgpt::cli::cmd_pipeline(rest);
     std::cerr << "error: unknown command '" << command
               << "'; expected space, analyze, query, devices, metrics, search, study, store, fit, profile, "
-                 "data, tokenize, train, eval, generate or demo (see hwgpt --help)\n";
+                 "data, tokenize, train, eval, generate, pipeline or demo (see hwgpt --help)\n";
     return 2;
   } catch (const hwgpt::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
-    return 1;
+    return fail(1);
   } catch (const std::exception& e) {
     std::cerr << "error: internal: " << e.what() << "\n";
-    return 3;
+    return fail(3);
   }
 }

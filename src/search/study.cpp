@@ -238,11 +238,36 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   return c;
 }
 
-std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* progress) {
-  struct Job {
-    std::size_t problem;
-    StudyRunSummary summary;
-  };
+namespace {
+
+struct Job {
+  std::size_t problem;
+  StudyRunSummary summary;
+  std::string csv, json, error;  // a run's files and failure, while they travel to rank 0
+};
+
+// A finished run's summary from its RunResult (the same values its JSON gives back on resume).
+void summarise(const RunResult& run, StudyRunSummary& s) {
+  s.evaluations = run.evaluations.size();
+  s.final_hypervolume = run.final_hypervolume();
+  s.duration_s = run.duration_s;
+  s.hv_curve = run.hv_curve;
+  for (std::size_t f : run_front_indices(run))
+    s.front.insert(s.front.end(), run.evaluations[f].objectives.begin(), run.evaluations[f].objectives.end());
+}
+
+// The runs a rank finished (or that failed) in one round, as JSON for the trip to rank 0; runs
+// that never started (after a failure) stay out.
+std::string pack(const std::vector<Job>& jobs, const std::vector<std::size_t>& indices) {
+  json out = json::array();
+  for (std::size_t i : indices)
+    if (!jobs[i].json.empty() || !jobs[i].error.empty()) out.push_back({{"job", i}, {"csv", jobs[i].csv}, {"json", jobs[i].json}, {"error", jobs[i].error}});
+  return out.dump();
+}
+
+}  // namespace
+
+std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* progress, Communicator& comm) {
   std::vector<Problem> problems;
   for (const auto& p : config.problems) problems.push_back(make_problem(p));
   std::vector<Job> jobs;
@@ -254,63 +279,130 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
         s.problem = config.problems[p].label();
         s.algorithm = a;
         s.seed = seed;
-        jobs.push_back({p, s});
+        jobs.push_back({p, s, {}, {}, {}});
       }
+  const bool root = comm.is_root(), distributed = comm.size() > 1;
   const auto runs_dir = config.output / "runs";
-  std::error_code ec;
-  std::filesystem::create_directories(runs_dir, ec);
-  if (ec) throw FileError("cannot create '" + runs_dir.string() + "': " + ec.message());
-
-  std::atomic<std::size_t> next{0}, done{0};
   std::mutex mutex;  // guards progress output and first_error
-  std::exception_ptr first_error;
+  std::size_t done = 0;
   const auto start = std::chrono::steady_clock::now();
-  const auto worker = [&] {
-    for (std::size_t i = next++; i < jobs.size(); i = next++) {
-      Job& job = jobs[i];
-      try {
-        const auto json_path = runs_dir / (job.summary.id + ".json");
-        const std::size_t budget = config.budget_of(job.summary.algorithm);
-        if (auto finished = read_finished(json_path, job.summary, budget)) {
-          job.summary = *finished;
-        } else {
-          const RunResult run =
-              run_search(problems[job.problem], {job.summary.algorithm, job.summary.seed, budget, config.options});
-          write_file_atomically(runs_dir / (job.summary.id + ".csv"), run_to_csv(run));
-          write_file_atomically(json_path, run_to_json(run));
-          job.summary.evaluations = run.evaluations.size();
-          job.summary.final_hypervolume = run.final_hypervolume();
-          job.summary.duration_s = run.duration_s;
-          job.summary.hv_curve = run.hv_curve;
-          for (std::size_t f : run_front_indices(run))
-            job.summary.front.insert(job.summary.front.end(), run.evaluations[f].objectives.begin(),
-                                     run.evaluations[f].objectives.end());
-        }
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!first_error) first_error = std::current_exception();
-        next = jobs.size();  // stop handing out work
-        return;
-      }
-      const std::size_t k = ++done;
-      if (progress) {
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const double rate = static_cast<double>(k) / std::max(elapsed, 1e-9);
-        std::lock_guard lock(mutex);
-        char line[96];
-        std::snprintf(line, sizeof line, " hv %.6f%s; %.2f runs/s, ETA %.0f s", job.summary.final_hypervolume,
-                      job.summary.resumed ? " (resumed)" : "", rate, static_cast<double>(jobs.size() - k) / rate);
-        *progress << "[" << k << "/" << jobs.size() << "] " << job.summary.id << line << "\n" << std::flush;
+  const auto report = [&](const StudyRunSummary& s, const std::string& where) {
+    ++done;
+    if (!progress) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double rate = static_cast<double>(done) / std::max(elapsed, 1e-9);
+    char line[128];
+    std::snprintf(line, sizeof line, " hv %.6f%s%s; %.2f runs/s, ETA %.0f s", s.final_hypervolume,
+                  s.resumed ? " (resumed)" : "", where.c_str(), rate, static_cast<double>(jobs.size() - done) / rate);
+    *progress << "[" << done << "/" << jobs.size() << "] " << s.id << line << "\n" << std::flush;
+  };
+
+  // 1) Rank 0 alone touches the output folder: it reads the finished runs back and tells the
+  //    other ranks which runs are left ("i j k ...").
+  std::string todo_text;
+  if (root) {
+    std::error_code ec;
+    std::filesystem::create_directories(runs_dir, ec);
+    if (ec) throw FileError("cannot create '" + runs_dir.string() + "': " + ec.message());
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      if (auto finished = read_finished(runs_dir / (jobs[i].summary.id + ".json"), jobs[i].summary,
+                                        config.budget_of(jobs[i].summary.algorithm))) {
+        jobs[i].summary = *finished;
+        report(jobs[i].summary, "");
+      } else {
+        todo_text += std::to_string(i) + " ";
       }
     }
-  };
-  std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min(threads, std::max<std::size_t>(jobs.size(), 1));
-  std::vector<std::thread> pool;
-  for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
-  if (first_error) std::rethrow_exception(first_error);
+  }
+  comm.broadcast(todo_text, 0);
+  std::vector<std::size_t> todo;
+  std::istringstream todo_in(todo_text);
+  for (std::size_t i = 0; todo_in >> i;) todo.push_back(i);
 
+  // 2) Run k of the left runs belongs to rank k mod N (deterministic; the runs are seeded, so who
+  //    runs one does not change its result). Each rank runs its share on `threads` threads.
+  std::vector<std::size_t> mine;
+  for (std::size_t k = static_cast<std::size_t>(comm.rank()); k < todo.size(); k += static_cast<std::size_t>(comm.size()))
+    mine.push_back(todo[k]);
+  std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  const auto run_jobs = [&](const std::vector<std::size_t>& batch) {
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr first_error;
+    const auto worker = [&] {
+      for (std::size_t n = next++; n < batch.size(); n = next++) {
+        Job& job = jobs[batch[n]];
+        try {
+          const RunResult run = run_search(problems[job.problem], {job.summary.algorithm, job.summary.seed,
+                                                                   config.budget_of(job.summary.algorithm), config.options});
+          job.csv = run_to_csv(run);
+          job.json = run_to_json(run);
+          summarise(run, job.summary);
+          if (!distributed) {
+            // One process writes as it goes: a killed study keeps every finished run.
+            write_file_atomically(runs_dir / (job.summary.id + ".csv"), job.csv);
+            write_file_atomically(runs_dir / (job.summary.id + ".json"), job.json);
+          }
+        } catch (...) {
+          std::lock_guard lock(mutex);
+          if (!distributed && !first_error) first_error = std::current_exception();
+          try {
+            throw;
+          } catch (const std::exception& e) {
+            job.error = e.what();
+          } catch (...) {
+            job.error = "unknown exception";
+          }
+          next = batch.size();  // stop handing out work
+          return;
+        }
+        if (root) {
+          std::lock_guard lock(mutex);
+          report(job.summary, distributed ? " (rank 0)" : "");
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < std::min(threads, std::max<std::size_t>(batch.size(), 1)); ++t) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+    if (first_error) std::rethrow_exception(first_error);
+  };
+  if (!distributed) {
+    run_jobs(mine);
+  } else {
+    // 3) Rounds of `threads` runs per rank, gathered to rank 0 after each round, so a killed
+    //    distributed study loses at most the round in flight.
+    const std::size_t per_rank = (todo.size() + static_cast<std::size_t>(comm.size()) - 1) / static_cast<std::size_t>(comm.size());
+    for (std::size_t from = 0; from < per_rank; from += threads) {
+      std::vector<std::size_t> round;
+      for (std::size_t k = from; k < std::min(from + threads, mine.size()); ++k) round.push_back(mine[k]);
+      run_jobs(round);
+      const std::vector<std::string> parts = comm.gather(pack(jobs, round), 0);
+      std::string failure;
+      for (std::size_t r = 0; r < parts.size(); ++r)
+        for (const auto& item : json::parse(parts[r])) {
+          Job& job = jobs[item.at("job").get<std::size_t>()];
+          if (!item.at("error").get<std::string>().empty()) {
+            if (failure.empty())
+              failure = "rank " + std::to_string(r) + ", run " + job.summary.id + ": " + item.at("error").get<std::string>();
+            continue;
+          }
+          write_file_atomically(runs_dir / (job.summary.id + ".csv"), item.at("csv").get<std::string>());
+          const auto json_path = runs_dir / (job.summary.id + ".json");
+          write_file_atomically(json_path, item.at("json").get<std::string>());
+          if (r == 0) continue;
+          // Read back exactly as a resumed run would be: the JSON holds every summary field.
+          job.summary = read_finished(json_path, job.summary, config.budget_of(job.summary.algorithm)).value();
+          job.summary.resumed = false;
+          report(job.summary, " (rank " + std::to_string(r) + ")");
+        }
+      comm.broadcast(failure, 0);  // every rank stops on the first failure, none waits forever
+      if (!failure.empty()) throw Error("study: " + failure);
+    }
+    for (auto& job : jobs) job.csv.clear(), job.json.clear();
+    if (!root) return {};
+  }
+
+  // 4) The study's tables, from every run in config order.
   std::vector<StudyRunSummary> out;
   std::string summary = "id,problem,algorithm,seed,evaluations,final_hypervolume,duration_s\n";
   std::string curves = "id,evaluation,hypervolume\n";

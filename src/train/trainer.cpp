@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <sstream>
 
 #include "hwgpt/core/error.hpp"
@@ -74,6 +75,7 @@ struct Trainer::Impl {
   TrainConfig config;
   TokenSplits data;
   std::filesystem::path checkpoint, csv;
+  Communicator& comm;
   model::Supernet net;
   std::vector<torch::Tensor> adam_m, adam_v;  // same order as the supernet's parameters
   std::vector<bool> decay;
@@ -82,12 +84,14 @@ struct Trainer::Impl {
   std::optional<space::Arch> standalone;
 
   Impl(const space::SearchSpace& s, const TrainConfig& c, TokenSplits d, std::filesystem::path ckpt,
-       std::filesystem::path csv_path)
-      : space(s), config(c), data(std::move(d)), checkpoint(std::move(ckpt)), csv(std::move(csv_path)),
+       std::filesystem::path csv_path, Communicator& communicator)
+      : space(s), config(c), data(std::move(d)), checkpoint(std::move(ckpt)), csv(std::move(csv_path)), comm(communicator),
         net(std::filesystem::exists(checkpoint) ? model::Supernet::load(checkpoint, &s) : model::Supernet(s, c.seed)) {}
 
   std::vector<torch::Tensor>& params() { return net.impl().tensors; }
   void load_train_state();
+  void check_ranks_agree();
+  void allreduce_gradients();
   void write_csv_header_or_trim();
   void validate_and_log();
 };
@@ -134,8 +138,40 @@ void Trainer::Impl::load_train_state() {
   resumed = true;
 }
 
+// Ranks that resumed from different checkpoints (no shared file system, a stale copy) or read
+// different corpora would train different models while summing their gradients: refuse.
+void Trainer::Impl::check_ranks_agree() {
+  if (comm.size() == 1) return;
+  const std::string mine = std::to_string(step) + " " + std::to_string(data.fingerprint());
+  const std::vector<std::string> all = comm.allgather(mine);
+  for (int r = 1; r < comm.size(); ++r)
+    if (all[static_cast<std::size_t>(r)] != all[0])
+      throw FileError("rank " + std::to_string(r) + " starts at step/corpus fingerprint '" +
+                      all[static_cast<std::size_t>(r)] + "' but rank 0 at '" + all[0] + "' (checkpoint '" +
+                      checkpoint.string() + "', corpus '" + data.source +
+                      "'); every rank must read the same files (a shared file system)");
+}
+
+// Sums the gradients of all ranks in one message (one float buffer: the parameters are float32).
+// Parameters without a gradient (outside a stand-alone arch) have none on every rank alike.
+void Trainer::Impl::allreduce_gradients() {
+  if (comm.size() == 1) return;
+  std::vector<torch::Tensor> grads;
+  for (auto& p : params())
+    if (p.grad().defined()) grads.push_back(p.grad().reshape({-1}));
+  torch::Tensor flat = torch::cat(grads).contiguous();
+  comm.allreduce_sum(std::span<float>(flat.data_ptr<float>(), static_cast<std::size_t>(flat.numel())));
+  std::int64_t offset = 0;
+  for (auto& p : params()) {
+    if (!p.grad().defined()) continue;
+    const std::int64_t n = p.grad().numel();
+    p.mutable_grad().copy_(flat.slice(0, offset, offset + n).view_as(p.grad()));
+    offset += n;
+  }
+}
+
 void Trainer::Impl::write_csv_header_or_trim() {
-  if (csv.empty()) return;
+  if (csv.empty() || !comm.is_root()) return;
   // Keep the rows up to the checkpoint's step: rows logged after it are redone by this run.
   std::vector<std::string> keep;
   if (resumed) {
@@ -169,15 +205,18 @@ void Trainer::Impl::validate_and_log() {
 }
 
 Trainer::Trainer(const space::SearchSpace& space, const TrainConfig& config, TokenSplits data,
-                 std::filesystem::path checkpoint, std::filesystem::path validation_csv) {
+                 std::filesystem::path checkpoint, std::filesystem::path validation_csv, Communicator& comm) {
   check_config(config);
+  if (config.batch < comm.size())
+    throw ValueError("train config: batch is " + std::to_string(config.batch) + " sequences for " +
+                     std::to_string(comm.size()) + " ranks; expected at least one sequence per rank");
   if (space.config().tokenizer != data.tokenizer)
     throw ValueError("space '" + space.name() + "' uses tokenizer '" + space.config().tokenizer + "'; the corpus '" +
                      data.source + "' is tokenized as '" + data.tokenizer + "'");
   if (data.train.size() <= static_cast<std::size_t>(config.sequence_length) + 1)
     throw ValueError("corpus '" + data.source + "': train split has " + std::to_string(data.train.size()) +
                      " tokens; expected more than sequence_length + 1 = " + std::to_string(config.sequence_length + 1));
-  impl_ = std::make_unique<Impl>(space, config, std::move(data), std::move(checkpoint), std::move(validation_csv));
+  impl_ = std::make_unique<Impl>(space, config, std::move(data), std::move(checkpoint), std::move(validation_csv), comm);
   if (!config.standalone_arch.empty()) impl_->standalone = space::parse_arch(config.standalone_arch, space);
   for (const auto& p : impl_->params()) {
     impl_->adam_m.push_back(torch::zeros_like(p).detach());
@@ -185,6 +224,7 @@ Trainer::Trainer(const space::SearchSpace& space, const TrainConfig& config, Tok
   }
   for (const auto& name : impl_->net.impl().names) impl_->decay.push_back(decays(name));
   if (std::filesystem::exists(impl_->checkpoint)) impl_->load_train_state();
+  impl_->check_ranks_agree();
   impl_->write_csv_header_or_trim();
 }
 
@@ -219,17 +259,26 @@ StepReport Trainer::train_step() {
       y[static_cast<std::size_t>(b * T + t)] = s.data.train[off + static_cast<std::size_t>(t) + 1];
     }
   }
-  const torch::Tensor inputs = torch::tensor(x).view({B, T}), targets = torch::tensor(y).view({B * T});
-  // 3) accumulate the gradients of every sub-network's loss
+  // 3) this rank's rows [r·B/N, (r+1)·B/N) of the batch (all of it in one process)
+  const std::int64_t N = s.comm.size(), rank = s.comm.rank();
+  const std::int64_t row0 = rank * B / N, rows = (rank + 1) * B / N - row0;
+  const torch::Tensor inputs = torch::tensor(x).view({B, T}).slice(0, row0, row0 + rows);
+  const torch::Tensor targets = torch::tensor(y).view({B, T}).slice(0, row0, row0 + rows).reshape({rows * T});
+  // 4) accumulate the gradients of every sub-network's loss; a share's mean loss weighs rows/B, so
+  //    the sum over ranks is the mean over the whole batch
+  const double share = static_cast<double>(rows) / static_cast<double>(B);
   for (auto& p : s.params()) p.mutable_grad() = torch::Tensor();
   std::vector<double> losses;
   for (const space::Arch& arch : archs) {
     const torch::Tensor logits = model::forward_logits(s.net.impl().slice(arch), inputs);
-    const torch::Tensor loss = torch::nn::functional::cross_entropy(logits.view({B * T, -1}), targets);
+    torch::Tensor loss = torch::nn::functional::cross_entropy(logits.view({rows * T, -1}), targets);
+    if (N > 1) loss = loss * share;
     loss.backward();
     losses.push_back(loss.item<double>());
   }
-  // 4) clip the global gradient norm, then AdamW (decoupled decay, bias-corrected moments)
+  s.allreduce_gradients();
+  s.comm.allreduce_sum(std::span<double>(losses));
+  // 5) clip the global gradient norm, then AdamW (decoupled decay, bias-corrected moments)
   if (c.grad_clip > 0) torch::nn::utils::clip_grad_norm_(s.params(), c.grad_clip);
   const double lr = learning_rate(c, s.step);
   const double t = s.step + 1;
@@ -261,6 +310,14 @@ StepReport Trainer::train_step() {
 
 void Trainer::save_checkpoint() const {
   const Impl& s = *impl_;
+  // Rank 0 writes; the barrier makes the file visible to every rank when this returns (a trainer
+  // constructed next, on any rank, resumes from it).
+  if (s.comm.is_root()) write_checkpoint();
+  s.comm.barrier();
+}
+
+void Trainer::write_checkpoint() const {
+  const Impl& s = *impl_;
   torch::serialize::OutputArchive archive;
   model::write_supernet_entries(archive, s.net.impl());
   archive.write("train/step", c10::IValue(static_cast<std::int64_t>(s.step)));
@@ -282,7 +339,8 @@ void Trainer::run(int stop_after, const std::function<void(const StepReport&)>& 
   while (s.step < last) {
     const StepReport r = train_step();
     if (on_step) on_step(r);
-    if (!s.csv.empty() && s.config.eval_every > 0 && (s.step % s.config.eval_every == 0 || s.step == s.config.max_steps))
+    if (s.comm.is_root() && !s.csv.empty() && s.config.eval_every > 0 &&
+        (s.step % s.config.eval_every == 0 || s.step == s.config.max_steps))
       s.validate_and_log();
     if (s.step % s.config.checkpoint_every == 0 || s.step == last) save_checkpoint();
   }

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hwgpt/core/communicator.hpp"
 #include "hwgpt/search/optimizer.hpp"
 #include "hwgpt/search/problem.hpp"
 #include "hwgpt/search/test_problems.hpp"
@@ -72,6 +73,15 @@ struct StudyRunSummary {
 
 // Runs (or resumes) the study; progress lines with rate and ETA go to `progress` when given.
 // Returns one summary per run in config order (problem, algorithm, seed).
-std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* progress = nullptr);
+//
+// Distributed (`comm` of N > 1 ranks, e.g. `mpirun -np N hwgpt study`): every rank calls it with
+// the same config; rank 0 reads the finished runs, run k of the rest goes to rank k mod N, and
+// after every round of `threads` runs per rank the runs' files travel to rank 0, which alone
+// writes the output folder (no shared file system needed). The files equal a one-process run's
+// (runs are seeded; only the wall-clock fields time_s and duration_s differ, as between any two
+// runs). Ranks other than 0 return an empty vector. A failing run stops every rank with an Error
+// naming the rank and the run.
+std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* progress = nullptr,
+                                       Communicator& comm = single_process());
 
 }  // namespace hwgpt::search

@@ -4,6 +4,13 @@
 // linear warm-up then cosine decay to 10 % of the peak; global-norm gradient clipping).
 // Every random draw of step s comes from Rng::derive(seed, s), so a step depends only on the
 // weights, the optimizer state and s: the checkpoint needs no RNG state to resume exactly.
+//
+// Data-parallel (a Communicator of N > 1 ranks, e.g. under `mpirun -np N hwgpt train`): every rank
+// draws the same sub-networks and the same B windows, computes the losses of its contiguous share
+// of the rows (rank r: rows [r·B/N, (r+1)·B/N)), weighted by share/B, and the gradients are summed
+// over ranks; so the step is the single-process step up to float summation order, and one
+// optimizer step on identical parameters follows everywhere. Rank 0 alone writes checkpoints and
+// the validation CSV; every rank reads the checkpoint to resume.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "hwgpt/core/communicator.hpp"
 #include "hwgpt/model/supernet.hpp"
 #include "hwgpt/train/byte_corpus.hpp"
 
@@ -53,8 +61,12 @@ class Trainer {
   // Starts from scratch, or resumes from `checkpoint` when the file exists (throws FileError when
   // it is corrupt, of another space, or was trained with another config or corpus; nothing is
   // overwritten then). `validation_csv` (may be empty) receives step,role,arch,loss,perplexity.
+  // `comm` (kept by reference) spreads each step over its ranks; every rank must construct the
+  // trainer with the same arguments (throws FileError when ranks resume from different steps or
+  // read different corpora, ValueError when the batch has fewer rows than there are ranks).
   Trainer(const space::SearchSpace& space, const TrainConfig& config, TokenSplits data,
-          std::filesystem::path checkpoint, std::filesystem::path validation_csv = {});
+          std::filesystem::path checkpoint, std::filesystem::path validation_csv = {},
+          Communicator& comm = single_process());
   ~Trainer();
   Trainer(Trainer&&) noexcept;
   Trainer& operator=(Trainer&&) noexcept;
@@ -67,13 +79,15 @@ class Trainer {
   // checkpoint_every steps and at the end. `on_step` sees every step (for progress).
   void run(int stop_after = 0, const std::function<void(const StepReport&)>& on_step = {});
 
-  // One step without checkpointing (tests; run() is the normal entry).
+  // One step without checkpointing (tests; run() is the normal entry). Collective.
   StepReport train_step();
+  // Rank 0 writes the checkpoint atomically; collective (returns when the file is written).
   void save_checkpoint() const;
 
   struct Impl;
 
  private:
+  void write_checkpoint() const;
   std::unique_ptr<Impl> impl_;
 };
 
