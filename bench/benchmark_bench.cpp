@@ -52,6 +52,17 @@ void BM_Query_AllMetricsOneDevice(benchmark::State& state, const char* scale, co
 }
 BENCHMARK_CAPTURE(BM_Query_AllMetricsOneDevice, s_a100, "s", "a100")->Unit(benchmark::kMicrosecond);
 
+// One arch, one metric: the latency of a single query (perplexity's model is the largest).
+void BM_Query_One(benchmark::State& state, const char* scale, const char* metric, const char* device) {
+  const auto& b = shipped(scale);
+  hwgpt::Rng rng(1);
+  const auto archs = hwgpt::space::sample_archs(b.space(), 256, rng);
+  std::size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(b.query(archs[i++ % archs.size()], metric, device));
+}
+BENCHMARK_CAPTURE(BM_Query_One, s_perplexity, "s", "perplexity", "")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Query_One, s_latency_a100, "s", "latency_ms", "a100")->Unit(benchmark::kMicrosecond);
+
 // A batch of 1,000 archs, one metric: predictions per second on one core.
 void BM_Query_Batch(benchmark::State& state, const char* scale, const char* metric, const char* device) {
   const auto& b = shipped(scale);

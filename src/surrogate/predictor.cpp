@@ -13,6 +13,40 @@ void InputScaling::apply(std::span<const double> x, std::span<double> out) const
   for (std::size_t i = 0; i < offset.size(); ++i) out[i] = (x[i] - offset[i]) / scale[i];
 }
 
+namespace {
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define HWGPT_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define HWGPT_VECTOR_CLONES
+#endif
+
+// out[o] = act(bias[o] + Σ_i w[i][o] · a[i]) with input-major weights: the loop over outputs is
+// contiguous and vectorises; each output's sum still runs over i in order.
+HWGPT_VECTOR_CLONES
+void layer_by_input(const MlpLayer& layer, bool hidden, const double* a, double* out) {
+  const std::size_t outputs = layer.outputs;
+  for (std::size_t o = 0; o < outputs; ++o) out[o] = layer.bias[o];
+  for (std::size_t i = 0; i < layer.inputs; ++i) {
+    const double ai = a[i];
+    const double* w = layer.weights_by_input.data() + i * outputs;
+    for (std::size_t o = 0; o < outputs; ++o) out[o] += w[o] * ai;
+  }
+  if (hidden)
+    for (std::size_t o = 0; o < outputs; ++o) out[o] = detail::silu(out[o]);
+}
+
+}  // namespace
+
+void Mlp::prepare() {
+  for (auto& layer : layers) {
+    layer.weights_by_input.assign(layer.weights.size(), 0.0);
+    for (std::size_t o = 0; o < layer.outputs; ++o)
+      for (std::size_t i = 0; i < layer.inputs; ++i)
+        layer.weights_by_input[i * layer.outputs + o] = layer.weights[o * layer.inputs + i];
+  }
+}
+
 double Mlp::predict(std::span<const double> x) const {
   // Two buffers on the stack for the usual widths; the heap only for very wide layers.
   constexpr std::size_t kStack = 512;
@@ -32,11 +66,15 @@ double Mlp::predict(std::span<const double> x) const {
   for (std::size_t l = 0; l < layers.size(); ++l) {
     const MlpLayer& layer = layers[l];
     const bool hidden = l + 1 < layers.size();
-    for (std::size_t o = 0; o < layer.outputs; ++o) {
-      const double* w = layer.weights.data() + o * layer.inputs;
-      double sum = layer.bias[o];
-      for (std::size_t i = 0; i < layer.inputs; ++i) sum += w[i] * a[i];
-      b[o] = hidden ? detail::silu(sum) : sum;
+    if (layer.weights_by_input.size() == layer.weights.size()) {
+      layer_by_input(layer, hidden, a, b);
+    } else {
+      for (std::size_t o = 0; o < layer.outputs; ++o) {
+        const double* w = layer.weights.data() + o * layer.inputs;
+        double sum = layer.bias[o];
+        for (std::size_t i = 0; i < layer.inputs; ++i) sum += w[i] * a[i];
+        b[o] = hidden ? detail::silu(sum) : sum;
+      }
     }
     std::swap(a, b);
   }

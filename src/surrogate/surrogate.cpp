@@ -18,6 +18,7 @@ Surrogate::Surrogate(SurrogateInfo info, Predictor predictor, std::vector<double
     : info_(std::move(info)), predictor_(std::move(predictor)), residual_quantiles_(std::move(residual_quantiles)),
       noise_log_sigma_(noise_log_sigma) {
   predictor_.trees.compile();
+  predictor_.mlp.prepare();
   if (residual_quantiles_.size() != static_cast<std::size_t>(kQuantileLevels))
     throw ValueError("surrogate: " + std::to_string(residual_quantiles_.size()) +
                      " residual quantiles; expected " + std::to_string(kQuantileLevels));

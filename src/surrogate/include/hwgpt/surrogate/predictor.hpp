@@ -26,7 +26,12 @@ struct MlpLayer {
   std::size_t inputs = 0, outputs = 0;
   std::vector<double> weights;  // outputs x inputs, row-major (torch.nn.Linear's layout)
   std::vector<double> bias;     // outputs
-  friend bool operator==(const MlpLayer&, const MlpLayer&) = default;
+  // Derived by Mlp::prepare(): the weights input-major (inputs x outputs), so a single prediction
+  // runs over contiguous outputs and vectorises. Not stored in files, not compared.
+  std::vector<double> weights_by_input;
+  friend bool operator==(const MlpLayer& a, const MlpLayer& b) {
+    return a.inputs == b.inputs && a.outputs == b.outputs && a.weights == b.weights && a.bias == b.bias;
+  }
 };
 
 // Fully connected layers with SiLU between them (its exp in plain arithmetic, activation.hpp, so
@@ -39,6 +44,9 @@ struct Mlp {
   bool empty() const { return layers.empty(); }
   std::size_t input_size() const { return input.offset.size(); }
   double predict(std::span<const double> x) const;
+  // Fills each layer's weights_by_input (Surrogate's constructor calls it). predict() gives the
+  // same bits either way: every output's sum runs over the inputs in order.
+  void prepare();
   // predict() of each row of a row-major matrix, bit-identical, vectorised over blocks of rows
   // (mlp_batch.cpp).
   void predict_batch(std::span<const double> rows, std::size_t row_size, std::span<double> out) const;
