@@ -91,7 +91,7 @@ int cmd_demo(const std::vector<std::string>& tokens) {
   const Args args("demo", tokens, spec);
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt demo [-n|--count N (3)] [--seed K (1)] [--out DIR (hwgpt-demo)] [--device D (h100)]\n"
-                 "                  [--budget N (300)] [--bo-budget N (60)] [--seeds R (3)] [--threads N (all cores)]\n"
+                 "                  [--budget N (2000)] [--bo-budget N (300)] [--seeds R (5)] [--threads N (all cores)]\n"
                  "                  [--png DIR] [--no-study]\n"
                  "Prints sampled archs of every scale with closed-form metrics and benchmark predictions, then runs\n"
                  "a study on scale s's shipped benchmark: the eight algorithms (rs ls nsga2 morea lsbo rsbo ehvi\n"
@@ -112,10 +112,10 @@ int cmd_demo(const std::vector<std::string>& tokens) {
   problem.objectives = {"perplexity", "latency@" + device};
   config.problems = {problem};
   config.algorithms = search::optimizer_names();
-  const auto seeds = args.integer("--seeds", 3, 1, 100);
+  const auto seeds = args.integer("--seeds", 5, 1, 100);
   for (long long k = 1; k <= seeds; ++k) config.seeds.push_back(static_cast<std::uint64_t>(k));
-  config.budget = static_cast<std::size_t>(args.integer("--budget", 300, 1, 1000000));
-  const auto bo_budget = static_cast<std::size_t>(args.integer("--bo-budget", 60, 1, 1000000));
+  config.budget = static_cast<std::size_t>(args.integer("--budget", 2000, 1, 1000000));
+  const auto bo_budget = static_cast<std::size_t>(args.integer("--bo-budget", 300, 1, 1000000));
   for (const char* bo : {"lsbo", "rsbo", "ehvi"}) config.algorithm_budgets[bo] = std::min(bo_budget, config.budget);
   config.threads = static_cast<std::size_t>(args.integer("--threads", 0, 0, 4096));
   config.output = args.value_or("--out", "hwgpt-demo");

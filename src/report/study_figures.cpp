@@ -133,6 +133,23 @@ std::vector<Figure> problem_figures(const StudyData& study, const std::string& p
                  "each evaluation: line = median over seeds, band = min to max over seeds. Higher is better.";
     hv.x_label = "evaluations (count)";
     hv.y_label = "normalised hypervolume";
+    // The first evaluations have a tiny HV and would squeeze the curves' later, telling part
+    // into a sliver: the axis starts at the lowest median HV seen at 10 % of the longest run.
+    std::size_t longest = 0;
+    for (const auto& runs : per_algorithm)
+      for (const auto* r : runs) longest = std::max(longest, r->hv_curve.size());
+    double floor = 1e300;
+    for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
+      if (per_algorithm[a].empty()) continue;
+      const HvSummary s = summarise_hv(per_algorithm[a], longest);  // every evaluation
+      const std::size_t at = std::min(s.median.size(), std::max<std::size_t>(10, longest / 10)) - 1;
+      floor = std::min(floor, s.median[at]);
+    }
+    if (floor < 1e300 && longest >= 20) {
+      hv.y_floor = floor;
+      hv.caption += " The y axis is cut at the lowest median HV at 10 % of the longest run; the first evaluations "
+                    "lie below it.";
+    }
     for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
       if (per_algorithm[a].empty()) continue;
       const HvSummary s = summarise_hv(per_algorithm[a]);

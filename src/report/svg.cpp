@@ -82,7 +82,9 @@ PlotArea plot_area(const SvgSize& size) {
   return {70.0, 20.0, static_cast<double>(size.width) - 170.0, static_cast<double>(size.height) - 50.0};
 }
 
-ChartRanges chart_ranges(const Chart& chart) {
+namespace {
+// The axes' ticks: nice ticks over all finite series values (y from y_floor when set).
+std::pair<Ticks, Ticks> chart_ticks(const Chart& chart) {
   double x_low = std::numeric_limits<double>::infinity(), x_high = -x_low, y_low = x_low, y_high = -x_low;
   for (const auto& s : chart.series) {
     if (s.kind == SeriesKind::kBand && s.y_high.size() != s.y.size())
@@ -94,13 +96,18 @@ ChartRanges chart_ranges(const Chart& chart) {
   }
   if (!(x_low <= x_high) || !(y_low <= y_high))
     throw ValueError("chart '" + chart.id + "' (" + chart.title + ") has no finite point to plot");
-  const Ticks xt = nice_ticks(x_low, x_high), yt = nice_ticks(y_low, y_high);
+  if (chart.y_floor && std::isfinite(*chart.y_floor) && *chart.y_floor < y_high) y_low = std::max(y_low, *chart.y_floor);
+  return {nice_ticks(x_low, x_high), nice_ticks(y_low, y_high)};
+}
+}  // namespace
+
+ChartRanges chart_ranges(const Chart& chart) {
+  const auto [xt, yt] = chart_ticks(chart);
   return {xt.low, xt.high, yt.low, yt.high};
 }
 
 std::string render_svg(const Chart& chart, const SvgSize& size) {
-  const ChartRanges r = chart_ranges(chart);
-  const Ticks xt = nice_ticks(r.x_low, r.x_high), yt = nice_ticks(r.y_low, r.y_high);
+  const auto [xt, yt] = chart_ticks(chart);
   const PlotArea a = plot_area(size);
   const LinearScale sx(xt.low, xt.high, a.left, a.right), sy(yt.low, yt.high, a.bottom, a.top);
   std::string svg = open_svg(chart.id, chart.title, size);

@@ -78,6 +78,18 @@ TEST(RenderSvg, TickLabelsAreTheNiceTicks) {
   for (const char* label : {"1", "2", "4", "0.0", "0.4", "0.8"}) EXPECT_THAT(texts, Contains(label)) << label;
 }
 
+TEST(RenderSvg, YFloorCutsTheAxisAndClipsWhatLiesBelow) {
+  Chart c = line_chart();  // y from 0.1 to 0.62
+  c.y_floor = 0.42;
+  const ChartRanges r = chart_ranges(c);
+  EXPECT_DOUBLE_EQ(r.y_low, 0.4);  // nice_ticks(0.42, 0.62): step 0.05, rounded down to 0.40
+  EXPECT_NEAR(r.y_high, 0.65, 1e-12);
+  const test::XmlDocument doc(render_svg(c));
+  EXPECT_THAT(doc.values("//s:text"), Contains("0.40"));
+  EXPECT_THAT(doc.values("//s:text"), ::testing::Not(Contains("0.20")));
+  EXPECT_EQ(doc.values("//s:g[@clip-path]/s:polyline").size(), 1u);  // drawn inside the clip
+}
+
 TEST(RenderSvg, StaircaseGoesDownThenRightForMinimisation) {
   Chart c;
   c.id = "eaf";

@@ -3,6 +3,7 @@
 // through gnuplot (png_export.hpp), so both show the same numbers.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -33,6 +34,9 @@ struct Chart {
   std::string caption;           // how to read it; shown under the figure
   std::string x_label, y_label;  // with units, e.g. "latency@a100 (ms)"
   std::vector<Series> series;
+  // When set, the y axis starts at this value (rounded down to a tick) even if data lie below;
+  // those parts are clipped. For HV curves, whose first evaluations would flatten the rest.
+  std::optional<double> y_floor;
 };
 
 struct HeatMap {
