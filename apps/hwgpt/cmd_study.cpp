@@ -19,9 +19,10 @@ int cmd_study(const std::vector<std::string>& tokens) {
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt study --config FILE [--threads N] [--output DIR]\n"
                  "Runs every algorithm x seed x problem of a JSON config (docs/FORMATS.md, \"Study configs\"),\n"
-                 "N runs at a time (default: the config's threads, else all cores). Writes DIR/runs/<id>.csv\n"
-                 "and .json per run, DIR/summary.csv and DIR/hv_curves.csv. Finished runs are skipped when\n"
-                 "the study is run again (resume). Progress with rate and ETA goes to stderr.\n";
+                 "N runs at a time (default: the config's threads, else all cores). Writes DIR/config.json,\n"
+                 "DIR/runs/<id>.csv and .json per run, DIR/summary.csv, hv_curves.csv and attainment.csv.\n"
+                 "Finished runs are skipped when the study is run again (resume). Progress with rate and ETA\n"
+                 "goes to stderr. `hwgpt report --study DIR` turns the folder into an HTML report.\n";
     return 0;
   }
   const auto path = args.value("--config");
@@ -59,7 +60,7 @@ int cmd_study(const std::vector<std::string>& tokens) {
   }
   std::snprintf(line, sizeof line, "%zu runs in %.2f s wall; results in %s\n", runs.size(), wall_s,
                 config.output.string().c_str());
-  std::cout << line;
+  std::cout << line << "report: hwgpt report --study " << config.output.string() << "\n";
   return 0;
 }
 

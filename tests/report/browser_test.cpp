@@ -68,7 +68,8 @@ PageCheck render(const std::string& html, const std::filesystem::path& dir) {
   std::ofstream(dir / "page.html") << page;
   const auto png = dir / "screenshot.png", log = dir / "chromium.log";
   const std::string command = "timeout 120 " + chromium_path() +
-                              " --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1"
+                              " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars"
+                              " --force-device-scale-factor=1"
                               " --no-first-run --user-data-dir=" + (dir / "profile").string() +
                               " --enable-logging=stderr --v=0 --window-size=" + std::to_string(kWidth) + "," +
                               std::to_string(kHeight) + " --screenshot=" + png.string() + " file://" +
