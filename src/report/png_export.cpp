@@ -49,6 +49,13 @@ std::string chart_script(const Chart& chart, const std::filesystem::path& png, c
   gp += "set xlabel " + quoted(chart.x_label) + "\nset ylabel " + quoted(chart.y_label) + "\n";
   gp += "set xrange [" + number(r.x_low) + ":" + number(r.x_high) + "]\nset yrange [" + number(r.y_low) + ":" +
         number(r.y_high) + "]\n";
+  // The SVG's ticks and labels, so both renderings read the same.
+  const auto [xt, yt] = chart_ticks(chart);
+  for (const auto& [axis, ticks] : {std::pair{"x", xt}, std::pair{"y", yt}}) {
+    std::string list;
+    for (double v : ticks.values) list += (list.empty() ? "" : ", ") + quoted(format_tick(v, ticks.step, axis_extent(ticks))) + " " + number(v);
+    gp += std::string("set ") + axis + "tics (" + list + ")\n";
+  }
   gp += "set grid lc rgb \"#e5e5e5\"\nset key outside right top\n";
   std::string plot;
   for (std::size_t k = 0; k < chart.series.size(); ++k) {

@@ -1,6 +1,7 @@
 // Nice ticks, the linear scale and tick labels (see scale.hpp).
 #include "hwgpt/report/scale.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -50,10 +51,10 @@ LinearScale::LinearScale(double domain_low, double domain_high, double range_low
                                                      std::to_string(domain_high) + "] is empty");
 }
 
-std::string format_tick(double value, double step) {
+std::string format_tick(double value, double step, double axis_magnitude) {
   const char* suffix = "";
   double scale = 1;
-  const double magnitude = std::max(std::fabs(value), std::fabs(step));
+  const double magnitude = std::max({std::fabs(value), std::fabs(step), std::fabs(axis_magnitude)});
   if (magnitude >= 1e9) {
     suffix = "G";
     scale = 1e9;

@@ -107,6 +107,7 @@ std::vector<Figure> problem_figures(const StudyData& study, const std::string& p
         c.title = "Pareto fronts: " + problem + (m > 2 ? " (" + objectives[i] + " vs " + objectives[j] + ")" : "");
         c.caption = "Non-dominated points of each algorithm, pooled over its seeds' final fronts (lower-left is "
                     "better in both objectives). Each staircase bounds the region the algorithm's points dominate.";
+        if (m > 2) c.caption += " With " + std::to_string(m) + " objectives, points are projected onto this pair first.";
         c.x_label = objective_label(objectives[i]);
         c.y_label = objective_label(objectives[j]);
         for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
@@ -166,6 +167,7 @@ std::vector<Figure> problem_figures(const StudyData& study, const std::string& p
         c.title = "Median attainment surfaces: " + problem + (m > 2 ? " (" + objectives[i] + " vs " + objectives[j] + ")" : "");
         c.caption = "The region above and right of an algorithm's staircase was attained (weakly dominated) by at "
                     "least half of its seeds (k = ceil(R/2) of R runs; Fonseca et al. 2011). Lower-left is better.";
+        if (m > 2) c.caption += " With " + std::to_string(m) + " objectives, the seeds' fronts are projected onto this pair.";
         c.x_label = objective_label(objectives[i]);
         c.y_label = objective_label(objectives[j]);
         for (std::size_t a = 0; a < study.algorithms.size(); ++a) {

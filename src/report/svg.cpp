@@ -82,8 +82,6 @@ PlotArea plot_area(const SvgSize& size) {
   return {70.0, 20.0, static_cast<double>(size.width) - 170.0, static_cast<double>(size.height) - 50.0};
 }
 
-namespace {
-// The axes' ticks: nice ticks over all finite series values (y from y_floor when set).
 std::pair<Ticks, Ticks> chart_ticks(const Chart& chart) {
   double x_low = std::numeric_limits<double>::infinity(), x_high = -x_low, y_low = x_low, y_high = -x_low;
   for (const auto& s : chart.series) {
@@ -99,7 +97,6 @@ std::pair<Ticks, Ticks> chart_ticks(const Chart& chart) {
   if (chart.y_floor && std::isfinite(*chart.y_floor) && *chart.y_floor < y_high) y_low = std::max(y_low, *chart.y_floor);
   return {nice_ticks(x_low, x_high), nice_ticks(y_low, y_high)};
 }
-}  // namespace
 
 ChartRanges chart_ranges(const Chart& chart) {
   const auto [xt, yt] = chart_ticks(chart);
@@ -116,11 +113,11 @@ std::string render_svg(const Chart& chart, const SvgSize& size) {
   svg += "<g stroke-width=\"1\">\n";
   for (double v : xt.values) {
     svg += line(sx(v), a.top, sx(v), a.bottom, "#e5e5e5");
-    svg += text(sx(v), a.bottom + 16, format_tick(v, xt.step), "text-anchor=\"middle\"");
+    svg += text(sx(v), a.bottom + 16, format_tick(v, xt.step, axis_extent(xt)), "text-anchor=\"middle\"");
   }
   for (double v : yt.values) {
     svg += line(a.left, sy(v), a.right, sy(v), "#e5e5e5");
-    svg += text(a.left - 6, sy(v) + 4, format_tick(v, yt.step), "text-anchor=\"end\"");
+    svg += text(a.left - 6, sy(v) + 4, format_tick(v, yt.step, axis_extent(yt)), "text-anchor=\"end\"");
   }
   svg += "</g>\n";
 

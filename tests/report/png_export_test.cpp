@@ -62,6 +62,7 @@ TEST(GnuplotScript, EscapesQuotesAndKeepsTheSvgAxisRanges) {
   EXPECT_THAT(gp, HasSubstr("set title \"a \\\"b\\\" \\\\ c\""));
   EXPECT_THAT(gp, HasSubstr("set xrange [0:1]"));   // nice_ticks(0.13, 0.87)
   EXPECT_THAT(gp, HasSubstr("set yrange [0:20]"));  // nice_ticks(3.2, 17.9)
+  EXPECT_THAT(gp, HasSubstr("set ytics (\"0\" 0, \"5\" 5, \"10\" 10, \"15\" 15, \"20\" 20)"));
 }
 
 }  // namespace

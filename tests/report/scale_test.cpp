@@ -87,6 +87,8 @@ TEST(FormatTick, DecimalsFollowTheStep) {
   EXPECT_EQ(format_tick(-1e-17, 0.1), "0.0");   // rounding noise never prints "-0.0"
   EXPECT_EQ(format_tick(1.6e9, 2e8), "1.6G");
   EXPECT_EQ(format_tick(-1.4e8, 2e7), "-140M");
+  EXPECT_EQ(format_tick(-8e5, 2e5, 1.8e6), "-0.8M");  // one suffix for the whole axis
+  EXPECT_EQ(axis_extent(nice_ticks(-1.75e6, -8.1e5)), 1.8e6);
 }
 
 }  // namespace

@@ -5,8 +5,10 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "hwgpt/report/chart.hpp"
+#include "hwgpt/report/scale.hpp"
 
 namespace hwgpt::report {
 
@@ -27,6 +29,10 @@ PlotArea plot_area(const SvgSize& size);
 std::string render_svg(const Chart& chart, const SvgSize& size = {});
 std::string render_svg(const HeatMap& map, const SvgSize& size = {});
 std::string render_svg(const Figure& figure, const SvgSize& size = {});
+
+// The axes' ticks render_svg draws: nice ticks over all finite series values (y from y_floor
+// when set). Throws as render_svg.
+std::pair<Ticks, Ticks> chart_ticks(const Chart& chart);
 
 // The axis ranges render_svg chose for a chart (nice ticks over all finite series values).
 struct ChartRanges {
