@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -39,11 +40,11 @@ class LinearScale {
 
 // Label of a tick at `value` on an axis with the given step: as many decimals as the step needs
 // (step 0.05 -> "0.15"), "-0" printed as "0"; on axes reaching 1e6 in magnitude (value, step or
-// `axis_magnitude`, the axis' largest |end|) with an SI suffix, the same for every tick of the
+// `axis_magnitude`, the axis' largest |end|, axis_extent()) with an SI suffix, the same for every tick of the
 // axis (1.6e9 with step 2e8 -> "1.6G"; -8e5 on an axis to -1.8e6 -> "-0.8M").
 std::string format_tick(double value, double step, double axis_magnitude = 0);
 
 // The largest |end| of a tick range, for format_tick.
-inline double axis_extent(const Ticks& t) { return t.low < 0 ? std::max(-t.low, t.high < 0 ? -t.high : t.high) : std::max(t.low, t.high); }
+inline double axis_extent(const Ticks& t) { return std::max(std::fabs(t.low), std::fabs(t.high)); }
 
 }  // namespace hwgpt::report
