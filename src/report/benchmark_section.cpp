@@ -105,18 +105,33 @@ Section benchmark_section(const BenchmarkReportOptions& o) {
                     "interval (ideal 0.90); width relative to the prediction.";
   s.tables.push_back(std::move(quality));
 
-  std::vector<std::string> devices = o.devices;
-  if (devices.empty()) {
-    for (const auto& m : models)
-      if (!m.info().device.empty() && std::find(devices.begin(), devices.end(), m.info().device) == devices.end())
-        devices.push_back(m.info().device);
+  // Devices by store name; aliases (e.g. the original's names) map to it.
+  std::vector<std::string> known;
+  std::map<std::string, std::string> device_of;
+  for (const auto& m : models) {
+    if (m.info().device.empty()) continue;
+    if (std::find(known.begin(), known.end(), m.info().device) == known.end()) known.push_back(m.info().device);
+    device_of[m.info().device] = m.info().device;
+    for (const auto& alias : m.info().device_aliases) device_of.emplace(alias, m.info().device);
   }
-  auto find_model = [&](const std::string& key) -> const surrogate::Surrogate& {
+  auto resolve = [&](const std::string& device) {
+    const auto it = device_of.find(device);
+    if (it != device_of.end()) return it->second;
+    std::string list;
+    for (const auto& d : known) list += (list.empty() ? "" : ", ") + d;
+    throw ValueError("unknown device '" + device + "' for space '" + space.name() + "'; known: " + list);
+  };
+  std::vector<std::string> devices;
+  for (const auto& d : o.devices) devices.push_back(resolve(d));
+  if (devices.empty()) devices = known;
+  auto find_model = [&](const std::string& requested) -> const surrogate::Surrogate& {
+    const auto at = requested.find('@');
+    const std::string key = at == std::string::npos ? requested : requested.substr(0, at + 1) + resolve(requested.substr(at + 1));
     for (const auto& m : models)
       if (key_of(m.info()) == key) return m;
-    std::string known;
-    for (const auto& m : models) known += (known.empty() ? "" : ", ") + key_of(m.info());
-    throw ValueError("no surrogate '" + key + "' for space '" + space.name() + "'; available: " + known);
+    std::string available;
+    for (const auto& m : models) available += (available.empty() ? "" : ", ") + key_of(m.info());
+    throw ValueError("no surrogate '" + requested + "' for space '" + space.name() + "'; available: " + available);
   };
 
   // 2) Calibration figures from a store.
