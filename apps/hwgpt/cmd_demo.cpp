@@ -1,31 +1,33 @@
-// `hwgpt demo`: the main job at this stage. Samples architectures of every built-in scale and
-// prints their closed-form metrics under each scale's default workload, then, where surrogates
-// ship for a scale, what the benchmark predicts for them (perplexity, latency and energy on two
-// of the original's devices, with 90 % intervals).
+// `hwgpt demo`: the main job. (1) Samples architectures of every built-in scale and prints their
+// closed-form metrics and, where surrogates ship, the benchmark's predictions with 90 % intervals;
+// (2) runs a small study on the shipped benchmark of scale s (the eight algorithms on perplexity
+// versus latency on one GPU, a few seeds; resumable), and (3) writes its HTML report and prints
+// where it is.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <limits>
+#include <map>
 
 #include "commands.hpp"
 #include "hwgpt/analytic/summary.hpp"
 #include "hwgpt/benchmark/benchmark.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
+#include "hwgpt/report/png_export.hpp"
+#include "hwgpt/report/report_builder.hpp"
+#include "hwgpt/report/statistics.hpp"
+#include "hwgpt/search/optimizer.hpp"
+#include "hwgpt/search/run.hpp"
+#include "hwgpt/search/study.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
 
 namespace hwgpt::cli {
+namespace {
 
-int cmd_demo(const std::vector<std::string>& tokens) {
-  const OptionSpec spec{{"--count", "--seed"}, {"--help"}, {{"-n", "--count"}}};
-  const Args args("demo", tokens, spec);
-  if (args.flag("--help")) {
-    std::cout << "usage: hwgpt demo [-n|--count N (3)] [--seed K (1)]\n";
-    return 0;
-  }
-  const auto n = static_cast<std::size_t>(args.integer("--count", 3, 1, 1000));
-  const auto seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<long long>::max()));
+void print_scales(std::size_t n, std::uint64_t seed) {
   for (const char* name : {"t", "s", "m", "l"}) {
     const auto& s = space::SearchSpace::builtin(name);
     const auto w = analytic::default_workload(s);
@@ -77,6 +79,70 @@ int cmd_demo(const std::vector<std::string>& tokens) {
     }
     std::fflush(stdout);
   }
+}
+
+}  // namespace
+
+int cmd_demo(const std::vector<std::string>& tokens) {
+  const OptionSpec spec{{"--count", "--seed", "--out", "--device", "--budget", "--bo-budget", "--seeds", "--threads",
+                         "--png"},
+                        {"--help", "--no-study"},
+                        {{"-n", "--count"}}};
+  const Args args("demo", tokens, spec);
+  if (args.flag("--help")) {
+    std::cout << "usage: hwgpt demo [-n|--count N (3)] [--seed K (1)] [--out DIR (hwgpt-demo)] [--device D (h100)]\n"
+                 "                  [--budget N (2000)] [--bo-budget N (300)] [--seeds R (5)] [--threads N (all cores)]\n"
+                 "                  [--png DIR] [--no-study]\n"
+                 "Prints sampled archs of every scale with closed-form metrics and benchmark predictions, then runs\n"
+                 "a study on scale s's shipped benchmark: the eight algorithms (rs ls nsga2 morea lsbo rsbo ehvi\n"
+                 "moasha) minimising perplexity and latency@D, seeds 1..R, N evaluations per run (the Bayesian\n"
+                 "optimizers lsbo, rsbo, ehvi: --bo-budget, as their steps cost a GP fit), written to DIR (resumable:\n"
+                 "a rerun skips finished runs), and writes DIR/report.html, whose path it prints last.\n";
+    return 0;
+  }
+  const auto n = static_cast<std::size_t>(args.integer("--count", 3, 1, 1000));
+  const auto seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<long long>::max()));
+  print_scales(n, seed);
+  if (args.flag("--no-study")) return 0;
+
+  search::StudyConfig config;
+  search::ProblemSpec problem;
+  problem.space = "s";
+  const std::string device = args.value_or("--device", "h100");
+  problem.objectives = {"perplexity", "latency@" + device};
+  config.problems = {problem};
+  config.algorithms = search::optimizer_names();
+  const auto seeds = args.integer("--seeds", 5, 1, 100);
+  for (long long k = 1; k <= seeds; ++k) config.seeds.push_back(static_cast<std::uint64_t>(k));
+  config.budget = static_cast<std::size_t>(args.integer("--budget", 2000, 1, 1000000));
+  const auto bo_budget = static_cast<std::size_t>(args.integer("--bo-budget", 300, 1, 1000000));
+  for (const char* bo : {"lsbo", "rsbo", "ehvi"}) config.algorithm_budgets[bo] = std::min(bo_budget, config.budget);
+  config.threads = static_cast<std::size_t>(args.integer("--threads", 0, 0, 4096));
+  config.output = args.value_or("--out", "hwgpt-demo");
+  // The same checks as a config file gets: a bad device fails here, before any run starts.
+  config = search::parse_study_config(search::study_config_to_json(config), "demo");
+
+  std::cout << "\n== study: " << config.algorithms.size() << " algorithms x " << config.seeds.size()
+            << " seeds on scale s, minimising perplexity and latency@" << device << " (budget " << config.budget
+            << ", " << bo_budget << " for lsbo/rsbo/ehvi) -> " << config.output.string() << "\n" << std::flush;
+  const auto start = std::chrono::steady_clock::now();
+  search::run_study(config, &std::cerr);
+  const double study_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  report::StudyReportOptions options;
+  options.study = config.output;
+  const report::Report r = report::study_report(options);
+  const auto html = config.output / "report.html";
+  search::write_file_atomically(html, report::render_html(r));
+  if (auto png = args.value("--png")) report::export_pngs(report::all_figures(r), *png);
+  const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::printf("%-10s %5s %10s %20s\n", "algorithm", "rank", "mean HV", "95 % CI");
+  for (const auto& row : report::rank_algorithms(report::load_study(config.output)))
+    std::printf("%-10s %5d %10.4f   [%.4f, %.4f]\n", row.algorithm.c_str(), row.rank, row.mean_hv.estimate,
+                row.mean_hv.low, row.mean_hv.high);
+  std::printf("study %.1f s, report %.1f s\nreport: %s\n", study_s, total_s - study_s,
+              std::filesystem::absolute(html).lexically_normal().string().c_str());
   return 0;
 }
 

@@ -20,9 +20,10 @@ int cmd_study(const std::vector<std::string>& tokens) {
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt study --config FILE [--threads N] [--output DIR]\n"
                  "Runs every algorithm x seed x problem of a JSON config (docs/FORMATS.md, \"Study configs\"),\n"
-                 "N runs at a time (default: the config's threads, else all cores). Writes DIR/runs/<id>.csv\n"
-                 "and .json per run, DIR/summary.csv and DIR/hv_curves.csv. Finished runs are skipped when\n"
-                 "the study is run again (resume). Progress with rate and ETA goes to stderr.\n"
+                 "N runs at a time (default: the config's threads, else all cores). Writes DIR/config.json,\n"
+                 "DIR/runs/<id>.csv and .json per run, DIR/summary.csv, hv_curves.csv and attainment.csv.\n"
+                 "Finished runs are skipped when the study is run again (resume). Progress with rate and ETA\n"
+                 "goes to stderr. `hwgpt report --study DIR` turns the folder into an HTML report.\n"
                  "Under `mpirun -np R hwgpt study ...` the runs are spread over the R ranks (N threads\n"
                  "each) and rank 0 writes DIR: the same files as one process (only timings differ).\n";
     return 0;
@@ -65,7 +66,7 @@ int cmd_study(const std::vector<std::string>& tokens) {
   std::snprintf(line, sizeof line, "%zu runs in %.2f s wall%s; results in %s\n", runs.size(), wall_s,
                 comm.size() > 1 ? (" on " + std::to_string(comm.size()) + " MPI ranks").c_str() : "",
                 config.output.string().c_str());
-  std::cout << line;
+  std::cout << line << "report: hwgpt report --study " << config.output.string() << "\n";
   return 0;
 }
 

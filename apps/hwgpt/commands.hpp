@@ -21,6 +21,7 @@ int cmd_devices(const std::vector<std::string>& tokens);
 int cmd_metrics(const std::vector<std::string>& tokens);
 int cmd_search(const std::vector<std::string>& tokens);
 int cmd_study(const std::vector<std::string>& tokens);
+int cmd_report(const std::vector<std::string>& tokens);
 int cmd_profile(const std::vector<std::string>& tokens);
 int cmd_train(const std::vector<std::string>& tokens);
 int cmd_eval(const std::vector<std::string>& tokens);

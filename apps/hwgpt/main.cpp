@@ -54,6 +54,8 @@ commands:
                   (algorithms: rs ls nsga2 morea lsbo rsbo ehvi moasha)
   study           --config FILE [--threads N]                algorithms x seeds x problems, resumable
                                                              (mpirun -np R hwgpt study: runs over R ranks)
+  report          (--study DIR | --benchmark S) [--out FILE] [--png DIR] [--db STORE]
+                                                             HTML report (inline SVG), PNG per figure
   data prepare    --corpus PATH --tokenizer bytes|gpt2 --out DIR [--seed K] [--split-unit U] [--json]
                                                              token shard with train/validation/NAS-eval splits
   data info       DIR [--json]                               check a shard, print its size and splits
@@ -100,6 +102,7 @@ int main(int argc, char** argv) {
     if (command == "metrics") return hwgpt::cli::cmd_metrics(rest);
     if (command == "search") return hwgpt::cli::cmd_search(rest);
     if (command == "study") return hwgpt::cli::cmd_study(rest);
+    if (command == "report") return hwgpt::cli::cmd_report(rest);
     if (command == "train") return hwgpt::cli::cmd_train(rest);
     if (command == "eval") return hwgpt::cli::cmd_eval(rest);
     if (command == "generate") return hwgpt::cli::cmd_generate(rest);
@@ -107,7 +110,7 @@ int main(int argc, char** argv) {
     if (command == "tokenize") return hwgpt::cli::cmd_tokenize(rest);
     if (command == "pipeline") return hwgpt::cli::cmd_pipeline(rest);
     std::cerr << "error: unknown command '" << command
-              << "'; expected space, analyze, query, devices, metrics, search, study, store, fit, profile, "
+              << "'; expected space, analyze, query, devices, metrics, search, study, report, store, fit, profile, "
                  "data, tokenize, train, eval, generate, pipeline or demo (see hwgpt --help)\n";
     return 2;
   } catch (const hwgpt::Error& e) {

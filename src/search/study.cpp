@@ -267,6 +267,43 @@ std::string pack(const std::vector<Job>& jobs, const std::vector<std::size_t>& i
 
 }  // namespace
 
+std::string study_config_to_json(const StudyConfig& config) {
+  json j;
+  json sets = json::array(), tests = json::array();
+  for (const auto& p : config.problems) {
+    if (p.test_problem.empty()) {
+      j["space"] = p.space;
+      sets.push_back(p.objectives);
+    } else {
+      tests.push_back(p.test_problem);
+      j["variables"] = p.test_config.num_variables;
+      j["levels"] = p.test_config.levels;
+    }
+  }
+  if (!sets.empty()) j["objective_sets"] = sets;
+  if (!tests.empty()) j["test_problems"] = tests;
+  j["algorithms"] = config.algorithms;
+  j["seeds"] = config.seeds;
+  j["budget"] = config.budget;
+  if (!config.algorithm_budgets.empty()) j["algorithm_budgets"] = config.algorithm_budgets;
+  j["threads"] = config.threads;
+  j["output"] = config.output.string();
+  const OptimizerOptions& o = config.options;
+  j["options"] = {{"batch_size", o.batch_size},
+                  {"population_size", o.population_size},
+                  {"crossover_probability", o.crossover_probability},
+                  {"mutation_probability", o.mutation_probability},
+                  {"morea_population_size", o.morea_population_size},
+                  {"morea_sample_size", o.morea_sample_size},
+                  {"bo_initial_samples", o.bo_initial_samples},
+                  {"bo_candidates", o.bo_candidates},
+                  {"gp_max_points", o.gp_max_points},
+                  {"gp_refit_every", o.gp_refit_every},
+                  {"moasha_eta", o.moasha_eta},
+                  {"moasha_rungs", o.moasha_rungs}};
+  return j.dump(2) + "\n";
+}
+
 std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* progress, Communicator& comm) {
   std::vector<Problem> problems;
   for (const auto& p : config.problems) problems.push_back(make_problem(p));
@@ -304,6 +341,7 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
     std::error_code ec;
     std::filesystem::create_directories(runs_dir, ec);
     if (ec) throw FileError("cannot create '" + runs_dir.string() + "': " + ec.message());
+    write_file_atomically(config.output / "config.json", study_config_to_json(config));
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       if (auto finished = read_finished(runs_dir / (jobs[i].summary.id + ".json"), jobs[i].summary,
                                         config.budget_of(jobs[i].summary.algorithm))) {

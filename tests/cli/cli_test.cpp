@@ -214,11 +214,54 @@ TEST(Cli, ProfileSurvivesAKillAndResumesWithoutDuplicates) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Cli, DemoRunsEveryScale) {
-  const Result r = run("demo -n 1 --seed 1");
+TEST(Cli, DemoRunsEveryScaleThenAStudyAndPrintsItsReport) {
+  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_demo_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  // The demo's study, shrunk: all eight algorithms, two seeds, a few evaluations each.
+  const Result r = run("demo -n 1 --seed 1 --budget 20 --bo-budget 12 --seeds 2 --out " + dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* scale : {"== scale t", "== scale s", "== scale m", "== scale l"})
     EXPECT_THAT(r.out, HasSubstr(scale));
+  EXPECT_THAT(r.out, HasSubstr("== study: 8 algorithms x 2 seeds on scale s, minimising perplexity and latency@h100"));
+  for (const char* algorithm : {"rs", "ls", "nsga2", "morea", "lsbo", "rsbo", "ehvi", "moasha"})
+    EXPECT_THAT(r.out, HasSubstr("\n" + std::string(algorithm) + " ")) << algorithm;
+  const std::string last = r.out.substr(r.out.rfind("report: ") + 8);
+  EXPECT_EQ(last, (dir / "report.html").string() + "\n");
+  const std::string html = slurp(dir / "report.html");
+  EXPECT_THAT(html, HasSubstr("<figure id=\"kendall-tau\""));
+  EXPECT_THAT(html, HasSubstr("Ranking by final hypervolume"));
+  EXPECT_EQ(run("demo --device nowhere --out " + dir.string()).exit_code, 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, ReportOfAStudyAndOfABenchmark) {
+  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_report_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "study.json") << R"({"test_problems": ["zdt1"], "variables": 6, "levels": 11,
+      "algorithms": ["rs", "nsga2"], "seeds": [1, 2], "budget": 40, "output": ")" + (dir / "out").string() + "\"}";
+  ASSERT_EQ(run("study --config " + (dir / "study.json").string()).exit_code, 0);
+  const Result r = run("report --study " + (dir / "out").string() + " --png " + (dir / "png").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, (dir / "out" / "report.html").string() + "\n");
+  EXPECT_THAT(r.err, HasSubstr("report: 3 figures"));
+  EXPECT_THAT(slurp(dir / "out" / "report.html"), HasSubstr("<figure id=\"hv-zdt1-n6-levels11\""));
+  if (std::system("command -v gnuplot >/dev/null 2>&1") == 0) {
+    EXPECT_TRUE(std::filesystem::exists(dir / "png" / "hv-zdt1-n6-levels11.png"));
+  }
+  const Result bench = run("report --benchmark s --devices h100 --sample 30 --out " + (dir / "b.html").string());
+  ASSERT_EQ(bench.exit_code, 0) << bench.err;
+  EXPECT_THAT(slurp(dir / "b.html"), HasSubstr("Held-out test quality of each surrogate"));
+  const Result neither = run("report");
+  EXPECT_EQ(neither.exit_code, 1);
+  EXPECT_THAT(neither.err, HasSubstr("error: report: give exactly one of --study DIR or --benchmark SCALE"));
+  const Result missing = run("report --study " + (dir / "nothing").string());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("error: cannot read '" + (dir / "nothing" / "summary.csv").string() + "'"));
+  const Result no_scale = run("report --benchmark t9");
+  EXPECT_EQ(no_scale.exit_code, 1);
+  EXPECT_THAT(no_scale.err, HasSubstr("error: "));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, SearchIsReproducibleAndItsFrontValidates) {

@@ -72,6 +72,22 @@ TEST(StudyConfig, ParsesProblemsAndRejectsBadKeys) {
               ThrowsMessage<ParseError>(HasSubstr("'algorithm_budgets' names 'ehvi', which is not in 'algorithms'")));
 }
 
+TEST(StudyConfig, JsonFormRoundTripsThroughTheParser) {
+  StudyConfig c = parse_study_config(R"({"space": "t", "objective_sets": [["params", "flops"], ["max:params", "kv_cache_mb"]],
+      "test_problems": ["zdt1"], "levels": 11, "variables": 5, "algorithms": ["rs", "ehvi"], "seeds": [3, 1],
+      "budget": 50, "algorithm_budgets": {"ehvi": 20}, "threads": 2, "output": "x", "options": {"population_size": 20}})");
+  const std::string text = study_config_to_json(c);
+  const StudyConfig back = parse_study_config(text, "config.json");
+  ASSERT_EQ(back.problems.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(back.problems[i].label(), c.problems[i].label());
+  EXPECT_EQ(back.algorithms, c.algorithms);
+  EXPECT_EQ(back.seeds, (std::vector<std::uint64_t>{3, 1}));
+  EXPECT_EQ(back.budget_of("ehvi"), 20u);
+  EXPECT_EQ(back.options.population_size, 20u);
+  EXPECT_EQ(back.output, c.output);
+  EXPECT_EQ(study_config_to_json(back), text);  // a fixed point
+}
+
 TEST(Study, ParallelRunsEqualSerialRunsAndResume) {
   StudyConfig c = parse_study_config(R"({"space": "t", "objective_sets": [["params", "flops"]],
       "test_problems": ["zdt1"], "variables": 6, "levels": 11, "algorithms": ["rs", "ls", "nsga2", "morea", "ehvi"],
@@ -90,6 +106,7 @@ TEST(Study, ParallelRunsEqualSerialRunsAndResume) {
     EXPECT_TRUE(std::filesystem::exists(c.output / "runs" / (r.id + ".csv"))) << r.id;
   }
   EXPECT_THAT(slurp(c.output / "summary.csv"), StartsWith("id,problem,algorithm,seed,evaluations,final_hypervolume"));
+  EXPECT_EQ(slurp(c.output / "config.json"), study_config_to_json(c));
   const std::string curves = slurp(c.output / "hv_curves.csv");
   EXPECT_EQ(std::count(curves.begin(), curves.end(), '\n'), 1 + 16 * 120 + 4 * 30);
 

@@ -1,7 +1,7 @@
 // Studies: algorithms × seeds × problems (objective sets of one space, and test problems) run in
 // parallel over the cores, every run written to <output>/runs/<id>.csv (evaluations) and
 // <id>.json (HV curve, front; written last, so its presence marks a finished run). Re-running a
-// study skips finished runs (resume) and rewrites <output>/summary.csv, hv_curves.csv and, for
+// study skips finished runs (resume) and rewrites <output>/config.json, summary.csv, hv_curves.csv and, for
 // 2-objective problems, attainment.csv (best, median and worst attainment surfaces over seeds).
 // The config is JSON (docs/FORMATS.md, "Study configs"); benchmark metrics (perplexity,
 // latency@DEVICE) come from the shipped surrogates, and a `devices` list multiplies objective sets
@@ -70,6 +70,11 @@ struct StudyRunSummary {
   std::vector<double> hv_curve;
   std::vector<double> front;           // final non-dominated objective vectors (raw), row-major
 };
+
+// The config as JSON that parse_study_config reads back to an equal config (problems expanded:
+// one objective set per problem, no "devices"; every optimizer option written out). run_study
+// writes it to <output>/config.json, so a study folder records how it was made.
+std::string study_config_to_json(const StudyConfig& config);
 
 // Runs (or resumes) the study; progress lines with rate and ETA go to `progress` when given.
 // Returns one summary per run in config order (problem, algorithm, seed).

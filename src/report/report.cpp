@@ -1,0 +1,122 @@
+// HTML rendering and the study sections (see report.hpp).
+#include "hwgpt/report/report.hpp"
+
+#include <cstdio>
+
+#include "hwgpt/core/error.hpp"
+#include "hwgpt/report/statistics.hpp"
+#include "hwgpt/report/study_figures.hpp"
+
+namespace hwgpt::report {
+namespace {
+
+constexpr const char* kStyle = R"(
+body { font-family: sans-serif; margin: 24px auto; max-width: 1400px; color: #222; background: #fff; }
+h1 { font-size: 24px; margin-bottom: 4px; } h2 { font-size: 20px; border-bottom: 1px solid #ccc; margin-top: 32px; }
+p.facts { color: #555; margin-top: 0; line-height: 1.5; }
+.figures { display: flex; flex-wrap: wrap; gap: 16px; }
+figure.figure { margin: 0; border: 1px solid #ddd; padding: 8px; max-width: 100%; }
+figure.figure svg { max-width: 100%; height: auto; }
+figcaption { font-size: 13px; color: #444; max-width: 640px; } figcaption b { color: #222; }
+table { border-collapse: collapse; font-size: 13px; margin: 8px 0 16px; }
+th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; } th { background: #f2f2f2; }
+td:first-child, th:first-child, td:nth-child(2) { text-align: left; }
+pre { background: #f6f6f6; padding: 8px; font-size: 12px; overflow-x: auto; max-width: 1300px; }
+)";
+
+std::string fixed(double v, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+
+std::string render_table(const Table& t) {
+  std::string html = "<table id=\"" + xml_escape(t.id) + "\">\n";
+  if (!t.title.empty()) html += "<caption><b>" + xml_escape(t.title) + "</b></caption>\n";
+  html += "<tr>";
+  for (const auto& h : t.header) html += "<th>" + xml_escape(h) + "</th>";
+  html += "</tr>\n";
+  for (const auto& row : t.rows) {
+    html += "<tr>";
+    for (const auto& cell : row) html += "<td>" + xml_escape(cell) + "</td>";
+    html += "</tr>\n";
+  }
+  html += "</table>\n";
+  if (!t.caption.empty()) html += "<p class=\"note\">" + xml_escape(t.caption) + "</p>\n";
+  return html;
+}
+
+}  // namespace
+
+std::string render_html(const Report& report) {
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>" +
+                     xml_escape(report.title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<h1>" +
+                     xml_escape(report.title) + "</h1>\n<p class=\"facts\">";
+  for (std::size_t i = 0; i < report.facts.size(); ++i) html += (i ? "<br/>" : "") + xml_escape(report.facts[i]);
+  html += "</p>\n";
+  for (const auto& s : report.sections) {
+    html += "<section id=\"" + xml_escape(s.id) + "\">\n<h2>" + xml_escape(s.title) + "</h2>\n";
+    if (!s.intro.empty()) html += "<p>" + xml_escape(s.intro) + "</p>\n";
+    for (const auto& t : s.tables) html += render_table(t);
+    if (!s.preformatted.empty()) html += "<pre>" + xml_escape(s.preformatted) + "</pre>\n";
+    if (!s.figures.empty()) {
+      html += "<div class=\"figures\">\n";
+      for (std::size_t f = 0; f < s.figures.size(); ++f) {
+        const Figure& figure = s.figures[f];
+        const SvgSize size = f < s.sizes.size() ? s.sizes[f] : SvgSize{};
+        const auto [title, caption] = std::visit([](const auto& x) { return std::pair{x.title, x.caption}; }, figure);
+        html += "<figure id=\"" + xml_escape(figure_id(figure)) + "\" class=\"figure\">\n" + render_svg(figure, size) +
+                "<figcaption><b>" + xml_escape(title) + ".</b> " + xml_escape(caption) + "</figcaption>\n</figure>\n";
+      }
+      html += "</div>\n";
+    }
+    html += "</section>\n";
+  }
+  return html + "</body>\n</html>\n";
+}
+
+std::vector<Section> study_sections(const StudyData& study, std::uint64_t seed) {
+  std::vector<Section> sections;
+  Section ranking{"ranking", "Ranking by final hypervolume", "", {}, {}, {}, ""};
+  ranking.intro = "Per problem, algorithms sorted by the mean final normalised hypervolume over seeds (higher is "
+                  "better), with a 95 % percentile-bootstrap interval of the mean (2,000 resamples, seed " +
+                  std::to_string(seed) + "). With few seeds the interval is wide and rough: read overlapping "
+                  "intervals as no evidence of a difference.";
+  Table table{"ranking-table", "", "", {"problem", "algorithm", "rank", "runs", "evaluations", "mean HV", "95 % CI",
+                                       "median HV", "min HV", "max HV", "time per run (s)"}, {}};
+  for (const auto& r : rank_algorithms(study, seed))
+    table.rows.push_back({r.problem, r.algorithm, std::to_string(r.rank), std::to_string(r.runs),
+                          std::to_string(r.mean_evaluations), fixed(r.mean_hv.estimate, 4),
+                          "[" + fixed(r.mean_hv.low, 4) + ", " + fixed(r.mean_hv.high, 4) + "]", fixed(r.median_hv, 4),
+                          fixed(r.min_hv, 4), fixed(r.max_hv, 4), fixed(r.mean_duration_s, 2)});
+  ranking.tables.push_back(std::move(table));
+  sections.push_back(std::move(ranking));
+
+  for (const auto& problem : study.problems) {
+    Section s{"problem-" + std::to_string(sections.size()), "Problem " + problem, "", {}, {}, {}, ""};
+    const RunData* any = nullptr;
+    for (const auto& r : study.runs)
+      if (r.problem == problem && !any) any = &r;
+    std::string objectives;
+    for (const auto& o : any->objectives) objectives += (objectives.empty() ? "" : ", ") + objective_label(o);
+    s.intro = "Objectives (all minimised): " + objectives + ".";
+    s.figures = problem_figures(study, problem);
+    sections.push_back(std::move(s));
+  }
+
+  Section config{"configuration", "Configuration", "", {}, {}, {}, ""};
+  config.intro = study.config_json.empty()
+                     ? "This study folder has no config.json (written by `hwgpt study` since the report was added)."
+                     : "config.json of the study folder, as `hwgpt study` ran it (problems expanded per device):";
+  config.preformatted = study.config_json;
+  sections.push_back(std::move(config));
+  return sections;
+}
+
+std::vector<Figure> all_figures(const Report& report) {
+  std::vector<Figure> out;
+  for (const auto& s : report.sections) out.insert(out.end(), s.figures.begin(), s.figures.end());
+  return out;
+}
+
+}  // namespace hwgpt::report

@@ -1,0 +1,205 @@
+// Fronts, HV curves and attainment surfaces of a study (see study_figures.hpp).
+#include "hwgpt/report/study_figures.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "hwgpt/search/attainment.hpp"
+#include "hwgpt/search/pareto.hpp"
+
+namespace hwgpt::report {
+namespace {
+
+struct UnitRule {
+  const char* prefix;  // metric name or its start
+  const char* shown;   // name shown
+  const char* unit;
+};
+// Longest prefixes first, so "latency_ms" matches before "latency".
+constexpr UnitRule kUnits[] = {
+    {"latency_ms", "latency", "ms"},     {"energy_mj", "energy", "mJ"},  {"memory_mb", "memory", "MB"},
+    {"decode_ms_per_token", "decode latency", "ms/token"},
+    {"latency", "latency", "ms"},        {"energy", "energy", "mJ"},     {"memory", "memory", "MB"},
+    {"kv_cache_mb", "KV cache", "MB"},   {"weights_mb", "weights", "MB"}, {"activations_mb", "activations", "MB"},
+    {"params", "params", "count"},       {"flops", "forward FLOPs", "count"},
+};
+
+// A short, file-name-safe slug for figure ids.
+std::string slug(const std::string& text) {
+  std::string s;
+  for (char c : text) s += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  return s;
+}
+
+}  // namespace
+
+std::string objective_label(const std::string& objective) {
+  const bool maximised = objective.rfind("max:", 0) == 0;
+  const std::string name = maximised ? objective.substr(4) : objective;
+  const auto at = name.find('@');
+  const std::string metric = name.substr(0, at), device = at == std::string::npos ? "" : name.substr(at);
+  std::string shown = metric, unit;
+  for (const auto& rule : kUnits)
+    if (metric == rule.prefix) {
+      shown = rule.shown;
+      unit = rule.unit;
+      break;
+    }
+  std::string label = (maximised ? "\u2212" : "") + shown + device;
+  if (maximised) return label + " (" + (unit.empty() ? "" : unit + "; ") + "maximised, shown negated)";
+  return unit.empty() ? label : label + " (" + unit + ")";
+}
+
+std::vector<std::array<double, 2>> pooled_front(const std::vector<const RunData*>& runs, std::size_t i, std::size_t j) {
+  std::vector<double> values;
+  for (const auto* r : runs)
+    for (const auto& p : r->front) {
+      values.push_back(p.at(i));
+      values.push_back(p.at(j));
+    }
+  std::vector<std::array<double, 2>> front;
+  for (std::size_t k : search::pareto_front_indices({values, 2})) front.push_back({values[2 * k], values[2 * k + 1]});
+  std::sort(front.begin(), front.end());
+  front.erase(std::unique(front.begin(), front.end()), front.end());
+  return front;
+}
+
+HvSummary summarise_hv(const std::vector<const RunData*>& runs, std::size_t max_points) {
+  std::size_t longest = 0;
+  for (const auto* r : runs) longest = std::max(longest, r->hv_curve.size());
+  HvSummary s;
+  if (longest == 0) return s;
+  const std::size_t stride = std::max<std::size_t>(1, (longest + max_points - 1) / std::max<std::size_t>(max_points, 1));
+  for (std::size_t e = 0; e < longest; e += stride) {
+    const std::size_t at = (e + stride >= longest) ? longest - 1 : e;  // keep the final evaluation
+    std::vector<double> values;
+    for (const auto* r : runs)
+      if (at < r->hv_curve.size()) values.push_back(r->hv_curve[at]);
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    s.evaluation.push_back(static_cast<double>(at + 1));
+    s.median.push_back(n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2);
+    s.low.push_back(values.front());
+    s.high.push_back(values.back());
+    if (at == longest - 1) break;
+  }
+  return s;
+}
+
+std::vector<Figure> problem_figures(const StudyData& study, const std::string& problem) {
+  std::vector<Figure> figures;
+  {
+    std::vector<std::vector<const RunData*>> per_algorithm;
+    for (const auto& a : study.algorithms) per_algorithm.push_back(runs_of(study, problem, a));
+    const RunData* any = nullptr;
+    for (const auto& runs : per_algorithm)
+      if (!runs.empty()) any = runs.front();
+    if (!any) return figures;
+    const auto& objectives = any->objectives;
+    const std::size_t m = objectives.size();
+
+    // 1) Pareto fronts per objective pair: union of the seeds' final fronts.
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = i + 1; j < m; ++j) {
+        Chart c;
+        c.id = "front-" + slug(problem) + (m > 2 ? "-" + std::to_string(i) + std::to_string(j) : "");
+        c.title = "Pareto fronts: " + problem + (m > 2 ? " (" + objectives[i] + " vs " + objectives[j] + ")" : "");
+        c.caption = "Non-dominated points of each algorithm, pooled over its seeds' final fronts (lower-left is "
+                    "better in both objectives). Each staircase bounds the region the algorithm's points dominate.";
+        if (m > 2) c.caption += " With " + std::to_string(m) + " objectives, points are projected onto this pair first.";
+        c.x_label = objective_label(objectives[i]);
+        c.y_label = objective_label(objectives[j]);
+        for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
+          if (per_algorithm[a].empty()) continue;
+          Series step{study.algorithms[a], SeriesKind::kStep, {}, {}, {}, static_cast<int>(a), false};
+          for (const auto& p : pooled_front(per_algorithm[a], i, j)) {
+            step.x.push_back(p[0]);
+            step.y.push_back(p[1]);
+          }
+          Series points = step;
+          points.name.clear();
+          points.kind = SeriesKind::kPoints;
+          c.series.push_back(std::move(step));
+          c.series.push_back(std::move(points));
+        }
+        figures.emplace_back(std::move(c));
+      }
+
+    // 2) HV versus evaluations: median over seeds with a min–max band.
+    Chart hv;
+    hv.id = "hv-" + slug(problem);
+    hv.title = "Hypervolume versus evaluations: " + problem;
+    hv.caption = "Normalised hypervolume (objectives scaled by the problem's bounds, reference 1.1 in each) after "
+                 "each evaluation: line = median over seeds, band = min to max over seeds. Higher is better.";
+    hv.x_label = "evaluations (count)";
+    hv.y_label = "normalised hypervolume";
+    // The first evaluations have a tiny HV and would squeeze the curves' later, telling part
+    // into a sliver: the axis starts at the lowest median HV seen at 10 % of the longest run.
+    std::size_t longest = 0;
+    for (const auto& runs : per_algorithm)
+      for (const auto* r : runs) longest = std::max(longest, r->hv_curve.size());
+    double floor = 1e300;
+    for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
+      if (per_algorithm[a].empty()) continue;
+      const HvSummary s = summarise_hv(per_algorithm[a], longest);  // every evaluation
+      const std::size_t at = std::min(s.median.size(), std::max<std::size_t>(10, longest / 10)) - 1;
+      floor = std::min(floor, s.median[at]);
+    }
+    if (floor < 1e300 && longest >= 20) {
+      hv.y_floor = floor;
+      hv.caption += " The y axis is cut at the lowest median HV at 10 % of the longest run; the first evaluations "
+                    "lie below it.";
+    }
+    for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
+      if (per_algorithm[a].empty()) continue;
+      const HvSummary s = summarise_hv(per_algorithm[a]);
+      hv.series.push_back({"", SeriesKind::kBand, s.evaluation, s.low, s.high, static_cast<int>(a), false});
+      hv.series.push_back({study.algorithms[a], SeriesKind::kLine, s.evaluation, s.median, {}, static_cast<int>(a), false});
+    }
+    figures.emplace_back(std::move(hv));
+
+    // 3) Median attainment surfaces per objective pair (k = ceil(runs / 2)).
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = i + 1; j < m; ++j) {
+        Chart c;
+        c.id = "eaf-" + slug(problem) + (m > 2 ? "-" + std::to_string(i) + std::to_string(j) : "");
+        c.title = "Median attainment surfaces: " + problem + (m > 2 ? " (" + objectives[i] + " vs " + objectives[j] + ")" : "");
+        c.caption = "The region above and right of an algorithm's staircase was attained (weakly dominated) by at "
+                    "least half of its seeds (k = ceil(R/2) of R runs; Fonseca et al. 2011). Lower-left is better.";
+        if (m > 2) c.caption += " With " + std::to_string(m) + " objectives, the seeds' fronts are projected onto this pair.";
+        c.x_label = objective_label(objectives[i]);
+        c.y_label = objective_label(objectives[j]);
+        for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
+          const auto& runs = per_algorithm[a];
+          if (runs.empty()) continue;
+          std::vector<std::vector<search::Point2>> fronts;
+          for (const auto* r : runs) {
+            std::vector<search::Point2> front;
+            for (const auto& p : r->front) front.push_back({p.at(i), p.at(j)});
+            fronts.push_back(std::move(front));
+          }
+          Series s{study.algorithms[a] + " (k=" + std::to_string((runs.size() + 1) / 2) + "/" + std::to_string(runs.size()) + ")",
+                   SeriesKind::kStep, {}, {}, {}, static_cast<int>(a), false};
+          for (const auto& z : search::attainment_surface(fronts, (runs.size() + 1) / 2)) {
+            s.x.push_back(z[0]);
+            s.y.push_back(z[1]);
+          }
+          c.series.push_back(std::move(s));
+        }
+        figures.emplace_back(std::move(c));
+      }
+  }
+  return figures;
+}
+
+std::vector<Figure> study_figures(const StudyData& study) {
+  std::vector<Figure> figures;
+  for (const auto& problem : study.problems) {
+    auto part = problem_figures(study, problem);
+    figures.insert(figures.end(), part.begin(), part.end());
+  }
+  return figures;
+}
+
+}  // namespace hwgpt::report
