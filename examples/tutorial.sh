@@ -37,3 +37,6 @@ EOF
 build/hwgpt study --config tutorial-out/study.json
 cat tutorial-out/study/summary.csv
 head -n 5 tutorial-out/study/attainment.csv
+
+build/hwgpt report --study tutorial-out/study --png tutorial-out/study/png
+ls tutorial-out/study/png | head -n 3

@@ -60,7 +60,7 @@ void step(int number, const char* what, const char* name, int (*command)(const s
           const std::vector<std::string>& tokens) {
   std::string line = "hwgpt " + std::string(name);
   for (const auto& t : tokens) line += " " + t;
-  std::cerr << "\npipeline: step " << number << "/6, " << what << ":\n  " << line << "\n" << std::flush;
+  std::cerr << "\npipeline: step " << number << "/7, " << what << ":\n  " << line << "\n" << std::flush;
   if (const int code = command(tokens); code != 0)
     throw Error("pipeline: step " + std::to_string(number) + " (" + what + ") exited with " + std::to_string(code));
 }
@@ -68,7 +68,7 @@ void step(int number, const char* what, const char* name, int (*command)(const s
 // Step 1: the byte corpus and its 80/10/10 split, recorded once; a folder made from another corpus
 // is refused (its checkpoint and results belong to that corpus).
 void check_corpus(const fs::path& corpus, const fs::path& out) {
-  std::cerr << "pipeline: step 1/6, corpus and splits: " << corpus.string() << "\n";
+  std::cerr << "pipeline: step 1/7, corpus and splits: " << corpus.string() << "\n";
   const train::TokenSplits data = train::load_byte_corpus(corpus);
   char fingerprint[17];
   std::snprintf(fingerprint, sizeof fingerprint, "%016llx", static_cast<unsigned long long>(data.fingerprint()));
@@ -101,7 +101,8 @@ int cmd_pipeline(const std::vector<std::string>& tokens) {
                  "Builds the benchmark of scale t on this machine: 1) checks and splits the corpus,\n"
                  "2) trains the supernet (hwgpt train), 3) evaluates sampled archs on the nas-eval split\n"
                  "(hwgpt eval), 4) profiles sampled archs (hwgpt profile), 5) fits surrogates (hwgpt fit),\n"
-                 "6) runs a study of perplexity vs latency on the fitted benchmark (hwgpt study). Each\n"
+                 "6) runs a study of perplexity vs latency on the fitted benchmark (hwgpt study), 7) writes\n"
+                 "its HTML report (hwgpt report). Each\n"
                  "step prints its command; each resumes or skips finished work, so rerun the same command\n"
                  "after an interruption. --fast: toy sizes (30 steps, 200 archs; seconds to a minute).\n"
                  "The full setting takes hours (2,000 training steps; 2,000 archs profiled).\n";
@@ -148,6 +149,7 @@ int cmd_pipeline(const std::vector<std::string>& tokens) {
   std::ofstream(study_config) << config.dump(2) << "\n";
   ::setenv("HWGPT_DATA_DIR", out.c_str(), 1);
   step(6, "study on the fitted benchmark", "study", cmd_study, {"--config", study_config.string()});
+  step(7, "report", "report", cmd_report, {"--study", (out / "study").string()});
 
   std::cout << "pipeline: done; outputs in " << out.string() << ":\n"
             << "  corpus.json            corpus, tokenizer and split sizes\n"
@@ -156,7 +158,8 @@ int cmd_pipeline(const std::vector<std::string>& tokens) {
             << "  eval.csv               perplexity and accuracy of sampled archs\n"
             << "  store.db               measurement store (profile of device '" << device << "', perplexities)\n"
             << "  surrogates/t/          fitted surrogates (*.hsur) and their test quality (*.eval.json)\n"
-            << "  study.json, study/     study config; runs/, summary.csv, hv_curves.csv, attainment.csv\n";
+            << "  study.json, study/     study config; runs/, summary.csv, hv_curves.csv, attainment.csv\n"
+            << "  study/report.html      the study's report (fronts, HV curves, attainment, surrogates)\n";
   return 0;
 }
 

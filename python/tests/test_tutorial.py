@@ -51,3 +51,7 @@ def test_tutorial_script_runs(tmp_path):
         runs = list(csv.DictReader(f))
     assert sorted({r["algorithm"] for r in runs}) == ["ls", "morea", "nsga2", "rs"]
     assert len(runs) == 8 and all(0 < float(r["final_hypervolume"]) <= 1.21 for r in runs)
+    report = (tmp_path / "tutorial-out" / "study" / "report.html").read_text()
+    assert "<svg" in report and "<script" not in report
+    pngs = sorted((tmp_path / "tutorial-out" / "study" / "png").glob("*.png"))
+    assert pngs and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)

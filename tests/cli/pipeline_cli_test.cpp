@@ -89,7 +89,7 @@ TEST_F(ScaleOut, PipelineFastSettingRunsEveryStepAndAResumeSkipsThemAll) {
   const std::string command = "pipeline --scale t --corpus corpus.txt --out p --fast --device-name test-cpu";
   const Result first = run(command);
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  for (int step = 1; step <= 6; ++step) EXPECT_THAT(first.err, HasSubstr("step " + std::to_string(step) + "/6"));
+  for (int step = 1; step <= 7; ++step) EXPECT_THAT(first.err, HasSubstr("step " + std::to_string(step) + "/7"));
   EXPECT_THAT(first.err, HasSubstr("hwgpt train --scale t --corpus corpus.txt --checkpoint p/supernet.pt"));
   EXPECT_THAT(first.out, HasSubstr("pipeline: done; outputs in p"));
   // Every step's output, with the sizes of the fast setting.
@@ -103,6 +103,9 @@ TEST_F(ScaleOut, PipelineFastSettingRunsEveryStepAndAResumeSkipsThemAll) {
   EXPECT_EQ(lines(summary), 5u);  // header + 2 algorithms x 2 seeds
   EXPECT_THAT(summary, HasSubstr("arch-t-perplexity+latency@test-cpu__nsga2__seed2"));
   EXPECT_TRUE(fs::exists(dir / "p" / "study" / "attainment.csv"));
+  const std::string report = slurp(dir / "p" / "study" / "report.html");
+  EXPECT_THAT(report, HasSubstr("<svg"));
+  EXPECT_THAT(report, HasSubstr("latency@test-cpu"));
   // The fitted benchmark answers, and orders the extreme archs as physics and training do.
   EXPECT_GT(query(kLargest, "latency_ms", "test-cpu", "p"), query(kSmallest, "latency_ms", "test-cpu", "p"));
   EXPECT_LT(query(kLargest, "perplexity", "", "p"), query(kSmallest, "perplexity", "", "p"));
