@@ -262,6 +262,12 @@ void Supernet::save(const std::filesystem::path& path) const {
 Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSpace* expected) {
   if (!std::filesystem::is_regular_file(path))
     throw FileError("supernet file '" + path.string() + "' does not exist or is not a regular file");
+  // Damaged archives make libtorch throw c10::Error, but also std::runtime_error (its TorchScript
+  // parser) and std::out_of_range: every one becomes a FileError naming the file
+  // (tests/model/checkpoint_corruption_test.cpp).
+  const auto corrupt = [&](const std::string& why) {
+    return FileError("'" + path.string() + "' is not a readable hwgpt supernet file (truncated or corrupt?): " + why);
+  };
   torch::serialize::InputArchive archive;
   c10::IValue magic, version, space_json;
   try {
@@ -271,13 +277,17 @@ Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSp
     archive.read("version", version);
     archive.read("space", space_json);
   } catch (const c10::Error& e) {
-    throw FileError("'" + path.string() + "' is not a readable hwgpt supernet file (truncated or corrupt?): " +
-                    e.what_without_backtrace());
+    throw corrupt(e.what_without_backtrace());
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw corrupt(e.what());
   }
   if (!version.isInt() || version.toInt() != kFormatVersion)
     throw FileError("'" + path.string() + "' has supernet format version " +
                     (version.isInt() ? std::to_string(version.toInt()) : std::string("?")) + "; expected " +
                     std::to_string(kFormatVersion));
+  if (!space_json.isString()) throw corrupt("its space entry is not a string");
   const space::SearchSpace space = space::SearchSpace::from_json(space_json.toStringRef(), path.string());
   if (expected && !(space == *expected))
     throw FileError("'" + path.string() + "' holds a supernet of space '" + space.name() +
@@ -294,6 +304,10 @@ Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSp
     }
   } catch (const c10::Error& e) {
     throw FileError("'" + path.string() + "' is truncated or corrupt: " + e.what_without_backtrace());
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw FileError("'" + path.string() + "' is truncated or corrupt: " + e.what());
   }
   bind_full(*impl);
   return Supernet(std::move(impl));
