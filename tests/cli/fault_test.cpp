@@ -33,7 +33,7 @@ void kill_and_resume(const CliSandbox& box, const std::string& args_pattern, dou
                      Check check) {
   const int trials = env_int("HWGPT_FAULT_TRIALS", 2);
   Rng rng = Rng::derive(static_cast<std::uint64_t>(env_int("HWGPT_FAULT_SEED", 1)), stream);
-  int landed = 0;
+  int landed = 0, attempts = 0;
   for (int trial = 0; trial < trials; ++trial) {
     std::string args = args_pattern;
     for (std::size_t at; (at = args.find("{trial}")) != std::string::npos;) args.replace(at, 7, std::to_string(trial));
@@ -43,6 +43,7 @@ void kill_and_resume(const CliSandbox& box, const std::string& args_pattern, dou
       const double fraction = 0.05 + 0.85 * rng.uniform_double();
       const pid_t pid = box.spawn(args);
       ASSERT_GT(pid, 0);
+      ++attempts;
       landed += CliSandbox::kill_after(pid, std::chrono::microseconds(static_cast<long>(fraction * reference_s * 1e6)));
     }
     const CliResult resumed = box.run(args);
@@ -50,7 +51,8 @@ void kill_and_resume(const CliSandbox& box, const std::string& args_pattern, dou
     check(trial, resumed);
   }
   ::testing::Test::RecordProperty("kills_landed", landed);
-  std::fprintf(stderr, "fault: %d kills landed over %d trials of '%s'\n", landed, trials, args_pattern.c_str());
+  std::fprintf(stderr, "fault: %d of %d kills landed (the others came after the process ended) over %d trials of '%s'\n",
+               landed, attempts, trials, args_pattern.c_str());
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
