@@ -84,10 +84,10 @@ struct LeafOf<std::map<K, T>> : LeafOf<T> {};
 template <typename T>
 T get(const json& j, const char* key, std::string_view origin) {
   using Leaf = typename LeafOf<T>::type;
-  if constexpr (std::is_integral_v<Leaf>)
-    check_counts(j.at(key), static_cast<std::uint64_t>(std::numeric_limits<Leaf>::max()),
-                 std::string(origin) + ": key '" + key + "'");
   try {
+    if constexpr (std::is_integral_v<Leaf>)
+      check_counts(j.at(key), static_cast<std::uint64_t>(std::numeric_limits<Leaf>::max()),
+                   std::string(origin) + ": key '" + key + "'");
     return j.at(key).get<T>();
   } catch (const json::exception& e) {
     throw ParseError(std::string(origin) + ": key '" + key + "': " + e.what());

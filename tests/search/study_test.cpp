@@ -45,6 +45,9 @@ TEST(StudyConfig, CountsMustBeNonNegativeIntegersInRange) {
               ThrowsMessage<ParseError>(HasSubstr("key 'algorithm_budgets': 2.5 is not an integer")));
   EXPECT_THAT([&] { parse_study_config(head + R"("seeds": [1], "levels": 3000000000})", "s.json"); },
               ThrowsMessage<ParseError>(HasSubstr("key 'levels': 3000000000 is not an integer in [0, 2147483647]")));
+  // The fuzzer's next find: the first version of this check read a missing key outside the try.
+  EXPECT_THAT([&] { parse_study_config(R"({"test_problems": ["zdt1"], "algorithms": ["nsga2"]})", "s.json"); },
+              ThrowsMessage<ParseError>(HasSubstr("s.json: key 'seeds': [json.exception.out_of_range.403] key 'seeds' not found")));
   EXPECT_EQ(parse_study_config(head + R"("seeds": [18446744073709551615], "budget": 7})").seeds.at(0),
             18446744073709551615u);
 }
