@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
   }
-  std::printf("# rss after load %.2f MB; over the loop min %.2f, max %.2f MB (spread %.3f MB); checksum %.6g\n\n",
+  std::printf("# rss before loading the surrogates %.2f MB; over the loop min %.2f, max %.2f MB (spread %.3f MB); checksum %.6g\n\n",
               rss_start, rss_min, rss_max, rss_max - rss_min, checksum);
 
   // 2) a search run's memory as its results grow
