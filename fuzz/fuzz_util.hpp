@@ -15,12 +15,16 @@
 
 namespace hwgpt::fuzz {
 
+// $HWGPT_FUZZ_SCRATCH/<pid> when set (scripts/fuzz.sh sets it and removes it afterwards: libFuzzer
+// leaves with _Exit, so no atexit handler of ours would run), else /dev/shm or $TMPDIR.
 inline const std::filesystem::path& scratch_dir() {
   static const std::filesystem::path dir = [] {
-    const std::filesystem::path base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
+    const char* env = std::getenv("HWGPT_FUZZ_SCRATCH");
+    const std::filesystem::path base = env && *env                         ? std::filesystem::path(env)
+                                       : std::filesystem::exists("/dev/shm") ? std::filesystem::path("/dev/shm")
+                                                                           : std::filesystem::temp_directory_path();
     auto d = base / ("hwgpt-fuzz-" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
-    std::atexit([] { std::error_code ec; std::filesystem::remove_all(scratch_dir(), ec); });
     return d;
   }();
   return dir;

@@ -22,6 +22,10 @@ cmake --build build-fuzz -j "${HWGPT_JOBS:-2}"
 # 2) run: leaks are errors; UBSan already halts (-fno-sanitize-recover=all)
 export ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:${UBSAN_OPTIONS:-}"
+# Scratch files of the targets (a file per input for the file-based parsers), in memory if possible.
+HWGPT_FUZZ_SCRATCH="$(mktemp -d /dev/shm/hwgpt-fuzz.XXXXXX 2>/dev/null || mktemp -d)"
+export HWGPT_FUZZ_SCRATCH
+trap 'rm -rf "$HWGPT_FUZZ_SCRATCH"' EXIT
 failed=0
 printf '%-22s %10s %10s %8s %8s\n' target executions exec/s corpus+ crashes
 for t in "${targets[@]}"; do
