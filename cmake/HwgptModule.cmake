@@ -10,10 +10,12 @@
 
 function(hwgpt_target_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
-                                           -Wno-sign-conversion
-                                           # GCC 12 false positive on std::string concatenation
-                                           # at -O3 (GCC bug 105329).
-                                           -Wno-restrict)
+                                           -Wno-sign-conversion)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # GCC 12 false positive on std::string concatenation at -O3 (GCC bug 105329); clang (the
+    # fuzz build) has no such option.
+    target_compile_options(${target} PRIVATE -Wno-restrict)
+  endif()
   if(HWGPT_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

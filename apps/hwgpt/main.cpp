@@ -76,20 +76,8 @@ int fail(int code) {
   return code;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::vector<std::string> tokens(argv + 1, argv + argc);
-  if (tokens.empty() || tokens[0] == "--help" || tokens[0] == "-h" || tokens[0] == "help") {
-    std::cout << kUsage;
-    return tokens.empty() ? 2 : 0;
-  }
-  if (tokens[0] == "--version") {
-    std::cout << "hwgpt 0.1.0\n";
-    return 0;
-  }
-  const std::string command = tokens[0];
-  const std::vector<std::string> rest(tokens.begin() + 1, tokens.end());
+// Runs one subcommand; bad input becomes `error: …` and exit code 1.
+int run_command(const std::string& command, const std::vector<std::string>& rest) {
   try {
     if (command == "space") return hwgpt::cli::cmd_space(rest);
     if (command == "analyze") return hwgpt::cli::cmd_analyze(rest);
@@ -120,4 +108,28 @@ int main(int argc, char** argv) {
     std::cerr << "error: internal: " << e.what() << "\n";
     return fail(3);
   }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> tokens(argv + 1, argv + argc);
+  if (tokens.empty() || tokens[0] == "--help" || tokens[0] == "-h" || tokens[0] == "help") {
+    std::cout << kUsage;
+    return tokens.empty() ? 2 : 0;
+  }
+  if (tokens[0] == "--version") {
+    std::cout << "hwgpt 0.1.0\n";
+    return 0;
+  }
+  const std::string command = tokens[0];
+  const std::vector<std::string> rest(tokens.begin() + 1, tokens.end());
+  const int code = run_command(command, rest);
+  // A full disk (or a closed pipe) under stdout must not pass as success: results a script reads
+  // from stdout would be lost without a word.
+  std::cout.flush();
+  if (!std::cout || std::fflush(stdout) != 0) {
+    std::cerr << "error: writing standard output failed (disk full or output closed?)\n";
+    return code == 0 ? 1 : code;
+  }
+  return code;
 }

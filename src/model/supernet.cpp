@@ -1,6 +1,9 @@
 // Supernet: the super-weights, prefix slicing for any arch of the space, extraction into dense
 // models, and the checked, atomic model file (docs/FORMATS.md, "Supernet files").
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 
 #include "hwgpt/core/error.hpp"
@@ -223,11 +226,29 @@ void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supe
 
 void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {
   const std::filesystem::path tmp = path.string() + ".tmp";
+  std::FILE* file = std::fopen(tmp.c_str(), "wb");
+  if (file == nullptr)
+    throw FileError("cannot write '" + tmp.string() + "': " + std::strerror(errno) +
+                    "; check that the folder exists and is writable");
+  // libtorch 1.13 aborts the process when its own file write fails (its writer's destructor throws
+  // after a short write), so we write, and report a failed write (a full disk) after save_to.
+  int write_errno = 0;
   try {
-    archive.save_to(tmp.string());
+    archive.save_to([&](const void* data, std::size_t bytes) -> std::size_t {
+      if (write_errno == 0 && std::fwrite(data, 1, bytes, file) != bytes) write_errno = errno != 0 ? errno : EIO;
+      return bytes;
+    });
   } catch (const c10::Error& e) {
+    std::fclose(file);
     std::filesystem::remove(tmp);
     throw FileError("cannot write '" + tmp.string() + "': " + e.what_without_backtrace());
+  }
+  if (std::fclose(file) != 0 && write_errno == 0) write_errno = errno != 0 ? errno : EIO;
+  if (write_errno != 0) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw FileError("cannot write '" + tmp.string() + "': " + std::strerror(write_errno) +
+                    " (disk full?); the previous file is kept");
   }
   std::filesystem::rename(tmp, path);  // atomic on POSIX: readers see the old or the new file
 }
@@ -241,6 +262,12 @@ void Supernet::save(const std::filesystem::path& path) const {
 Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSpace* expected) {
   if (!std::filesystem::is_regular_file(path))
     throw FileError("supernet file '" + path.string() + "' does not exist or is not a regular file");
+  // Damaged archives make libtorch throw c10::Error, but also std::runtime_error (its TorchScript
+  // parser) and std::out_of_range: every one becomes a FileError naming the file
+  // (tests/model/checkpoint_corruption_test.cpp).
+  const auto corrupt = [&](const std::string& why) {
+    return FileError("'" + path.string() + "' is not a readable hwgpt supernet file (truncated or corrupt?): " + why);
+  };
   torch::serialize::InputArchive archive;
   c10::IValue magic, version, space_json;
   try {
@@ -250,13 +277,17 @@ Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSp
     archive.read("version", version);
     archive.read("space", space_json);
   } catch (const c10::Error& e) {
-    throw FileError("'" + path.string() + "' is not a readable hwgpt supernet file (truncated or corrupt?): " +
-                    e.what_without_backtrace());
+    throw corrupt(e.what_without_backtrace());
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw corrupt(e.what());
   }
   if (!version.isInt() || version.toInt() != kFormatVersion)
     throw FileError("'" + path.string() + "' has supernet format version " +
                     (version.isInt() ? std::to_string(version.toInt()) : std::string("?")) + "; expected " +
                     std::to_string(kFormatVersion));
+  if (!space_json.isString()) throw corrupt("its space entry is not a string");
   const space::SearchSpace space = space::SearchSpace::from_json(space_json.toStringRef(), path.string());
   if (expected && !(space == *expected))
     throw FileError("'" + path.string() + "' holds a supernet of space '" + space.name() +
@@ -273,6 +304,10 @@ Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSp
     }
   } catch (const c10::Error& e) {
     throw FileError("'" + path.string() + "' is truncated or corrupt: " + e.what_without_backtrace());
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw FileError("'" + path.string() + "' is truncated or corrupt: " + e.what());
   }
   bind_full(*impl);
   return Supernet(std::move(impl));

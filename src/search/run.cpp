@@ -127,7 +127,12 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
     if (!out) throw FileError("cannot write '" + tmp.string() + "'; check that the folder exists and is writable");
     out << text;
     out.flush();
-    if (!out) throw FileError("writing '" + tmp.string() + "' failed (disk full?)");
+    if (!out) {
+      out.close();
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);  // leave the folder as it was
+      throw FileError("writing '" + tmp.string() + "' failed (disk full?)");
+    }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);

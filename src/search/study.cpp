@@ -7,12 +7,14 @@
 #include <cstdio>
 #include <exception>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <ostream>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -58,9 +60,34 @@ std::optional<StudyRunSummary> read_finished(const std::filesystem::path& path, 
   return s;
 }
 
+// Every number under `v` must be an integer in [0, max]: nlohmann converts a float such as 1e57 to
+// an integer with undefined behaviour, and -1 to 2^64 - 1 (found by fuzz/study_config_fuzz).
+void check_counts(const json& v, std::uint64_t max, const std::string& where) {
+  if (v.is_array() || v.is_object()) {
+    for (const auto& item : v) check_counts(item, max, where);
+  } else if (v.is_number() && (!v.is_number_unsigned() || v.get<std::uint64_t>() > max)) {
+    throw ParseError(where + ": " + v.dump() + " is not an integer in [0, " + std::to_string(max) + "]");
+  }
+}
+
+template <typename T>
+struct LeafOf {
+  using type = T;
+};
+template <typename T>
+struct LeafOf<std::vector<T>> : LeafOf<T> {};
+template <typename T>
+struct LeafOf<std::vector<std::vector<T>>> : LeafOf<T> {};
+template <typename K, typename T>
+struct LeafOf<std::map<K, T>> : LeafOf<T> {};
+
 template <typename T>
 T get(const json& j, const char* key, std::string_view origin) {
+  using Leaf = typename LeafOf<T>::type;
   try {
+    if constexpr (std::is_integral_v<Leaf>)
+      check_counts(j.at(key), static_cast<std::uint64_t>(std::numeric_limits<Leaf>::max()),
+                   std::string(origin) + ": key '" + key + "'");
     return j.at(key).get<T>();
   } catch (const json::exception& e) {
     throw ParseError(std::string(origin) + ": key '" + key + "': " + e.what());

@@ -42,7 +42,8 @@ SearchSpace SearchSpace::from_json(std::string_view json_text, std::string_view 
   json j;
   try {
     j = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number that overflows a double (fuzz/space_json_fuzz).
     throw ParseError(where + ": not valid JSON (" + e.what() + ")");
   }
   if (!j.is_object()) throw ParseError(where + ": expected a JSON object describing a search space");

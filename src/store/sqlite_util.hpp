@@ -14,6 +14,23 @@
 
 namespace hwgpt::store::detail {
 
+// "SQLite error on 'PATH': MESSAGE", plus a hint when the cause is the disk or the folder: the
+// raw "disk I/O error" of a full disk names neither the file nor what to do.
+inline std::string error_text(sqlite3* db) {
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  std::string text = std::string("SQLite error on '") + (file && *file ? file : "?") + "': " + sqlite3_errmsg(db);
+  switch (db ? sqlite3_errcode(db) : SQLITE_OK) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+      return text + " (disk full? the store keeps every committed row)";
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+      return text + " (check that the store's folder is writable)";
+    default:
+      return text;
+  }
+}
+
 class Statement {
  public:
   Statement(sqlite3* db, std::string_view sql) : db_(db) {
@@ -46,7 +63,7 @@ class Statement {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw FileError(std::string("SQLite: ") + sqlite3_errmsg(db_));
+    throw FileError(error_text(db_));
   }
   void run() {
     while (step()) {
@@ -89,9 +106,8 @@ class Statement {
 inline void exec(sqlite3* db, const std::string& sql) {
   char* message = nullptr;
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message ? message : "unknown error";
     sqlite3_free(message);
-    throw FileError("SQLite: " + text);
+    throw FileError(error_text(db));
   }
 }
 

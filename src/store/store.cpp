@@ -89,9 +89,11 @@ void Store::Impl::open(Mode mode) {
     if (!s.step() || s.text(0) != detail::kApplicationTag)
       throw FileError("'" + path.string() + "' is an SQLite database but not an hwgpt store");
   } else {
+    // Tables but no version: a foreign database, unless another process has just created the
+    // store (its tables and version commit together, so the version is set by now).
     Statement tables(db, "SELECT count(*) FROM sqlite_master");
     tables.step();
-    if (tables.integer(0) != 0)
+    if (tables.integer(0) != 0 && user_version() == 0)
       throw FileError("'" + path.string() + "' is an SQLite database but not an hwgpt store");
   }
   if (mode == Mode::kReadOnly) {
@@ -100,10 +102,20 @@ void Store::Impl::open(Mode mode) {
   }
   detail::exec(db, "PRAGMA journal_mode = WAL");
   detail::exec(db, "PRAGMA synchronous = NORMAL");
-  for (int v = version; v < Store::kSchemaVersion; ++v) {
+  // Migrations hold the write lock and re-read the version under it: two processes creating one
+  // new store at once would otherwise both run "CREATE TABLE" (tests/cli/reliability_test.cpp).
+  while (true) {
     detail::Transaction t(db);
-    detail::exec(db, detail::kMigrations[static_cast<std::size_t>(v)]);
-    detail::exec(db, "PRAGMA user_version = " + std::to_string(v + 1));
+    const int current = user_version();
+    if (current >= Store::kSchemaVersion) break;
+    if (current == 0) {
+      Statement tables(db, "SELECT count(*) FROM sqlite_master");
+      tables.step();
+      if (tables.integer(0) != 0)
+        throw FileError("'" + path.string() + "' is an SQLite database but not an hwgpt store");
+    }
+    detail::exec(db, detail::kMigrations[static_cast<std::size_t>(current)]);
+    detail::exec(db, "PRAGMA user_version = " + std::to_string(current + 1));
     t.commit();
   }
 }

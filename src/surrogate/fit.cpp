@@ -119,6 +119,10 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
   auto wants = [&](const char* kind) {
     return std::find(options.models.begin(), options.models.end(), kind) != options.models.end();
   };
+  // Builds without libtorch (-DHWGPT_WITH_TORCH=OFF) have no MLP; it is then not a candidate.
+  const bool mlp_available = HWGPT_FIT_WITH_MLP != 0;
+  if (wants("mlp") && !mlp_available && !wants("gbt") && !wants("gp"))
+    throw ValueError("surrogate fit: the MLP needs libtorch, and this build has none (HWGPT_WITH_TORCH=OFF)");
   if (!wants("gbt") && !wants("mlp") && !wants("gp"))
     throw ValueError("surrogate fit: no model kind among gbt, mlp, gp requested");
 
@@ -130,6 +134,7 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
     gbt = detail::select_gbt(floats(fit_x), floats(fit_y), floats(valid_x), floats(valid_y), n_features, options, base);
     validation["gbt"] = gbt.validation_predictions;
   }
+#if HWGPT_FIT_WITH_MLP
   if (wants("mlp")) {
     detail::MlpFitOptions mo;
     static_cast<MlpOptions&>(mo) = options.mlp;
@@ -138,6 +143,7 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
     mlp = detail::fit_mlp(fit_x, n_features, fit_y, valid_x, valid_y, 0, mo);
     validation["mlp"] = mlp.validation_predictions;
   }
+#endif
   if (wants("gp") && fit_y.size() <= options.gp_max_train) {
     const GpModel gp = fit_gp(fit_x, n_features, fit_y);
     std::vector<double>& p = validation["gp"];
@@ -189,6 +195,7 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
                }() + ", early stopping), eta " + std::to_string(options.eta) + ", subsample " +
                std::to_string(options.subsample) + ", colsample " + std::to_string(options.colsample);
   }
+#if HWGPT_FIT_WITH_MLP
   if (chose("mlp")) {
     detail::MlpFitOptions mo;
     static_cast<MlpOptions&>(mo) = options.mlp;
@@ -201,6 +208,7 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
                " cosine, batch " + std::to_string(mo.batch) + ", " + std::to_string(mlp.epochs) +
                " epochs (early stopping)";
   }
+#endif
   if (chose("gp")) {
     predictor.gp = fit_gp(train_x, n_features, train_y);
     const auto state = predictor.gp->gp.state();

@@ -134,6 +134,11 @@ void Trainer::Impl::load_train_state() {
     }
   } catch (const c10::Error& e) {
     throw FileError(where + " is truncated or corrupt: " + e.what_without_backtrace());
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    // libtorch's reader also throws std::runtime_error and std::out_of_range on damaged archives.
+    throw FileError(where + " is truncated or corrupt: " + e.what());
   }
   resumed = true;
 }

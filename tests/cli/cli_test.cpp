@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -190,29 +189,7 @@ TEST(Cli, QueryDevicesMetricsOverASurrogateFolder) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Cli, ProfileSurvivesAKillAndResumesWithoutDuplicates) {
-  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_profile_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string db = (dir / "p.db").string();
-  const std::string command = "profile --scale t --sample 8 --seed 3 --db " + db +
-                              " --device-name box --batch 1 --seq 32 --min-repeats 6 --max-repeats 12"
-                              " --decode-tokens 4 --warmup 1";
-  // Start it in the background and SIGKILL it while it works.
-  const std::string background = std::string("'") + HWGPT_CLI_PATH + "' " + command + " >/dev/null 2>&1 & echo $! > '" +
-                                 (dir / "pid").string() + "'";
-  ASSERT_EQ(std::system(background.c_str()), 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  const std::string pid = slurp(dir / "pid");
-  (void)std::system(("kill -9 " + pid + " 2>/dev/null; sleep 0.2").c_str());
-  const Result resumed = run(command);
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_THAT(resumed.out, HasSubstr("run box/t/b1-t32-float32-threads1: profiled "));
-  const Result again = run(command);
-  EXPECT_THAT(again.out, HasSubstr("profiled 0 archs, 8 already done"));
-  const Result csv = run("store export --db " + db + " --metric latency_ms");
-  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 1 + 8);  // header + one row per arch
-  std::filesystem::remove_all(dir);
-}
+// Killing `hwgpt profile` (and train, eval, study) at random moments: tests/cli/fault_test.cpp.
 
 TEST(Cli, DemoRunsEveryScaleThenAStudyAndPrintsItsReport) {
   const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_demo_" + std::to_string(::getpid()));

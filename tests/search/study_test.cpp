@@ -33,6 +33,25 @@ std::string slurp(const std::filesystem::path& p) {
   return s.str();
 }
 
+// Found by fuzz/study_config_fuzz: budget 1e57 was converted to size_t with undefined behaviour
+// (UBSan), and a negative count wrapped to 2^64 - 1.
+TEST(StudyConfig, CountsMustBeNonNegativeIntegersInRange) {
+  const std::string head = R"({"test_problems": ["zdt1"], "algorithms": ["rs"], )";
+  EXPECT_THAT([&] { parse_study_config(head + R"("seeds": [1], "budget": 1004444444444444444444444444444444444444444444444444444444})", "s.json"); },
+              ThrowsMessage<ParseError>(HasSubstr("s.json: key 'budget': 1.0044444444444444e+57 is not an integer in [0, 18446744073709551615]")));
+  EXPECT_THAT([&] { parse_study_config(head + R"("seeds": [1, -2]})", "s.json"); },
+              ThrowsMessage<ParseError>(HasSubstr("s.json: key 'seeds': -2 is not an integer in [0, ")));
+  EXPECT_THAT([&] { parse_study_config(head + R"("seeds": [1], "algorithm_budgets": {"rs": 2.5}})", "s.json"); },
+              ThrowsMessage<ParseError>(HasSubstr("key 'algorithm_budgets': 2.5 is not an integer")));
+  EXPECT_THAT([&] { parse_study_config(head + R"("seeds": [1], "levels": 3000000000})", "s.json"); },
+              ThrowsMessage<ParseError>(HasSubstr("key 'levels': 3000000000 is not an integer in [0, 2147483647]")));
+  // The fuzzer's next find: the first version of this check read a missing key outside the try.
+  EXPECT_THAT([&] { parse_study_config(R"({"test_problems": ["zdt1"], "algorithms": ["nsga2"]})", "s.json"); },
+              ThrowsMessage<ParseError>(HasSubstr("s.json: key 'seeds': [json.exception.out_of_range.403] key 'seeds' not found")));
+  EXPECT_EQ(parse_study_config(head + R"("seeds": [18446744073709551615], "budget": 7})").seeds.at(0),
+            18446744073709551615u);
+}
+
 TEST(StudyConfig, ParsesProblemsAndRejectsBadKeys) {
   const auto c = parse_study_config(R"({"space": "t", "objective_sets": [["params", "flops"], ["flops", "kv_cache_mb"]],
       "test_problems": ["zdt1"], "levels": 11, "variables": 5, "algorithms": ["rs", "nsga2"], "seeds": [1, 2],

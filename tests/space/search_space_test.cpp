@@ -114,6 +114,14 @@ TEST(SearchSpaceJson, TinySpaceLoadsWithItsSize) {
   EXPECT_EQ(format_arch(tiny.largest_arch()), "gpt-tiny-2-32-2-2-2-2-False");
 }
 
+// Found by fuzz/space_json_fuzz: a number too large for a double escaped as nlohmann's
+// out_of_range (an `error: internal` in the CLI) instead of a ParseError.
+TEST(SearchSpaceJson, NumberOverflowIsAParseError) {
+  EXPECT_THAT([] { (void)SearchSpace::from_json(R"({"name": "x", "embed_dims": [16, 3e222222222222222]})", "f.json"); },
+              ThrowsMessage<ParseError>(HasSubstr("f.json: not valid JSON ([json.exception.out_of_range.406] number "
+                                                  "overflow parsing '3e222222222222222')")));
+}
+
 TEST(SearchSpaceJson, ErrorsNameTheProblem) {
   const std::string ok =
       R"({"name":"x","embed_dims":[8],"layer_counts":[1],"mlp_ratios":[1],"head_counts":[1],"head_size":8)";

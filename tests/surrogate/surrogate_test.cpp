@@ -79,6 +79,7 @@ std::map<std::string, double> validation_scores(const std::string& fitted_with) 
 // best (an ensemble only when clearly better); each member round-trips through the file, batches
 // equal single predictions, and a refit with the same seed is identical.
 TEST(Fit, SelectsAmongTreesMlpAndGpByValidationAndRecordsTheChoice) {
+  if (!HWGPT_FIT_WITH_MLP) GTEST_SKIP() << "built without libtorch: no MLP (HWGPT_WITH_TORCH=OFF)";
   const auto& t = space::SearchSpace::builtin("t");
   Dataset data;
   Rng rng(21);
