@@ -118,9 +118,9 @@ int cmd_demo(const std::vector<std::string>& tokens) {
   const auto bo_budget = static_cast<std::size_t>(args.integer("--bo-budget", 300, 1, 1000000));
   for (const char* bo : {"lsbo", "rsbo", "ehvi"}) config.algorithm_budgets[bo] = std::min(bo_budget, config.budget);
   config.threads = static_cast<std::size_t>(args.integer("--threads", 0, 0, 4096));
-  config.output = args.value_or("--out", "hwgpt-demo");
   // The same checks as a config file gets: a bad device fails here, before any run starts.
   config = search::parse_study_config(search::study_config_to_json(config), "demo");
+  config.output = args.value_or("--out", "hwgpt-demo");
 
   std::cout << "\n== study: " << config.algorithms.size() << " algorithms x " << config.seeds.size()
             << " seeds on scale s, minimising perplexity and latency@" << device << " (budget " << config.budget

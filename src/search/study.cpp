@@ -314,7 +314,8 @@ std::string study_config_to_json(const StudyConfig& config) {
   j["budget"] = config.budget;
   if (!config.algorithm_budgets.empty()) j["algorithm_budgets"] = config.algorithm_budgets;
   j["threads"] = config.threads;
-  j["output"] = config.output.string();
+  // No "output": the file lives in the output folder, and a folder must not depend on where it was
+  // written (two runs of one study into two folders give the same bytes; a moved folder stays true).
   const OptimizerOptions& o = config.options;
   j["options"] = {{"batch_size", o.batch_size},
                   {"population_size", o.population_size},
@@ -368,7 +369,6 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
     std::error_code ec;
     std::filesystem::create_directories(runs_dir, ec);
     if (ec) throw FileError("cannot create '" + runs_dir.string() + "': " + ec.message());
-    write_file_atomically(config.output / "config.json", study_config_to_json(config));
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       if (auto finished = read_finished(runs_dir / (jobs[i].summary.id + ".json"), jobs[i].summary,
                                         config.budget_of(jobs[i].summary.algorithm))) {
@@ -484,6 +484,9 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
     curves += c.str();
     out.push_back(std::move(job.summary));
   }
+  // With the summary, at the end: a study that fails (a full disk) leaves the previous config and
+  // results as they were.
+  write_file_atomically(config.output / "config.json", study_config_to_json(config));
   write_file_atomically(config.output / "summary.csv", summary);
   write_file_atomically(config.output / "hv_curves.csv", curves);
   write_attainment(config, problems, out);

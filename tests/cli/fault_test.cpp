@@ -160,7 +160,7 @@ TEST_F(FaultInjection, StudyKilledAtRandomMomentsWritesTheSameFiles) {
   ASSERT_EQ(ref.exit_code, 0) << ref.err;
   const double reference_s = seconds_since(start);
   const auto expected = tree(*box_ / "ref-study");
-  ASSERT_EQ(expected.size(), 3u + 2 * 3 * 2 * 2);  // summary, hv_curves, attainment; (csv, json) per run
+  ASSERT_EQ(expected.size(), 4u + 2 * 3 * 2 * 2);  // config, summary, hv_curves, attainment; (csv, json) per run
   for (int trial = 0; trial < env_int("HWGPT_FAULT_TRIALS", 2); ++trial)
     write_text(*box_ / ("s" + std::to_string(trial) + ".json"), config("s" + std::to_string(trial)));
   kill_and_resume(*box_, "study --config s{trial}.json", reference_s, 4, [&](int trial, const CliResult&) {

@@ -103,7 +103,7 @@ TEST(StudyConfig, JsonFormRoundTripsThroughTheParser) {
   EXPECT_EQ(back.seeds, (std::vector<std::uint64_t>{3, 1}));
   EXPECT_EQ(back.budget_of("ehvi"), 20u);
   EXPECT_EQ(back.options.population_size, 20u);
-  EXPECT_EQ(back.output, c.output);
+  EXPECT_EQ(text.find("\"output\""), std::string::npos);  // not recorded: config.json lives in that folder
   EXPECT_EQ(study_config_to_json(back), text);  // a fixed point
 }
 
