@@ -1,5 +1,7 @@
 // The forward math shared by the sliced supernet and dense models, and DenseModel with its KV
 // cache. Shapes: B batch, T new positions, P = past + T key positions, h heads, hs head size.
+#include <dlfcn.h>
+
 #include <cmath>
 
 #include "hwgpt/core/error.hpp"
@@ -125,9 +127,27 @@ Logits to_logits(const torch::Tensor& logits) {
   return out;
 }
 
+namespace {
+
+// OpenBLAS's thread-count functions, when the process has OpenBLAS (looked up at run time, so
+// other BLAS libraries and builds without it still link and run).
+using SetThreads = void (*)(int);
+using GetThreads = int (*)();
+
+}  // namespace
+
 void set_num_threads(int threads) {
   if (threads < 0) throw ValueError("threads is " + std::to_string(threads) + "; expected >= 0 (0: one per core)");
-  if (threads > 0) torch::set_num_threads(threads);
+  if (threads == 0) return;
+  torch::set_num_threads(threads);
+  // Measured: with only torch's pool at 1, OpenBLAS's pthread pool still ran sgemm on a second
+  // core (and spun in sched_yield), so a "one thread" profile used two.
+  if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(threads);
+}
+
+int blas_threads() {
+  auto* get = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  return get ? get() : -1;
 }
 
 // ---- DenseModel ------------------------------------------------------------------------------

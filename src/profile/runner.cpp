@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/model/supernet.hpp"
 #include "hwgpt/profile/memory_meter.hpp"
 #include "hwgpt/space/arch_string.hpp"
 
@@ -48,6 +49,7 @@ ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
   nlohmann::json protocol = nlohmann::json::parse(protocol_json(config.protocol));
   protocol["timer"] = "steady_clock around one forward pass (CUDA events on GPUs)";
   protocol["decode_tokens"] = config.decode_tokens;
+  protocol["blas_threads"] = model::blas_threads();  // OpenBLAS's own pool; -1: not OpenBLAS
   protocol["energy"] = report.energy_status;
   protocol["memory"] = config.measure_memory ? "peak RSS added by one forward pass (clear_refs + VmHWM)" : "not measured";
   run.protocol_json = protocol.dump();

@@ -214,3 +214,20 @@ TEST(Supernet, RejectsArchOutsideItsSpaceAndBadTokens) {
 }
 
 }  // namespace
+
+namespace hwgpt::model {
+namespace {
+
+// Debian's libtorch runs its matrix products in OpenBLAS's pthread pool, which torch's own thread
+// setting does not limit; set_num_threads must bound both (a one-thread profile used two cores).
+TEST(Threads, SetNumThreadsAlsoBoundsOpenBlasPool) {
+  const int before = blas_threads();
+  if (before < 0) GTEST_SKIP() << "the BLAS library in this process is not OpenBLAS";
+  set_num_threads(1);
+  EXPECT_EQ(blas_threads(), 1);
+  set_num_threads(before);
+  EXPECT_EQ(blas_threads(), before);
+}
+
+}  // namespace
+}  // namespace hwgpt::model

@@ -37,9 +37,12 @@ struct TokenBatch {
 
 class DenseModel;
 
-// Threads of libtorch's intra-op pool (0 leaves the default: one per core). Set it once, before
-// the first forward pass.
+// Threads of libtorch's intra-op pool and of the BLAS library's own pool (0 leaves the defaults:
+// one per core). Set it once, before the first forward pass. OpenBLAS's pthread build (Debian's
+// libopenblas0-pthread) keeps a pool of its own that torch::set_num_threads does not limit.
 void set_num_threads(int threads);
+// Threads of OpenBLAS's pool, or -1 when the BLAS library in use is not OpenBLAS.
+int blas_threads();
 
 // Parameter names (shapes in super dimensions; Em, Hm = max heads·hs, Fm = max ratio·Em):
 //   wte (V, Em); h.{i}.norm_1.{weight,bias} (Em); h.{i}.attn.qkv.weight (3·Hm, Em), rows grouped
