@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "activation.hpp"
+#include "vector_clones.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/surrogate/predictor.hpp"
 
@@ -14,12 +15,6 @@ namespace hwgpt::surrogate {
 namespace {
 
 constexpr std::size_t kBlock = 64;
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define HWGPT_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define HWGPT_VECTOR_CLONES
-#endif
 
 // next[o][r] = act(bias[o] + Σ_i w[o][i] · in[i][r]) for the 64 rows r of a block.
 HWGPT_VECTOR_CLONES

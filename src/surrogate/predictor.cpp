@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "activation.hpp"
+#include "vector_clones.hpp"
 #include "hwgpt/core/error.hpp"
 
 namespace hwgpt::surrogate {
@@ -14,12 +15,6 @@ void InputScaling::apply(std::span<const double> x, std::span<double> out) const
 }
 
 namespace {
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define HWGPT_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define HWGPT_VECTOR_CLONES
-#endif
 
 // out[o] = act(bias[o] + Σ_i w[i][o] · a[i]) with input-major weights: the loop over outputs is
 // contiguous and vectorises; each output's sum still runs over i in order.

@@ -14,18 +14,13 @@
 #include <cstdint>
 
 #include "hwgpt/core/error.hpp"
+#include "vector_clones.hpp"
 
 namespace hwgpt::surrogate {
 
 namespace {
 
 constexpr std::size_t kBlock = 64;
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define HWGPT_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define HWGPT_VECTOR_CLONES
-#endif
 
 // Depth-3 perfect trees: the 7 compares of a tree do not depend on each other, so all of them are
 // evaluated (every load is contiguous: one feature column per node), the path is picked from the
