@@ -158,11 +158,12 @@ void SearchSpace::validate(const Arch& arch) const {
       detail::choice_index(c.embed_dims, arch.embed_dim) < c.embed_dims.size() &&
       arch.mlp_ratios.size() == layers_in && arch.num_heads.size() == layers_in &&
       std::find(c.bias_choices.begin(), c.bias_choices.end(), arch.bias) != c.bias_choices.end()) {
-    bool ok = true;
+    // Counts of unknown choices, summed without a branch per layer.
+    std::size_t unknown = 0;
     for (std::size_t i = 0; i < layers_in; ++i)
-      ok &= (detail::choice_index(c.mlp_ratios, arch.mlp_ratios[i]) < c.mlp_ratios.size()) &
-            (detail::choice_index(c.head_counts, arch.num_heads[i]) < c.head_counts.size());
-    if (ok) return;
+      unknown += static_cast<std::size_t>(detail::choice_index(c.mlp_ratios, arch.mlp_ratios[i]) >= c.mlp_ratios.size()) +
+                 static_cast<std::size_t>(detail::choice_index(c.head_counts, arch.num_heads[i]) >= c.head_counts.size());
+    if (unknown == 0) return;
   }
   // The message prefix is built only on failure: validate() runs on every query and encoding.
   const auto where = [&c] { return "arch of space '" + c.name + "': "; };
