@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "hwgpt/core/rng.hpp"
+
 extern char** environ;
 
 namespace hwgpt::test {
@@ -35,6 +37,15 @@ inline void write_text(const std::filesystem::path& p, const std::string& text) 
 }
 
 // Number of '\n' in `text`.
+// A ~20 kB seeded word-salad corpus, enough for a few training steps of the t supernet.
+inline void write_word_corpus(const std::filesystem::path& p, std::uint64_t seed) {
+  static const char* words[] = {"the ", "king ", "and ", "queen ", "of ", "rome ", "speak ", "now.\n"};
+  Rng rng(seed);
+  std::string text;
+  while (text.size() < 20000) text += words[rng.uniform_index(8)];
+  write_text(p, text);
+}
+
 inline long count_lines(const std::string& text) { return static_cast<long>(std::count(text.begin(), text.end(), '\n')); }
 
 // The data rows of a CSV text (header dropped), split at commas (hwgpt's CSVs quote nothing).

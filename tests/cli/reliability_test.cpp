@@ -22,11 +22,7 @@ class Reliability : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     box_ = new CliSandbox("reliability");
-    static const char* words[] = {"the ", "king ", "and ", "queen ", "of ", "rome ", "speak ", "now.\n"};
-    Rng rng(2);
-    std::string text;
-    while (text.size() < 20000) text += words[rng.uniform_index(8)];
-    write_text(*box_ / "corpus.txt", text);
+    write_word_corpus(*box_ / "corpus.txt", 2);
   }
   static void TearDownTestSuite() {
     delete box_;
