@@ -72,6 +72,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
   const int stop_after = static_cast<int>(args.integer("--stop-after", 0, 0, 100'000'000));
   const int log_every = static_cast<int>(args.integer("--log-every", 10, 1, 100'000'000));
   model::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 4096)));
+  model::keep_freed_memory_for_reuse();
   // Fault injection for the resume test: exit abruptly (as a kill would) after this step's update,
   // before its checkpoint is written.
   const char* fault = std::getenv("HWGPT_FAULT_EXIT_AFTER_STEP");

@@ -57,6 +57,13 @@ void check_config(const TrainConfig& c) {
     throw ValueError("train config: random_subnets, warmup_steps, eval_every and grad_clip must be >= 0");
 }
 
+// The elements of `full` that a prefix slice of shape `sizes` covers (a view).
+torch::Tensor prefix_region(const torch::Tensor& full, at::IntArrayRef sizes) {
+  torch::Tensor region = full;
+  for (std::size_t d = 0; d < sizes.size(); ++d) region = region.narrow(static_cast<std::int64_t>(d), 0, sizes[d]);
+  return region;
+}
+
 }  // namespace
 
 double learning_rate(const TrainConfig& c, int step) {
@@ -77,24 +84,87 @@ struct Trainer::Impl {
   std::filesystem::path checkpoint, csv;
   Communicator& comm;
   model::Supernet net;
-  std::vector<torch::Tensor> adam_m, adam_v;  // same order as the supernet's parameters
+  // What AdamW updates: the supernet's tensors (sandwich rule), or for a stand-alone arch dense
+  // copies of its prefix slices, so autograd, clipping and AdamW touch only the arch's elements
+  // (measured: the sliced super-tensors made a stand-alone step 0.96x a dense PyTorch model's).
+  // source[i] is the supernet tensor that trainable[i] is (or is the prefix region of).
+  std::vector<torch::Tensor> trainable;
+  std::vector<std::size_t> source;
+  std::vector<torch::Tensor> adam_m, adam_v;  // same order as trainable
   std::vector<bool> decay;
   int step = 0;
   bool resumed = false;
   std::optional<space::Arch> standalone;
+  model::Weights standalone_weights;  // the forward's view of the dense trainable tensors
 
   Impl(const space::SearchSpace& s, const TrainConfig& c, TokenSplits d, std::filesystem::path ckpt,
        std::filesystem::path csv_path, Communicator& communicator)
       : space(s), config(c), data(std::move(d)), checkpoint(std::move(ckpt)), csv(std::move(csv_path)), comm(communicator),
         net(std::filesystem::exists(checkpoint) ? model::Supernet::load(checkpoint, &s) : model::Supernet(s, c.seed)) {}
 
-  std::vector<torch::Tensor>& params() { return net.impl().tensors; }
+  std::vector<torch::Tensor>& params() { return trainable; }
+  void bind_trainable();
+  void sync_standalone_into_supernet() const;
+  torch::Tensor full_size(std::size_t i, const std::vector<torch::Tensor>& state) const;
   void load_train_state();
   void check_ranks_agree();
   void allreduce_gradients();
   void write_csv_header_or_trim();
   void validate_and_log();
 };
+
+void Trainer::Impl::bind_trainable() {
+  const std::vector<torch::Tensor>& tensors = net.impl().tensors;
+  if (!standalone) {
+    trainable = tensors;
+    for (std::size_t i = 0; i < tensors.size(); ++i) source.push_back(i);
+    return;
+  }
+  standalone_weights = net.impl().slice(*standalone);
+  // Every slice is a prefix view of one super-tensor (found by its storage); it is replaced by a
+  // dense leaf holding the same values.
+  auto bind = [&](torch::Tensor& view) {
+    if (!view.defined()) return;
+    for (std::size_t i = 0; i < tensors.size(); ++i) {
+      if (!view.is_alias_of(tensors[i])) continue;
+      torch::Tensor dense = view.detach().clone(at::MemoryFormat::Contiguous);
+      dense.set_requires_grad(true);
+      trainable.push_back(dense);
+      source.push_back(i);
+      view = dense;
+      return;
+    }
+    throw std::logic_error("stand-alone slice is not a view of a super-weight");
+  };
+  model::Weights& w = standalone_weights;
+  bind(w.wte);
+  for (model::LayerWeights& l : w.layers)
+    for (torch::Tensor* t : {&l.norm_1_weight, &l.norm_1_bias, &l.qkv_weight, &l.qkv_bias, &l.proj_weight,
+                             &l.proj_bias, &l.norm_2_weight, &l.norm_2_bias, &l.fc_weight, &l.fc_bias,
+                             &l.mlp_proj_weight, &l.mlp_proj_bias})
+      bind(*t);
+  bind(w.ln_f_weight);
+  bind(w.ln_f_bias);
+}
+
+// Copies the dense stand-alone tensors back into their regions of the super-weights (elements
+// outside the arch keep their initial values), so checkpoints keep the supernet file format.
+void Trainer::Impl::sync_standalone_into_supernet() const {
+  if (!standalone) return;
+  torch::NoGradGuard no_grad;
+  for (std::size_t i = 0; i < trainable.size(); ++i)
+    prefix_region(net.impl().tensors[source[i]], trainable[i].sizes()).copy_(trainable[i]);
+}
+
+// Optimizer state `state` (adam_m or adam_v) of super-tensor j at its full size: zeros where no
+// trainable tensor covers it (a stand-alone arch never updates them).
+torch::Tensor Trainer::Impl::full_size(std::size_t j, const std::vector<torch::Tensor>& state) const {
+  if (!standalone) return state[j];
+  torch::Tensor full = torch::zeros_like(net.impl().tensors[j]).detach();
+  for (std::size_t i = 0; i < trainable.size(); ++i)
+    if (source[i] == j) prefix_region(full, state[i].sizes()).copy_(state[i]);
+  return full;
+}
 
 void Trainer::Impl::load_train_state() {
   const std::string where = "checkpoint '" + checkpoint.string() + "'";
@@ -128,9 +198,12 @@ void Trainer::Impl::load_train_state() {
       throw FileError(where + " was trained on other data than '" + data.source +
                       "' (token fingerprint differs); use the same corpus file");
     const auto& names = net.impl().names;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      archive.read("train/adam_m/" + names[i], adam_m[i]);
-      archive.read("train/adam_v/" + names[i], adam_v[i]);
+    for (std::size_t i = 0; i < trainable.size(); ++i) {
+      torch::Tensor m, v;
+      archive.read("train/adam_m/" + names[source[i]], m);
+      archive.read("train/adam_v/" + names[source[i]], v);
+      adam_m[i] = prefix_region(m, trainable[i].sizes()).clone(at::MemoryFormat::Contiguous);
+      adam_v[i] = prefix_region(v, trainable[i].sizes()).clone(at::MemoryFormat::Contiguous);
     }
   } catch (const c10::Error& e) {
     throw FileError(where + " is truncated or corrupt: " + e.what_without_backtrace());
@@ -158,7 +231,7 @@ void Trainer::Impl::check_ranks_agree() {
 }
 
 // Sums the gradients of all ranks in one message (one float buffer: the parameters are float32).
-// Parameters without a gradient (outside a stand-alone arch) have none on every rank alike.
+// Parameters without a gradient (not reached by the step's sub-networks) have none on every rank alike.
 void Trainer::Impl::allreduce_gradients() {
   if (comm.size() == 1) return;
   std::vector<torch::Tensor> grads;
@@ -223,11 +296,12 @@ Trainer::Trainer(const space::SearchSpace& space, const TrainConfig& config, Tok
                      " tokens; expected more than sequence_length + 1 = " + std::to_string(config.sequence_length + 1));
   impl_ = std::make_unique<Impl>(space, config, std::move(data), std::move(checkpoint), std::move(validation_csv), comm);
   if (!config.standalone_arch.empty()) impl_->standalone = space::parse_arch(config.standalone_arch, space);
-  for (const auto& p : impl_->params()) {
-    impl_->adam_m.push_back(torch::zeros_like(p).detach());
-    impl_->adam_v.push_back(torch::zeros_like(p).detach());
+  impl_->bind_trainable();
+  for (std::size_t i = 0; i < impl_->trainable.size(); ++i) {
+    impl_->adam_m.push_back(torch::zeros_like(impl_->trainable[i]).detach());
+    impl_->adam_v.push_back(torch::zeros_like(impl_->trainable[i]).detach());
+    impl_->decay.push_back(decays(impl_->net.impl().names[impl_->source[i]]));
   }
-  for (const auto& name : impl_->net.impl().names) impl_->decay.push_back(decays(name));
   if (std::filesystem::exists(impl_->checkpoint)) impl_->load_train_state();
   impl_->check_ranks_agree();
   impl_->write_csv_header_or_trim();
@@ -239,7 +313,10 @@ Trainer& Trainer::operator=(Trainer&&) noexcept = default;
 
 int Trainer::step() const { return impl_->step; }
 bool Trainer::resumed() const { return impl_->resumed; }
-const model::Supernet& Trainer::supernet() const { return impl_->net; }
+const model::Supernet& Trainer::supernet() const {
+  impl_->sync_standalone_into_supernet();
+  return impl_->net;
+}
 
 StepReport Trainer::train_step() {
   Impl& s = *impl_;
@@ -275,7 +352,8 @@ StepReport Trainer::train_step() {
   for (auto& p : s.params()) p.mutable_grad() = torch::Tensor();
   std::vector<double> losses;
   for (const space::Arch& arch : archs) {
-    const torch::Tensor logits = model::forward_logits(s.net.impl().slice(arch), inputs);
+    const torch::Tensor logits =
+        model::forward_logits(s.standalone ? s.standalone_weights : s.net.impl().slice(arch), inputs);
     torch::Tensor loss = torch::nn::functional::cross_entropy(logits.view({rows * T, -1}), targets);
     if (N > 1) loss = loss * share;
     loss.backward();
@@ -292,7 +370,7 @@ StepReport Trainer::train_step() {
     torch::NoGradGuard no_grad;
     for (std::size_t i = 0; i < s.params().size(); ++i) {
       torch::Tensor& p = s.params()[i];
-      if (!p.grad().defined()) continue;  // outside a stand-alone arch (the sandwich's largest uses all)
+      if (!p.grad().defined()) continue;  // not reached by this step's sub-networks
       const torch::Tensor& g = p.grad();
       if (s.decay[i]) p.mul_(1.0 - lr * c.weight_decay);
       s.adam_m[i].mul_(c.beta1).add_(g, 1.0 - c.beta1);
@@ -323,6 +401,7 @@ void Trainer::save_checkpoint() const {
 
 void Trainer::write_checkpoint() const {
   const Impl& s = *impl_;
+  s.sync_standalone_into_supernet();
   torch::serialize::OutputArchive archive;
   model::write_supernet_entries(archive, s.net.impl());
   archive.write("train/step", c10::IValue(static_cast<std::int64_t>(s.step)));
@@ -331,9 +410,9 @@ void Trainer::write_checkpoint() const {
   archive.write("train/tokenizer", c10::IValue(s.data.tokenizer));
   archive.write("train/data_fingerprint", c10::IValue(static_cast<std::int64_t>(s.data.fingerprint())));
   const auto& names = s.net.impl().names;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    archive.write("train/adam_m/" + names[i], s.adam_m[i]);
-    archive.write("train/adam_v/" + names[i], s.adam_v[i]);
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    archive.write("train/adam_m/" + names[j], s.full_size(j, s.adam_m));
+    archive.write("train/adam_v/" + names[j], s.full_size(j, s.adam_v));
   }
   model::save_archive_atomically(archive, s.checkpoint);
 }

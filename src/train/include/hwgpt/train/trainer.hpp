@@ -40,8 +40,10 @@ struct TrainConfig {
   int eval_every = 250;            // validation of max/min/mid subnets; 0 disables
   int eval_tokens = 8192;          // validation targets per evaluated subnet
   int checkpoint_every = 100;      // steps between checkpoints (and one at the end)
-  // Canonical string of one arch to train alone (a stand-alone baseline for rank fidelity: its
-  // prefix slice of the super-weights is the whole model); empty for the sandwich rule.
+  // Canonical string of one arch to train alone (a stand-alone baseline for rank fidelity): it is
+  // trained as a dense model initialised from its prefix slice of the super-weights, and written
+  // back into that slice in checkpoints (the rest keeps its initial values); empty for the
+  // sandwich rule.
   std::string standalone_arch;
 };
 
