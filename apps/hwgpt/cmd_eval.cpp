@@ -78,10 +78,12 @@ int cmd_eval(const std::vector<std::string>& tokens) {
                         {}};
   const Args args("eval", tokens, spec);
   if (args.flag("--help")) {
-    std::cout << "usage: hwgpt eval --checkpoint C --corpus FILE (--archs FILE | --sample N [--seed S (1)])\n"
+    std::cout << "usage: hwgpt eval --checkpoint C --corpus FILE|SHARD (--archs FILE | --sample N [--seed S (1)])\n"
                  "                  [--out CSV (stdout)] [--seq T (64)] [--max-tokens N (0: whole split)]\n"
                  "                  [--split nas-eval|validation|train (nas-eval)] [--threads N] [--db STORE]\n"
                  "Writes arch,num_params,loss,perplexity,accuracy,tokens per arch (loss in nats per token).\n"
+                 "The corpus is a text file read as bytes (80/10/10 split) or a token shard folder of\n"
+                 "`hwgpt data prepare` (its own splits); its tokenizer must be the supernet space's.\n"
                  "With --out, archs already in the CSV are skipped, so a killed run resumes. With --db, each\n"
                  "result is also added to the measurement store (one run per checkpoint content, split and\n"
                  "window; rewriting a result is a no-op).\n";
@@ -90,13 +92,13 @@ int cmd_eval(const std::vector<std::string>& tokens) {
   const auto checkpoint = args.value("--checkpoint");
   const auto corpus = args.value("--corpus");
   if (!checkpoint) throw ParseError("eval: missing --checkpoint C");
-  if (!corpus) throw ParseError("eval: missing --corpus FILE (the file the supernet was trained on)");
+  if (!corpus) throw ParseError("eval: missing --corpus FILE|SHARD (the data the supernet was trained on)");
   if (args.value("--archs").has_value() == args.value("--sample").has_value())
     throw ParseError("eval: give exactly one of --archs FILE or --sample N");
   model::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 4096)));
   const model::Supernet net = model::Supernet::load(*checkpoint);
   const space::SearchSpace& s = net.search_space();
-  const train::TokenSplits data = train::load_byte_corpus(*corpus);
+  const train::TokenSplits data = train::load_corpus(*corpus);
   if (s.config().tokenizer != data.tokenizer)
     throw ValueError("eval: the supernet's space '" + s.name() + "' uses tokenizer '" + s.config().tokenizer +
                      "'; the corpus '" + data.source + "' is read as '" + data.tokenizer + "'");

@@ -69,7 +69,7 @@ void step(int number, const char* what, const char* name, int (*command)(const s
 // is refused (its checkpoint and results belong to that corpus).
 void check_corpus(const fs::path& corpus, const fs::path& out) {
   std::cerr << "pipeline: step 1/7, corpus and splits: " << corpus.string() << "\n";
-  const train::TokenSplits data = train::load_byte_corpus(corpus);
+  const train::TokenSplits data = train::load_corpus(corpus);
   char fingerprint[17];
   std::snprintf(fingerprint, sizeof fingerprint, "%016llx", static_cast<unsigned long long>(data.fingerprint()));
   const nlohmann::json record = {{"corpus", fs::absolute(corpus).string()}, {"tokenizer", data.tokenizer},

@@ -31,7 +31,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
   const Args args("train", tokens, spec);
   train::TrainConfig c;
   if (args.flag("--help")) {
-    std::cout << "usage: hwgpt train --corpus FILE --checkpoint C [--scale t] [--steps N (" << c.max_steps
+    std::cout << "usage: hwgpt train --corpus FILE|SHARD --checkpoint C [--scale t] [--steps N (" << c.max_steps
               << ")]\n"
                  "                   [--batch B (" << c.batch << ")] [--seq T (" << c.sequence_length
               << ")] [--lr PEAK (" << c.peak_lr << ")] [--warmup N (" << c.warmup_steps << ")]\n"
@@ -43,9 +43,11 @@ int cmd_train(const std::vector<std::string>& tokens) {
               << ")] [--threads N (0: all cores)] [--stop-after N] [--log-every N (10)]\n"
                  "                   [--arch A: train this one arch alone (stand-alone baseline)]\n"
                  "Trains the supernet of the space with the sandwich rule (largest, smallest and K random\n"
-                 "sub-networks per step). The corpus is read as bytes and split 80/10/10 into train,\n"
-                 "validation and nas-eval blocks. When C exists the run resumes from it bit-identically\n"
-                 "(same options required). Progress goes to stderr; tokens/s counts B*T*(K+2) per step.\n"
+                 "sub-networks per step). The corpus is a text file, read as bytes and split 80/10/10 into\n"
+                 "train, validation and nas-eval blocks, or a token shard folder of `hwgpt data prepare`\n"
+                 "(its own splits; its tokenizer must be the space's). When C exists the run resumes from\n"
+                 "it bit-identically (same options required). Progress goes to stderr; tokens/s counts\n"
+                 "B*T*(K+2) per step.\n"
                  "Under `mpirun -np N hwgpt train ...` each step's B sequences are split over the N ranks\n"
                  "and the gradients summed (data-parallel; same result as one process up to float\n"
                  "rounding); rank 0 alone logs and writes C, every rank reads C to resume.\n";
@@ -53,7 +55,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
   }
   const auto corpus = args.value("--corpus");
   const auto checkpoint = args.value("--checkpoint");
-  if (!corpus) throw ParseError("train: missing --corpus FILE (e.g. ../shared/data/corpora/tinyshakespeare.txt)");
+  if (!corpus) throw ParseError("train: missing --corpus FILE|SHARD (e.g. ../shared/data/corpora/tinyshakespeare.txt)");
   if (!checkpoint) throw ParseError("train: missing --checkpoint C (written, or resumed from when it exists)");
   const space::SearchSpace s = resolve_space(args, "t");
   c.max_steps = static_cast<int>(args.integer("--steps", c.max_steps, 1, 100'000'000));
@@ -79,7 +81,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
   const int exit_after = fault ? std::atoi(fault) : -1;
 
   Communicator& comm = train::world();
-  train::Trainer trainer(s, c, train::load_byte_corpus(*corpus), *checkpoint, args.value_or("--validation-csv", ""),
+  train::Trainer trainer(s, c, train::load_corpus(*corpus), *checkpoint, args.value_or("--validation-csv", ""),
                          comm);
   const bool root = comm.is_root();
   if (root)

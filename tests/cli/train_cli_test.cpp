@@ -123,4 +123,40 @@ TEST_F(TrainCli, EvalGenerateAndBadInput) {
   EXPECT_THAT(changed.err, HasSubstr("was trained with max_steps 5; this run asks for 6"));
 }
 
+// `hwgpt data prepare` shards are training and evaluation data too: a byte shard trains the t
+// supernet on the shard's own splits, and a shard of another tokenizer is refused before anything
+// is written.
+TEST_F(TrainCli, TrainsAndEvaluatesOnTokenShards) {
+  ASSERT_EQ(run("data prepare --corpus corpus.txt --tokenizer bytes --out bytes-shard --split-unit block "
+                "--block-tokens 1000 --validation-fraction 0.1 --nas-eval-fraction 0.1 --seed 1").exit_code,
+            0);
+  const Result trained = run("train --corpus bytes-shard --steps 3 --batch 2 --seq 16 --warmup 1 --eval-every 0 "
+                             "--threads 1 --checkpoint s.pt");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  // The shard's splits differ from the file's 80/10/10 blocks: the checkpoint knows its data.
+  const Result as_file = run("train --corpus corpus.txt --steps 3 --batch 2 --seq 16 --warmup 1 --eval-every 0 "
+                             "--threads 1 --checkpoint s.pt");
+  EXPECT_EQ(as_file.exit_code, 1);
+  EXPECT_THAT(as_file.err, HasSubstr("was trained on other data than 'corpus.txt'"));
+  const Result e = run("eval --checkpoint s.pt --corpus bytes-shard --sample 2 --seed 1 --seq 16 --out e.csv");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const std::string csv = slurp(dir / "e.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3) << csv;
+  // 20,000 bytes in blocks of 1,000: 2 blocks per held-out split; --max-tokens 0 reads all of it.
+  EXPECT_THAT(csv, HasSubstr(",2000\n"));
+
+  const Result gpt2 = run("data prepare --corpus corpus.txt --tokenizer gpt2 --out gpt2-shard --split-unit block "
+                          "--block-tokens 500 --validation-fraction 0.1 --nas-eval-fraction 0.1");
+  if (gpt2.exit_code != 0) GTEST_SKIP() << "GPT-2 vocabulary not installed: " << gpt2.err;
+  const std::string before = slurp(dir / "s.pt");
+  const Result foreign = run("train --corpus gpt2-shard --steps 3 --batch 2 --seq 16 --checkpoint s.pt");
+  EXPECT_EQ(foreign.exit_code, 1);
+  EXPECT_THAT(foreign.err, HasSubstr("uses tokenizer 'bytes'; the corpus 'gpt2-shard' is tokenized as 'gpt2'"));
+  const Result foreign_eval = run("eval --checkpoint s.pt --corpus gpt2-shard --sample 1 --out f.csv");
+  EXPECT_EQ(foreign_eval.exit_code, 1);
+  EXPECT_THAT(foreign_eval.err, HasSubstr("uses tokenizer 'bytes'; the corpus 'gpt2-shard' is read as 'gpt2'"));
+  EXPECT_FALSE(fs::exists(dir / "f.csv"));
+  EXPECT_EQ(slurp(dir / "s.pt"), before);
+}
+
 }  // namespace
