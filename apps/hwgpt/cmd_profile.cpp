@@ -9,6 +9,7 @@
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/profile/device_info.hpp"
+#include "hwgpt/model/supernet.hpp"
 #include "hwgpt/profile/model_executor.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
@@ -19,7 +20,7 @@ int cmd_profile(const std::vector<std::string>& tokens) {
   const Args args("profile", tokens,
                   {{"--scale", "--space-file", "--archs", "--sample", "--seed", "--db", "--device-name",
                     "--checkpoint", "--batch", "--seq", "--threads", "--warmup", "--min-repeats",
-                    "--max-repeats", "--target-ci", "--max-seconds", "--decode-tokens", "--run-uid"},
+                    "--max-repeats", "--target-ci", "--max-seconds", "--decode-tokens", "--run-uid", "--device"},
                    {"--no-memory", "--help"},
                    {}});
   if (args.flag("--help")) {
@@ -29,10 +30,12 @@ int cmd_profile(const std::vector<std::string>& tokens) {
            "         [--batch B --seq T (the space's workload)] [--threads N (1)]\n"
            "         [--warmup N (3)] [--min-repeats N (7)] [--max-repeats N (200)] [--target-ci X (0.02)]\n"
            "         [--max-seconds S (120)] [--decode-tokens N (32)] [--no-memory] [--run-uid U]\n"
-           "Measures forward latency (ms), cached decoding (ms/token), energy (mJ, where RAPL exists)\n"
-           "and the peak memory added by a forward pass (MB) of each arch's extracted model, float32 on\n"
-           "this CPU. Kill it at any moment and run the same command again: it continues where it\n"
-           "stopped (the run uid defaults to device/space/workload/threads).\n";
+           "         [--device cpu|cuda[:N] (cpu; cuda needs a CUDA libtorch and --device-name)]\n"
+           "Measures forward latency (ms), cached decoding (ms/token), energy (mJ, where RAPL or, on a\n"
+           "GPU, NVML exists) and the peak memory added by a forward pass (MB: resident memory on the\n"
+           "CPU, the CUDA allocator's on a GPU) of each arch's extracted model, float32. Kill it at any\n"
+           "moment and run the same command again: it continues where it stopped (the run uid\n"
+           "defaults to device/space/workload/threads).\n";
     return 0;
   }
   const auto s = resolve_space(args, "");
@@ -68,9 +71,15 @@ int cmd_profile(const std::vector<std::string>& tokens) {
   for (const auto& t : tokens) command += " " + t;
   config.command = "hwgpt profile" + command.substr(5);
 
+  const std::string compute = args.value_or("--device", "cpu");
+  model::check_compute_device(compute);
+  const bool gpu = compute != "cpu";
+  if (gpu && !args.value("--device-name"))
+    throw ParseError("profile: --device " + compute + " needs --device-name NAME (the GPU's name in the store, e.g. h100)");
   store::Store db(*db_path);
-  auto device = profile::detect_cpu_device("");
+  auto device = profile::detect_cpu_device("");  // the host; a GPU run records it as the GPU's host
   device.name = args.value_or("--device-name", profile::default_cpu_device_name(device));
+  if (gpu) device.kind = store::DeviceKind::kGpu;
   db.put_device(device);
   config.device = device.name;
   config.run_uid = args.value_or("--run-uid", device.name + "/" + s.name() + "/b" + std::to_string(config.workload.batch) +
@@ -80,8 +89,9 @@ int cmd_profile(const std::vector<std::string>& tokens) {
   if (const auto c = args.value("--checkpoint")) executor_config.checkpoint = *c;
   executor_config.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<long long>::max()));
   executor_config.threads = config.threads;
+  executor_config.device = compute;
   auto executor = profile::make_model_executor(s, executor_config);
-  auto meter = profile::detect_energy_meter("cpu");
+  auto meter = profile::detect_energy_meter(gpu ? "gpu" : "cpu");
   if (!meter->available()) std::cerr << "profile: energy not measured: " << meter->unavailable_reason() << "\n";
 
   const auto start = std::chrono::steady_clock::now();

@@ -4,6 +4,7 @@
 #include <malloc.h>
 
 #include <cmath>
+#include <optional>
 
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
@@ -27,9 +28,9 @@ torch::Tensor layer_norm(const torch::Tensor& x, const torch::Tensor& w, const t
 // j < n/2, repeated twice (GPT-NeoX). Built once per forward pass and shared by every layer.
 struct Rotary {
   torch::Tensor cos, sin;  // (T, n)
-  Rotary(std::int64_t hs, std::int64_t offset, std::int64_t T) {
+  Rotary(std::int64_t hs, std::int64_t offset, std::int64_t T, torch::Device device) {
     const std::int64_t n = hs / 2;
-    const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
+    const auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(device);
     const torch::Tensor inv_freq = torch::pow(kRotaryBase, -torch::arange(0, n, 2, opts) / static_cast<double>(n));
     const torch::Tensor angle = torch::outer(torch::arange(offset, offset + T, opts), inv_freq).repeat({1, 2});
     cos = angle.cos();
@@ -91,10 +92,14 @@ torch::Tensor mlp(const torch::Tensor& x, const LayerWeights& l) {
 
 torch::Tensor forward_logits(const Weights& w, const torch::Tensor& tokens, KvCache* cache) {
   const std::int64_t T = tokens.size(1), offset = cache ? cache->length : 0;
+  const torch::Device device = w.wte.device();
   // Query t (absolute position offset+t) sees keys 0..offset+t.
-  PassContext pass{Rotary(w.head_size, offset, T),
-                   T > 1 ? torch::ones({T, offset + T}, torch::kBool).triu(offset + 1) : torch::Tensor(), cache};
-  torch::Tensor x = torch::embedding(w.wte, tokens);  // (B, T, E)
+  PassContext pass{Rotary(w.head_size, offset, T, device),
+                   T > 1 ? torch::ones({T, offset + T}, torch::TensorOptions().dtype(torch::kBool).device(device))
+                               .triu(offset + 1)
+                         : torch::Tensor(),
+                   cache};
+  torch::Tensor x = torch::embedding(w.wte, tokens.to(device));  // (B, T, E)
   for (std::size_t i = 0; i < w.layers.size(); ++i) {
     const LayerWeights& l = w.layers[i];
     // Parallel residual (LitGPT parallel_residual, separate norms).
@@ -119,7 +124,7 @@ torch::Tensor token_tensor(const TokenBatch& batch, int vocab_size) {
 }
 
 Logits to_logits(const torch::Tensor& logits) {
-  const torch::Tensor c = logits.detach().to(torch::kFloat32).contiguous();
+  const torch::Tensor c = logits.detach().to(torch::kCPU, torch::kFloat32).contiguous();
   Logits out;
   out.batch = static_cast<int>(c.size(0));
   out.sequence_length = static_cast<int>(c.size(1));
@@ -136,6 +141,28 @@ using SetThreads = void (*)(int);
 using GetThreads = int (*)();
 
 }  // namespace
+
+bool cuda_available() { return torch::cuda::is_available(); }
+
+void check_compute_device(const std::string& device) {
+  std::optional<torch::Device> parsed;
+  try {
+    parsed.emplace(device);
+  } catch (const c10::Error&) {
+  }
+  if (!parsed || !(parsed->is_cpu() || parsed->is_cuda()))
+    throw ValueError("compute device '" + device + "'; expected cpu, cuda or cuda:N");
+  if (parsed->is_cpu()) return;
+  if (!torch::cuda::is_available())
+    throw ValueError("compute device '" + device + "': " +
+                     (torch::cuda::device_count() == 0 && !at::hasCUDA()
+                          ? std::string("this libtorch was built without CUDA (Debian's libtorch-dev is CPU-only); "
+                                        "build hwgpt against a CUDA libtorch to use a GPU")
+                          : std::string("libtorch has CUDA but sees no GPU on this machine")));
+  if (parsed->has_index() && parsed->index() >= static_cast<int>(torch::cuda::device_count()))
+    throw ValueError("compute device '" + device + "': this machine has " +
+                     std::to_string(torch::cuda::device_count()) + " GPU(s)");
+}
 
 void set_num_threads(int threads) {
   if (threads < 0) throw ValueError("threads is " + std::to_string(threads) + "; expected >= 0 (0: one per core)");
@@ -204,7 +231,7 @@ std::vector<float> DenseModel::decode_step(std::int32_t token) {
   const TokenBatch one{1, 1, {token}};
   const torch::Tensor logits =
       forward_logits(impl_->weights, token_tensor(one, static_cast<int>(impl_->weights.wte.size(0))), &impl_->cache);
-  const torch::Tensor last = logits.select(1, 0).select(0, 0).contiguous();
+  const torch::Tensor last = logits.select(1, 0).select(0, 0).to(torch::kCPU).contiguous();
   return {last.data_ptr<float>(), last.data_ptr<float>() + last.numel()};
 }
 

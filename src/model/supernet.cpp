@@ -161,7 +161,7 @@ std::vector<std::int64_t> Supernet::parameter_shape(const std::string& name) con
 }
 
 std::vector<float> Supernet::parameter(const std::string& name) const {
-  const torch::Tensor t = impl_->get(name).detach().contiguous();
+  const torch::Tensor t = impl_->get(name).detach().to(torch::kCPU).contiguous();
   return {t.data_ptr<float>(), t.data_ptr<float>() + t.numel()};
 }
 
@@ -184,6 +184,16 @@ Logits Supernet::forward(const space::Arch& arch, const TokenBatch& batch) const
   torch::NoGradGuard no_grad;
   return to_logits(forward_logits(impl_->slice(arch), token_tensor(batch, impl_->space.vocab_size())));
 }
+
+void Supernet::to_device(const std::string& device) {
+  check_compute_device(device);
+  const torch::Device target(device);
+  torch::NoGradGuard no_grad;
+  for (auto& t : impl_->tensors) t = t.detach().to(target);
+  bind_full(*impl_);  // re-aliases `full` and sets requires_grad on the moved leaves
+}
+
+std::string Supernet::device() const { return impl_->tensors.front().device().str(); }
 
 DenseModel Supernet::extract(const space::Arch& arch) const {
   const Weights sliced = impl_->slice(arch);
@@ -221,7 +231,8 @@ void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supe
   archive.write("magic", c10::IValue(std::string(kMagic)));
   archive.write("version", c10::IValue(kFormatVersion));
   archive.write("space", c10::IValue(impl.space.to_json()));
-  for (std::size_t i = 0; i < impl.names.size(); ++i) archive.write("param/" + impl.names[i], impl.tensors[i].detach());
+  for (std::size_t i = 0; i < impl.names.size(); ++i)
+    archive.write("param/" + impl.names[i], impl.tensors[i].detach().to(torch::kCPU));
 }
 
 void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {

@@ -47,11 +47,16 @@ ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
   run.dtype = analytic::dtype_name(config.workload.dtype);
   run.threads = config.threads;
   nlohmann::json protocol = nlohmann::json::parse(protocol_json(config.protocol));
-  protocol["timer"] = "steady_clock around one forward pass (CUDA events on GPUs)";
+  // The CPU wording predates the GPU path (which synchronises instead of using CUDA events); it
+  // is kept because the protocol is the resume key of existing runs.
+  protocol["timer"] = executor.on_gpu() ? "steady_clock around one forward pass, CUDA synchronised before and after"
+                                        : "steady_clock around one forward pass (CUDA events on GPUs)";
   protocol["decode_tokens"] = config.decode_tokens;
   protocol["blas_threads"] = model::blas_threads();  // OpenBLAS's own pool; -1: not OpenBLAS
   protocol["energy"] = report.energy_status;
-  protocol["memory"] = config.measure_memory ? "peak RSS added by one forward pass (clear_refs + VmHWM)" : "not measured";
+  protocol["memory"] = !config.measure_memory ? "not measured"
+                       : executor.on_gpu()     ? "peak CUDA allocator memory added by one forward pass"
+                                               : "peak RSS added by one forward pass (clear_refs + VmHWM)";
   run.protocol_json = protocol.dump();
   if (const auto existing = [&]() -> std::optional<store::RunInfo> {
         for (auto& r : store.runs())
@@ -108,8 +113,12 @@ ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
     }
     if (config.measure_memory) {
       std::string reason;
-      if (const auto m = measure_cpu_memory([&] { (void)executor.forward(); }, &reason))
+      if (executor.on_gpu()) {
+        if (const auto mb = executor.gpu_forward_memory_mb(&reason))
+          sets.push_back(store::sample_set(name, "memory_mb", {*mb}));
+      } else if (const auto m = measure_cpu_memory([&] { (void)executor.forward(); }, &reason)) {
         sets.push_back(store::sample_set(name, "memory_mb", {m->added_mb}));
+      }
     }
     store.append(run.uid, sets);  // one transaction: the whole arch or nothing
     ++report.profiled;

@@ -31,7 +31,7 @@ EvalResult evaluate(const model::Supernet& supernet, const space::Arch& arch, co
         y[static_cast<std::size_t>(b * T + t)] = tokens[at + 1];
       }
     const torch::Tensor logits = model::forward_logits(w, torch::tensor(x).view({B, T})).view({B * T, -1});
-    const torch::Tensor targets = torch::tensor(y);
+    const torch::Tensor targets = torch::tensor(y).to(logits.device());
     nll += torch::nn::functional::cross_entropy(logits, targets,
                                                 torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                .item<double>();

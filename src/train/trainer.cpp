@@ -55,6 +55,7 @@ void check_config(const TrainConfig& c) {
   positive("checkpoint_every", c.checkpoint_every);
   if (c.random_subnets < 0 || c.warmup_steps < 0 || c.eval_every < 0 || c.grad_clip < 0)
     throw ValueError("train config: random_subnets, warmup_steps, eval_every and grad_clip must be >= 0");
+  model::check_compute_device(c.device);
 }
 
 // The elements of `full` that a prefix slice of shape `sizes` covers (a view).
@@ -100,7 +101,10 @@ struct Trainer::Impl {
   Impl(const space::SearchSpace& s, const TrainConfig& c, TokenSplits d, std::filesystem::path ckpt,
        std::filesystem::path csv_path, Communicator& communicator)
       : space(s), config(c), data(std::move(d)), checkpoint(std::move(ckpt)), csv(std::move(csv_path)), comm(communicator),
-        net(std::filesystem::exists(checkpoint) ? model::Supernet::load(checkpoint, &s) : model::Supernet(s, c.seed)) {}
+        net(std::filesystem::exists(checkpoint) ? model::Supernet::load(checkpoint, &s) : model::Supernet(s, c.seed)) {
+    // Initialised (seeded) and loaded on the CPU, then moved: the same start on every device.
+    if (torch::Device(c.device) != torch::Device(torch::kCPU)) net.to_device(c.device);
+  }
 
   std::vector<torch::Tensor>& params() { return trainable; }
   void bind_trainable();
@@ -202,8 +206,8 @@ void Trainer::Impl::load_train_state() {
       torch::Tensor m, v;
       archive.read("train/adam_m/" + names[source[i]], m);
       archive.read("train/adam_v/" + names[source[i]], v);
-      adam_m[i] = prefix_region(m, trainable[i].sizes()).clone(at::MemoryFormat::Contiguous);
-      adam_v[i] = prefix_region(v, trainable[i].sizes()).clone(at::MemoryFormat::Contiguous);
+      adam_m[i] = prefix_region(m, trainable[i].sizes()).to(trainable[i].device()).clone(at::MemoryFormat::Contiguous);
+      adam_v[i] = prefix_region(v, trainable[i].sizes()).to(trainable[i].device()).clone(at::MemoryFormat::Contiguous);
     }
   } catch (const c10::Error& e) {
     throw FileError(where + " is truncated or corrupt: " + e.what_without_backtrace());
@@ -237,7 +241,7 @@ void Trainer::Impl::allreduce_gradients() {
   std::vector<torch::Tensor> grads;
   for (auto& p : params())
     if (p.grad().defined()) grads.push_back(p.grad().reshape({-1}));
-  torch::Tensor flat = torch::cat(grads).contiguous();
+  torch::Tensor flat = torch::cat(grads).to(torch::kCPU).contiguous();  // MPI reads host memory
   comm.allreduce_sum(std::span<float>(flat.data_ptr<float>(), static_cast<std::size_t>(flat.numel())));
   std::int64_t offset = 0;
   for (auto& p : params()) {
@@ -344,8 +348,10 @@ StepReport Trainer::train_step() {
   // 3) this rank's rows [r·B/N, (r+1)·B/N) of the batch (all of it in one process)
   const std::int64_t N = s.comm.size(), rank = s.comm.rank();
   const std::int64_t row0 = rank * B / N, rows = (rank + 1) * B / N - row0;
-  const torch::Tensor inputs = torch::tensor(x).view({B, T}).slice(0, row0, row0 + rows);
-  const torch::Tensor targets = torch::tensor(y).view({B, T}).slice(0, row0, row0 + rows).reshape({rows * T});
+  const torch::Device device(c.device);
+  const torch::Tensor inputs = torch::tensor(x).view({B, T}).slice(0, row0, row0 + rows).to(device);
+  const torch::Tensor targets =
+      torch::tensor(y).view({B, T}).slice(0, row0, row0 + rows).reshape({rows * T}).to(device);
   // 4) accumulate the gradients of every sub-network's loss; a share's mean loss weighs rows/B, so
   //    the sum over ranks is the mean over the whole batch
   const double share = static_cast<double>(rows) / static_cast<double>(B);
@@ -411,8 +417,8 @@ void Trainer::write_checkpoint() const {
   archive.write("train/data_fingerprint", c10::IValue(static_cast<std::int64_t>(s.data.fingerprint())));
   const auto& names = s.net.impl().names;
   for (std::size_t j = 0; j < names.size(); ++j) {
-    archive.write("train/adam_m/" + names[j], s.full_size(j, s.adam_m));
-    archive.write("train/adam_v/" + names[j], s.full_size(j, s.adam_v));
+    archive.write("train/adam_m/" + names[j], s.full_size(j, s.adam_m).to(torch::kCPU));
+    archive.write("train/adam_v/" + names[j], s.full_size(j, s.adam_v).to(torch::kCPU));
   }
   model::save_archive_atomically(archive, s.checkpoint);
 }

@@ -123,6 +123,28 @@ TEST_F(TrainCli, EvalGenerateAndBadInput) {
   EXPECT_THAT(changed.err, HasSubstr("was trained with max_steps 5; this run asks for 6"));
 }
 
+// --device: a name torch does not know, or CUDA on a CPU-only libtorch, is an error before any file
+// is written (on a CUDA build with a GPU, the CUDA run must work instead).
+TEST_F(TrainCli, DeviceOptionIsCheckedBeforeAnythingIsWritten) {
+  const Result bad = run(std::string(kTrain) + " --checkpoint d.pt --device tpu");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("error: compute device 'tpu'; expected cpu, cuda or cuda:N"));
+  EXPECT_FALSE(fs::exists(dir / "d.pt"));
+  const Result cuda = run(std::string(kTrain) + " --checkpoint d.pt --device cuda");
+  const Result profile = run("profile --scale t --sample 1 --db p.db --device cuda");
+  EXPECT_EQ(profile.exit_code, 1);
+  if (hwgpt::model::cuda_available()) {
+    EXPECT_EQ(cuda.exit_code, 0) << cuda.err;
+    EXPECT_THAT(profile.err, HasSubstr("needs --device-name NAME"));
+  } else {
+    EXPECT_EQ(cuda.exit_code, 1);
+    EXPECT_THAT(cuda.err, HasSubstr("error: compute device 'cuda': "));
+    EXPECT_FALSE(fs::exists(dir / "d.pt"));
+    EXPECT_THAT(profile.err, HasSubstr("error: compute device 'cuda': "));
+    EXPECT_FALSE(fs::exists(dir / "p.db"));
+  }
+}
+
 // `hwgpt data prepare` shards are training and evaluation data too: a byte shard trains the t
 // supernet on the shard's own splits, and a shard of another tokenizer is refused before anything
 // is written.

@@ -181,6 +181,38 @@ TEST(Trainer, StandaloneArchTrainsOnlyItsSlice) {
                                                         "this run asks for ''")));
 }
 
+// The device is checked before anything is written; on a machine with a CUDA libtorch and a GPU,
+// two GPU steps end close to the CPU's and the checkpoint (CPU tensors) resumes on the CPU.
+TEST(Trainer, DeviceIsCheckedAndAGpuRunMatchesTheCpu) {
+  TempDir dir("device");
+  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));
+  TrainConfig c = tiny_config();
+  c.max_steps = 2;
+  c.device = "tpu";
+  EXPECT_THAT([&] { Trainer(t_space(), c, data, dir.path / "x.pt"); },
+              ThrowsMessage<hwgpt::ValueError>(HasSubstr("compute device 'tpu'; expected cpu, cuda or cuda:N")));
+  if (!hwgpt::model::cuda_available()) {
+    c.device = "cuda";
+    EXPECT_THROW(Trainer(t_space(), c, data, dir.path / "x.pt"), hwgpt::ValueError);
+    EXPECT_FALSE(fs::exists(dir.path / "x.pt"));
+    GTEST_SKIP() << "no CUDA libtorch or no GPU on this machine: the GPU half did not run";
+  }
+  c.device = "cpu";
+  Trainer cpu(t_space(), c, data, dir.path / "cpu.pt");
+  cpu.run();
+  c.device = "cuda";
+  Trainer gpu(t_space(), c, data, dir.path / "gpu.pt");
+  gpu.run();
+  const auto a = all_params(cpu), b = all_params(gpu);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    for (std::size_t j = 0; j < a[i].size(); ++j) ASSERT_NEAR(a[i][j], b[i][j], 1e-4) << i << " " << j;
+  c.device = "cpu";
+  c.max_steps = 2;
+  Trainer resumed(t_space(), c, data, dir.path / "gpu.pt");
+  EXPECT_TRUE(resumed.resumed());
+  EXPECT_TRUE(all_params(resumed) == b);
+}
+
 TEST(Trainer, LossFallsOnALearnableCorpus) {
   TempDir dir("learn");
   const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));

@@ -51,6 +51,14 @@ int blas_threads();
 // memory added by a pass depend on what ran before.
 void keep_freed_memory_for_reuse();
 
+// Compute devices: "cpu" (the default everywhere) or "cuda" / "cuda:N". A libtorch built with
+// CUDA runs models, training and profiling on the GPU; Debian's libtorch is CPU-only, and there
+// check_compute_device("cuda") says so. Throws ValueError for another name, an index out of
+// range, or CUDA where this libtorch or machine has none (the message says which).
+void check_compute_device(const std::string& device);
+// True when this libtorch was built with CUDA and sees at least one GPU.
+bool cuda_available();
+
 // Parameter names (shapes in super dimensions; Em, Hm = max heads·hs, Fm = max ratio·Em):
 //   wte (V, Em); h.{i}.norm_1.{weight,bias} (Em); h.{i}.attn.qkv.weight (3·Hm, Em), rows grouped
 //   per head as [q_0 k_0 v_0 q_1 k_1 v_1 …] (LitGPT layout) so a prefix of rows is a prefix of
@@ -81,8 +89,13 @@ class Supernet {
   // field outside it) on `batch` (throws ValueError for a bad shape or a token outside [0, V)).
   Logits forward(const space::Arch& arch, const TokenBatch& batch) const;
 
-  // A dense stand-alone model holding copies of the slices `arch` uses.
+  // A dense stand-alone model holding copies of the slices `arch` uses (on this supernet's device).
   DenseModel extract(const space::Arch& arch) const;
+
+  // Moves the super-weights to `device` (check_compute_device); "cpu" after construction and
+  // load. Files are always written from CPU copies, so a GPU-trained supernet loads anywhere.
+  void to_device(const std::string& device);
+  std::string device() const;  // "cpu", "cuda:0", …
 
   // Atomic save (temporary file renamed into place) and checked load. Throws FileError for a
   // missing, truncated or foreign file, and for a supernet of another space than `expected`

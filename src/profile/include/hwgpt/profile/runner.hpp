@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,13 @@ class ArchExecutor {
   virtual double forward() = 0;
   virtual void reset_decode() = 0;                 // empty the KV cache
   virtual double decode_token() = 0;
+  // Executors on a GPU time with the device synchronised and measure memory with the allocator's
+  // statistics: the peak device memory (MB) added by one forward pass, or nullopt with `why_not`.
+  virtual bool on_gpu() const { return false; }
+  virtual std::optional<double> gpu_forward_memory_mb(std::string* why_not) {
+    if (why_not) *why_not = "not a GPU executor";
+    return std::nullopt;
+  }
 };
 
 struct ProfileConfig {
@@ -37,7 +45,7 @@ struct ProfileConfig {
   int threads = 1;                    // recorded; the executor's caller sets them
   ProtocolConfig protocol;
   int decode_tokens = 64;             // cached decoding: tokens fed after a reset, per sample
-  bool measure_memory = true;         // CPU peak RSS added by one forward pass
+  bool measure_memory = true;         // peak memory added by one forward pass (CPU RSS or GPU allocator)
   std::string command;                // recorded with the run
   std::string git_revision;
 };

@@ -45,6 +45,10 @@ struct TrainConfig {
   // back into that slice in checkpoints (the rest keeps its initial values); empty for the
   // sandwich rule.
   std::string standalone_arch;
+  // Where the step runs: "cpu" or "cuda[:N]" with a CUDA libtorch (model::check_compute_device).
+  // Not part of the resume check: a checkpoint (always CPU tensors) resumes on any device, bit
+  // for bit on the device it was written on.
+  std::string device = "cpu";
 };
 
 // Learning rate at (0-based) `step`: 1) linear warm-up over warmup_steps, 2) cosine from peak to
