@@ -8,13 +8,15 @@
 
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/text/checksum.hpp"
 #include "supernet_impl.hpp"
 
 namespace hwgpt::model {
 namespace {
 
 constexpr const char* kMagic = "hwgpt-supernet";
-constexpr std::int64_t kFormatVersion = 1;
+// 2: adds `checksum` over the parameters (version 1 files, without one, still load).
+constexpr std::int64_t kFormatVersion = 2;
 
 std::string layer_name(int i, const char* suffix) { return "h." + std::to_string(i) + "." + suffix; }
 
@@ -227,12 +229,24 @@ DenseModel Supernet::extract(const space::Arch& arch) const {
 
 // ---- model files -----------------------------------------------------------------------------
 
+std::uint64_t tensor_checksum(const std::vector<std::string>& names, const std::vector<torch::Tensor>& tensors) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const torch::Tensor t = tensors[i].detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    h = text::fnv1a64_words(names[i], h);
+    h = text::fnv1a64_words({static_cast<const char*>(t.data_ptr()), static_cast<std::size_t>(t.numel()) * 4}, h);
+  }
+  return h;
+}
+
 void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supernet::Impl& impl) {
   archive.write("magic", c10::IValue(std::string(kMagic)));
   archive.write("version", c10::IValue(kFormatVersion));
   archive.write("space", c10::IValue(impl.space.to_json()));
   for (std::size_t i = 0; i < impl.names.size(); ++i)
     archive.write("param/" + impl.names[i], impl.tensors[i].detach().to(torch::kCPU));
+  // Stored as the int64 with the same bits (IValue has no unsigned integers).
+  archive.write("checksum", c10::IValue(static_cast<std::int64_t>(tensor_checksum(impl.names, impl.tensors))));
 }
 
 void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {
@@ -294,9 +308,9 @@ Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSp
   } catch (const std::exception& e) {
     throw corrupt(e.what());
   }
-  if (!version.isInt() || version.toInt() != kFormatVersion)
+  if (!version.isInt() || version.toInt() < 1 || version.toInt() > kFormatVersion)
     throw FileError("'" + path.string() + "' has supernet format version " +
-                    (version.isInt() ? std::to_string(version.toInt()) : std::string("?")) + "; expected " +
+                    (version.isInt() ? std::to_string(version.toInt()) : std::string("?")) + "; expected 1 to " +
                     std::to_string(kFormatVersion));
   if (!space_json.isString()) throw corrupt("its space entry is not a string");
   const space::SearchSpace space = space::SearchSpace::from_json(space_json.toStringRef(), path.string());
@@ -312,6 +326,13 @@ Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSp
         throw FileError("'" + path.string() + "': parameter '" + impl->names[i] + "' has shape " +
                         c10::str(t.sizes()) + "; expected " + c10::str(impl->tensors[i].sizes()));
       impl->tensors[i] = t.contiguous();
+    }
+    c10::IValue stored;
+    if (version.toInt() >= 2) {
+      if (!archive.try_read("checksum", stored) || !stored.isInt())
+        throw corrupt("its checksum entry is missing");
+      if (static_cast<std::uint64_t>(stored.toInt()) != tensor_checksum(impl->names, impl->tensors))
+        throw corrupt("the parameters do not match the file's checksum");
     }
   } catch (const c10::Error& e) {
     throw FileError("'" + path.string() + "' is truncated or corrupt: " + e.what_without_backtrace());

@@ -57,7 +57,11 @@ struct Supernet::Impl {
   Weights slice(const space::Arch& arch) const;
 };
 
-// Writes the supernet entries (magic, version, space, param/<name>) to `archive`; the training
+// 64-bit FNV-1a (text::fnv1a64_words) over each tensor's name and float32 bytes, in order: the
+// checksum model files carry so that damaged tensor data is an error, not silently other weights.
+std::uint64_t tensor_checksum(const std::vector<std::string>& names, const std::vector<torch::Tensor>& tensors);
+
+// Writes the supernet entries (magic, version, space, param/<name>, checksum) to `archive`; the training
 // checkpoint adds its own entries beside them, so every checkpoint is also a supernet file.
 void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supernet::Impl& impl);
 // Saves `archive` to `path` atomically: a temporary file beside it, then rename.

@@ -13,6 +13,7 @@
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
+#include "hwgpt/text/checksum.hpp"
 #include "hwgpt/train/evaluate.hpp"
 #include "supernet_impl.hpp"
 
@@ -63,6 +64,24 @@ torch::Tensor prefix_region(const torch::Tensor& full, at::IntArrayRef sizes) {
   torch::Tensor region = full;
   for (std::size_t d = 0; d < sizes.size(); ++d) region = region.narrow(static_cast<std::int64_t>(d), 0, sizes[d]);
   return region;
+}
+
+// What a resume depends on besides the weights (which the supernet entries' checksum covers):
+// every AdamW moment at full size, the step, the stand-alone arch, the tokenizer and the data.
+std::uint64_t train_state_checksum(const std::vector<std::string>& names, const std::vector<torch::Tensor>& m,
+                                   const std::vector<torch::Tensor>& v, std::int64_t step, const std::string& arch,
+                                   const std::string& tokenizer, std::uint64_t data_fingerprint) {
+  std::vector<std::string> keys;
+  std::vector<torch::Tensor> tensors;
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    keys.push_back("adam_m/" + names[j]);
+    tensors.push_back(m[j]);
+    keys.push_back("adam_v/" + names[j]);
+    tensors.push_back(v[j]);
+  }
+  const std::string scalars = "step=" + std::to_string(step) + ";arch=" + arch + ";tokenizer=" + tokenizer +
+                              ";data=" + std::to_string(data_fingerprint);
+  return text::fnv1a64_words(scalars, model::tensor_checksum(keys, tensors));
 }
 
 }  // namespace
@@ -202,12 +221,29 @@ void Trainer::Impl::load_train_state() {
       throw FileError(where + " was trained on other data than '" + data.source +
                       "' (token fingerprint differs); use the same corpus file");
     const auto& names = net.impl().names;
+    std::vector<torch::Tensor> full_m(names.size()), full_v(names.size());
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      archive.read("train/adam_m/" + names[j], full_m[j]);
+      archive.read("train/adam_v/" + names[j], full_v[j]);
+      const auto& shape = net.impl().tensors[j].sizes();
+      if (!full_m[j].sizes().equals(shape) || !full_v[j].sizes().equals(shape))
+        throw FileError(where + " is corrupt: the AdamW moments of '" + names[j] + "' have another shape than it");
+    }
+    // Files of format 2 on carry a checksum of the training state; version 1 files have none.
+    archive.read("version", value);
+    c10::IValue stored;
+    if (value.toInt() >= 2) {
+      if (!archive.try_read("train/checksum", stored) || !stored.isInt())
+        throw FileError(where + " is corrupt: its training-state checksum is missing");
+      if (static_cast<std::uint64_t>(stored.toInt()) !=
+          train_state_checksum(names, full_m, full_v, step, standalone_arch, data.tokenizer, data.fingerprint()))
+        throw FileError(where + " is corrupt: the training state does not match its checksum");
+    }
     for (std::size_t i = 0; i < trainable.size(); ++i) {
-      torch::Tensor m, v;
-      archive.read("train/adam_m/" + names[source[i]], m);
-      archive.read("train/adam_v/" + names[source[i]], v);
-      adam_m[i] = prefix_region(m, trainable[i].sizes()).to(trainable[i].device()).clone(at::MemoryFormat::Contiguous);
-      adam_v[i] = prefix_region(v, trainable[i].sizes()).to(trainable[i].device()).clone(at::MemoryFormat::Contiguous);
+      const torch::Device device = trainable[i].device();
+      const auto sizes = trainable[i].sizes();
+      adam_m[i] = prefix_region(full_m[source[i]], sizes).to(device).clone(at::MemoryFormat::Contiguous);
+      adam_v[i] = prefix_region(full_v[source[i]], sizes).to(device).clone(at::MemoryFormat::Contiguous);
     }
   } catch (const c10::Error& e) {
     throw FileError(where + " is truncated or corrupt: " + e.what_without_backtrace());
@@ -416,10 +452,16 @@ void Trainer::write_checkpoint() const {
   archive.write("train/tokenizer", c10::IValue(s.data.tokenizer));
   archive.write("train/data_fingerprint", c10::IValue(static_cast<std::int64_t>(s.data.fingerprint())));
   const auto& names = s.net.impl().names;
+  std::vector<torch::Tensor> full_m, full_v;
   for (std::size_t j = 0; j < names.size(); ++j) {
-    archive.write("train/adam_m/" + names[j], s.full_size(j, s.adam_m).to(torch::kCPU));
-    archive.write("train/adam_v/" + names[j], s.full_size(j, s.adam_v).to(torch::kCPU));
+    full_m.push_back(s.full_size(j, s.adam_m).to(torch::kCPU));
+    full_v.push_back(s.full_size(j, s.adam_v).to(torch::kCPU));
+    archive.write("train/adam_m/" + names[j], full_m.back());
+    archive.write("train/adam_v/" + names[j], full_v.back());
   }
+  const std::uint64_t checksum = train_state_checksum(names, full_m, full_v, s.step, s.config.standalone_arch,
+                                                      s.data.tokenizer, s.data.fingerprint());
+  archive.write("train/checksum", c10::IValue(static_cast<std::int64_t>(checksum)));
   model::save_archive_atomically(archive, s.checkpoint);
 }
 

@@ -213,6 +213,49 @@ TEST(Trainer, DeviceIsCheckedAndAGpuRunMatchesTheCpu) {
   EXPECT_TRUE(all_params(resumed) == b);
 }
 
+// Seeded bit flips anywhere in a training checkpoint: each resume either fails with a hwgpt::Error
+// (the checksums over weights and training state, or the archive reader) or continues exactly
+// as the undamaged file does. Before the checksums, flips in tensor data resumed silently.
+TEST(Trainer, DamagedCheckpointIsAnErrorOrResumesExactly) {
+  TempDir dir("damaged");
+  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));
+  TrainConfig c = tiny_config();
+  c.max_steps = 3;
+  {
+    Trainer t(t_space(), c, data, dir.path / "good.pt");
+    t.run(2);
+  }
+  std::string good;
+  {
+    std::ifstream in(dir.path / "good.pt", std::ios::binary);
+    good.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  fs::copy_file(dir.path / "good.pt", dir.path / "ref.pt");
+  Trainer reference(t_space(), c, data, dir.path / "ref.pt");
+  reference.run();
+  const auto expected = all_params(reference);
+  hwgpt::Rng rng(11);
+  int rejected = 0;
+  const int trials = 40;
+  for (int trial = 0; trial < trials; ++trial) {
+    std::string bytes = good;
+    const auto flips = 1 + rng.uniform_index(4);
+    for (std::uint64_t f = 0; f < flips; ++f) {
+      const std::size_t at = rng.uniform_index(bytes.size());
+      bytes[at] = static_cast<char>(bytes[at] ^ (1 << rng.uniform_index(8)));
+    }
+    std::ofstream(dir.path / "bad.pt", std::ios::binary | std::ios::trunc) << bytes;
+    try {
+      Trainer t(t_space(), c, data, dir.path / "bad.pt");
+      t.run();
+      EXPECT_TRUE(all_params(t) == expected) << "trial " << trial << " resumed to other weights";
+    } catch (const hwgpt::Error&) {
+      ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, trials / 2);
+}
+
 TEST(Trainer, LossFallsOnALearnableCorpus) {
   TempDir dir("learn");
   const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));
