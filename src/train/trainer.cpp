@@ -309,6 +309,7 @@ void Trainer::Impl::write_csv_header_or_trim() {
 }
 
 void Trainer::Impl::validate_and_log() {
+  sync_standalone_into_supernet();  // a stand-alone run's weights live in its dense copies
   const std::pair<const char*, space::Arch> roles[] = {
       {"max", space.largest_arch()}, {"min", space.smallest_arch()}, {"mid", space.mid_arch()}};
   EvalOptions options;

@@ -256,6 +256,31 @@ TEST(Trainer, DamagedCheckpointIsAnErrorOrResumesExactly) {
   EXPECT_GT(rejected, trials / 2);
 }
 
+// A stand-alone run's validation rows are computed on its trained weights (its dense copies are
+// written back first): the smallest arch trained alone logs, at its last step, the loss that
+// evaluating the final supernet gives.
+TEST(Trainer, StandaloneValidationUsesTheTrainedWeights) {
+  TempDir dir("standalone_validation");
+  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));
+  TrainConfig c = tiny_config();
+  c.max_steps = 3;
+  c.eval_every = 3;
+  c.eval_tokens = 64;
+  c.standalone_arch = hwgpt::space::format_arch(t_space().smallest_arch());
+  Trainer t(t_space(), c, data, dir.path / "s.pt", dir.path / "v.csv");
+  t.run();
+  std::ifstream in(dir.path / "v.csv");
+  std::string line, logged;
+  while (std::getline(in, line))
+    if (line.rfind("3,min,", 0) == 0) logged = line.substr(line.find(',', 6) + 1);
+  ASSERT_FALSE(logged.empty());
+  hwgpt::train::EvalOptions o;
+  o.sequence_length = c.sequence_length;
+  o.max_tokens = c.eval_tokens;
+  const double loss = hwgpt::train::evaluate(t.supernet(), t_space().smallest_arch(), data.validation, o).loss;
+  EXPECT_NEAR(std::stod(logged.substr(0, logged.find(','))), loss, 1e-4);  // the CSV has 6 digits
+}
+
 TEST(Trainer, LossFallsOnALearnableCorpus) {
   TempDir dir("learn");
   const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path));
