@@ -51,7 +51,8 @@ class ModelExecutor final : public ArchExecutor {
     Rng rng(seed_);
     std::vector<std::int64_t> ids(static_cast<std::size_t>(workload.batch) * static_cast<std::size_t>(workload.sequence_length));
     for (auto& id : ids) id = static_cast<std::int64_t>(rng.uniform_index(vocab));
-    tokens_ = torch::from_blob(ids.data(), {workload.batch, workload.sequence_length}, torch::kInt64).to(device_);
+    // clone(): from_blob views `ids`, which ends here (and to() on the same device copies nothing).
+    tokens_ = torch::from_blob(ids.data(), {workload.batch, workload.sequence_length}, torch::kInt64).clone().to(device_);
     next_token_ = torch::full({1, 1}, static_cast<std::int64_t>(rng.uniform_index(vocab)), torch::kInt64).to(device_);
   }
 

@@ -97,10 +97,12 @@ TEST(DataParallel, TwoRanksMatchOneProcessWithTheSameGlobalBatch) {
   // the same float32 terms in another order than one mean over the batch. Rounding is ~1e-7
   // relative, but AdamW divides each gradient by its own magnitude, so a gradient entry that is a
   // near-cancelling sum (relative error far above 1e-7) turns into an update error of up to a
-  // fraction of lr = 3e-3. Measured: 5e-6 after 4 steps; tolerance 2e-5. A real error (rank 0's
-  // half of the batch alone, i.e. no all-reduce) differs by more than 1e-3, checked below.
+  // fraction of lr = 3e-3. Measured after 4 steps: 5.3e-6 on the first VM host, 5.4e-5 on a later
+  // one (AMD EPYC family 26; the same binary of the earlier commit gave the same 5.4e-5, so the
+  // host's kernels, not the code, moved it); tolerance 2e-4. A real error (rank 0's half of the
+  // batch alone, i.e. no all-reduce) differs by more than 1e-3 (measured 1.8e-2), checked below.
   const double diff = max_abs_diff(got, expected);
-  EXPECT_LT(diff, 2e-5) << "max |parallel - single| = " << diff;
+  EXPECT_LT(diff, 2e-4) << "max |parallel - single| = " << diff;
   EXPECT_GT(max_abs_diff(expected, initial), 1e-3) << "training did not move the weights";
   if (world().is_root()) std::printf("[ info ] max |2 ranks - 1 process| after 4 steps: %.3g\n", diff);
 
