@@ -11,6 +11,7 @@
 #include "hwgpt/profile/device_info.hpp"
 #include "hwgpt/model/supernet.hpp"
 #include "hwgpt/profile/model_executor.hpp"
+#include "hwgpt/profile/precision.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
 
@@ -21,7 +22,7 @@ int cmd_profile(const std::vector<std::string>& tokens) {
                   {{"--scale", "--space-file", "--archs", "--sample", "--seed", "--db", "--device-name",
                     "--checkpoint", "--batch", "--seq", "--threads", "--warmup", "--min-repeats",
                     "--max-repeats", "--target-ci", "--max-seconds", "--decode-tokens", "--run-uid", "--device"},
-                   {"--no-memory", "--help"},
+                   {"--no-memory", "--summary", "--help"},
                    {}});
   if (args.flag("--help")) {
     std::cout
@@ -31,11 +32,38 @@ int cmd_profile(const std::vector<std::string>& tokens) {
            "         [--warmup N (3)] [--min-repeats N (7)] [--max-repeats N (200)] [--target-ci X (0.02)]\n"
            "         [--max-seconds S (120)] [--decode-tokens N (32)] [--no-memory] [--run-uid U]\n"
            "         [--device cpu|cuda[:N] (cpu; cuda needs a CUDA libtorch and --device-name)]\n"
+           "       hwgpt profile --summary --db PATH [--run-uid U (every profile run)] [--target-ci X]\n"
            "Measures forward latency (ms), cached decoding (ms/token), energy (mJ, where RAPL or, on a\n"
            "GPU, NVML exists) and the peak memory added by a forward pass (MB: resident memory on the\n"
            "CPU, the CUDA allocator's on a GPU) of each arch's extracted model, float32. Kill it at any\n"
            "moment and run the same command again: it continues where it stopped (the run uid\n"
-           "defaults to device/space/workload/threads).\n";
+           "defaults to device/space/workload/threads). --summary prints the precision each run\n"
+           "reached, recomputed from its stored samples: per metric the archs, calls per arch, and the\n"
+           "share of archs whose 95 % CI of the median is within the target.\n";
+    return 0;
+  }
+  if (args.flag("--summary")) {
+    const auto db_path = args.value("--db");
+    if (!db_path) throw ParseError("profile --summary: missing --db PATH");
+    const store::Store db(*db_path, store::Store::Mode::kReadOnly);
+    std::vector<std::string> uids;
+    if (const auto uid = args.value("--run-uid")) uids.push_back(*uid);
+    else
+      for (const auto& run : db.runs())
+        if (run.kind == "profile") uids.push_back(run.uid);
+    const double target = parse_double(args, "--target-ci", 0.02);
+    for (const auto& uid : uids) {
+      std::cout << "run " << uid << "\n";
+      std::printf("  %-22s %6s %7s %12s %12s %13s\n", "metric", "archs", "calls", "median", "CI<=target", "median CI");
+      for (const auto& p : profile::run_precision(db, uid, target)) {
+        if (p.with_interval == 0)  // single measurements (memory): no interval
+          std::printf("  %-22s %6zu %7.1f %12.4g %12s %13s\n", p.metric.c_str(), p.archs, p.mean_calls, p.median_value,
+                      "-", "-");
+        else
+          std::printf("  %-22s %6zu %7.1f %12.4g %12.3f %12.2f%%\n", p.metric.c_str(), p.archs, p.mean_calls,
+                      p.median_value, p.share_within_target, p.median_relative_width * 100);
+      }
+    }
     return 0;
   }
   const auto s = resolve_space(args, "");
