@@ -117,7 +117,8 @@ class HWGPT:
         """Metric -> value for device-free metrics, metric -> device -> value for hardware ones.
 
         metric: a name or list of names (default: every original metric this space has).
-        device: a name or list (default: every device that has the metric).
+        device: a name or list (default: every device that has the metric; in spaces with the
+                original's devices, only those: our own, e.g. epyc-2vcpu, by name).
         mode:   "mean" (default), "quantile" with q in (0, 1), or "sample" with seed (reproducible).
         archs:  a list of arch dicts/strings or a 2-D array of feature-map rows; values are then
                 NumPy arrays, one entry per arch (predicted without the GIL). Default: the set arch.
@@ -136,7 +137,11 @@ class HWGPT:
                 continue
             available = self._metric_devices(our, dtype)
             if devices is None:
-                chosen = [self._display_name(d) for d in available]
+                # The original's API answers for the original's devices: where the space has them,
+                # devices we profiled ourselves (another model variant and workload) are asked for
+                # by name only, so one dict never mixes the two.
+                original = [d for d in available if self._devices[d]["model_variant"] == "original"]
+                chosen = [self._display_name(d) for d in (original or available)]
             else:
                 chosen = [d for d in devices if self._device_of_alias.get(d) in available]
                 missing = [d for d in devices if self._device_of_alias.get(d) not in available]

@@ -52,6 +52,9 @@ def test_original_calls_return_the_original_shape(api):
     assert set(results["bfloat16_memory"]) == {"a100"}
     one = api.query(metric="latencies", device="a100")
     assert one == {"latencies": {"a100": results["latencies"]["a100"]}}
+    # Our own profiled device (another model variant and workload) answers when asked by name.
+    ours = api.query(metric="latencies", device="epyc-2vcpu")["latencies"]["epyc-2vcpu"]
+    assert 50 < ours < 5000  # ms for one 1 x 256 pass on the VM (111-646 ms measured)
 
 
 def test_device_filter_keeps_metrics_that_have_the_device(api):
