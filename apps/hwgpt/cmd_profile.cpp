@@ -53,9 +53,10 @@ int cmd_profile(const std::vector<std::string>& tokens) {
         if (run.kind == "profile") uids.push_back(run.uid);
     const double target = parse_double(args, "--target-ci", 0.02);
     for (const auto& uid : uids) {
+      const auto precision = profile::run_precision(db, uid, target);  // throws for an unknown uid
       std::cout << "run " << uid << "\n";
       std::printf("  %-22s %6s %7s %12s %12s %13s\n", "metric", "archs", "calls", "median", "CI<=target", "median CI");
-      for (const auto& p : profile::run_precision(db, uid, target)) {
+      for (const auto& p : precision) {
         if (p.with_interval == 0)  // single measurements (memory): no interval
           std::printf("  %-22s %6zu %7.1f %12.4g %12s %13s\n", p.metric.c_str(), p.archs, p.mean_calls, p.median_value,
                       "-", "-");

@@ -200,14 +200,7 @@ std::uint64_t DenseModel::num_parameters() const {
   auto add = [&n](const torch::Tensor& t) {
     if (t.defined()) n += static_cast<std::uint64_t>(t.numel());
   };
-  add(w.wte);
-  for (const LayerWeights& l : w.layers)
-    for (const torch::Tensor* t : {&l.norm_1_weight, &l.norm_1_bias, &l.qkv_weight, &l.qkv_bias, &l.proj_weight,
-                                   &l.proj_bias, &l.norm_2_weight, &l.norm_2_bias, &l.fc_weight, &l.fc_bias,
-                                   &l.mlp_proj_weight, &l.mlp_proj_bias})
-      add(*t);
-  add(w.ln_f_weight);
-  add(w.ln_f_bias);
+  for (const torch::Tensor* t : w.all_tensors()) add(*t);
   return n;
 }
 

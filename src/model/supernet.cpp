@@ -198,32 +198,11 @@ void Supernet::to_device(const std::string& device) {
 std::string Supernet::device() const { return impl_->tensors.front().device().str(); }
 
 DenseModel Supernet::extract(const space::Arch& arch) const {
-  const Weights sliced = impl_->slice(arch);
-  auto copy = [](const torch::Tensor& t) { return t.defined() ? t.detach().clone().contiguous() : torch::Tensor(); };
   auto dense = std::make_unique<DenseModel::Impl>();
   dense->arch = arch;
-  Weights& w = dense->weights;
-  w.head_size = sliced.head_size;
-  w.wte = copy(sliced.wte);
-  w.ln_f_weight = copy(sliced.ln_f_weight);
-  w.ln_f_bias = copy(sliced.ln_f_bias);
-  for (const LayerWeights& s : sliced.layers) {
-    LayerWeights l;
-    l.num_heads = s.num_heads;
-    l.norm_1_weight = copy(s.norm_1_weight);
-    l.norm_1_bias = copy(s.norm_1_bias);
-    l.qkv_weight = copy(s.qkv_weight);
-    l.qkv_bias = copy(s.qkv_bias);
-    l.proj_weight = copy(s.proj_weight);
-    l.proj_bias = copy(s.proj_bias);
-    l.norm_2_weight = copy(s.norm_2_weight);
-    l.norm_2_bias = copy(s.norm_2_bias);
-    l.fc_weight = copy(s.fc_weight);
-    l.fc_bias = copy(s.fc_bias);
-    l.mlp_proj_weight = copy(s.mlp_proj_weight);
-    l.mlp_proj_bias = copy(s.mlp_proj_bias);
-    w.layers.push_back(std::move(l));
-  }
+  dense->weights = impl_->slice(arch);  // views of the super-weights, then each replaced by a copy
+  for (torch::Tensor* t : dense->weights.all_tensors())
+    if (t->defined()) *t = t->detach().clone().contiguous();
   return DenseModel(std::move(dense));
 }
 

@@ -28,6 +28,23 @@ struct Weights {
   std::vector<LayerWeights> layers;
   torch::Tensor ln_f_weight, ln_f_bias;  // (E)
   int head_size = 0;
+
+  // Every tensor slot in the fixed order (embedding, each layer's twelve, final norm), undefined
+  // biases included: for code that treats all weights alike (counting, copying, re-binding).
+  std::vector<torch::Tensor*> all_tensors() {
+    std::vector<torch::Tensor*> out{&wte};
+    for (LayerWeights& l : layers)
+      out.insert(out.end(), {&l.norm_1_weight, &l.norm_1_bias, &l.qkv_weight, &l.qkv_bias, &l.proj_weight,
+                             &l.proj_bias, &l.norm_2_weight, &l.norm_2_bias, &l.fc_weight, &l.fc_bias,
+                             &l.mlp_proj_weight, &l.mlp_proj_bias});
+    out.insert(out.end(), {&ln_f_weight, &ln_f_bias});
+    return out;
+  }
+  std::vector<const torch::Tensor*> all_tensors() const {
+    std::vector<const torch::Tensor*> out;
+    for (torch::Tensor* t : const_cast<Weights*>(this)->all_tensors()) out.push_back(t);
+    return out;
+  }
 };
 
 // Keys and values of past positions, per layer: (B, h, T_past, hs). Empty before the first call.

@@ -159,15 +159,7 @@ void Trainer::Impl::bind_trainable() {
     }
     throw std::logic_error("stand-alone slice is not a view of a super-weight");
   };
-  model::Weights& w = standalone_weights;
-  bind(w.wte);
-  for (model::LayerWeights& l : w.layers)
-    for (torch::Tensor* t : {&l.norm_1_weight, &l.norm_1_bias, &l.qkv_weight, &l.qkv_bias, &l.proj_weight,
-                             &l.proj_bias, &l.norm_2_weight, &l.norm_2_bias, &l.fc_weight, &l.fc_bias,
-                             &l.mlp_proj_weight, &l.mlp_proj_bias})
-      bind(*t);
-  bind(w.ln_f_weight);
-  bind(w.ln_f_bias);
+  for (torch::Tensor* t : standalone_weights.all_tensors()) bind(*t);
 }
 
 // Copies the dense stand-alone tensors back into their regions of the super-weights (elements

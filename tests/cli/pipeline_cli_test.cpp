@@ -139,6 +139,15 @@ TEST_F(ScaleOut, FleetProfilesMergeIntoOneStoreAndFitSurrogatesForEveryDevice) {
                                "--max-repeats 1 --decode-tokens 0 --no-memory";
   ASSERT_EQ(run("profile --db a.db --device-name machine-a --seed 1" + protocol).exit_code, 0);
   ASSERT_EQ(run("profile --db b.db --device-name machine-b --seed 2" + protocol).exit_code, 0);
+  // One call per arch: the summary counts them and has no interval to report (fewer than 6).
+  const Result summary = run("profile --summary --db a.db");
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  EXPECT_THAT(summary.out, HasSubstr("run machine-a/t/b1-t16-float32-threads1\n"));
+  EXPECT_THAT(summary.out, HasSubstr("latency_ms                200     1.0"));
+  const Result unknown = run("profile --summary --db a.db --run-uid nope");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("has no run 'nope'"));
+  EXPECT_EQ(unknown.out, "");
   const Result merged = run("store merge --db fleet.db a.db b.db");
   ASSERT_EQ(merged.exit_code, 0) << merged.err;
   EXPECT_THAT(merged.out, HasSubstr("a.db: 1 devices, 1 runs added, 0 runs already present, 200 rows added"));
