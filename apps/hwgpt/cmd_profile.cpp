@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "commands.hpp"
+#include "hwgpt_git_revision.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/profile/device_info.hpp"
@@ -99,6 +100,7 @@ int cmd_profile(const std::vector<std::string>& tokens) {
   std::string command = "hwgpt";
   for (const auto& t : tokens) command += " " + t;
   config.command = "hwgpt profile" + command.substr(5);
+  config.git_revision = HWGPT_GIT_REVISION;
 
   const std::string compute = args.value_or("--device", "cpu");
   model::check_compute_device(compute);
@@ -131,6 +133,9 @@ int cmd_profile(const std::vector<std::string>& tokens) {
                  static_cast<double>(total - done) / rate);
   });
   std::fprintf(stderr, "\n");
+  if (report.started_revision)
+    std::cerr << "profile: run " << config.run_uid << " was started by a build of revision '" << *report.started_revision
+              << "' and resumed by one of '" << config.git_revision << "'; it keeps the first\n";
   std::cout << "run " << config.run_uid << ": profiled " << report.profiled << " archs, " << report.already_done
             << " already done; energy: " << report.energy_status << "\n";
   return 0;

@@ -65,6 +65,12 @@ ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
       }()) {
     run.started_at = existing->started_at;  // resuming: keep the original start
     run.ended_at = existing->ended_at;
+    // A rebuild between sessions must not make a run unresumable; the run keeps its first
+    // revision and the caller is told (stores before revisions were recorded hold "").
+    if (existing->git_revision != run.git_revision) {
+      report.started_revision = existing->git_revision;
+      run.git_revision = existing->git_revision;
+    }
   } else {
     run.started_at = utc_now();
   }

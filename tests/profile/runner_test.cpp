@@ -101,6 +101,26 @@ TEST_F(RunnerTest, RecordsEveryMetricOfEveryArchAndResumes) {
   EXPECT_FALSE(runs[0].ended_at.empty());
 }
 
+TEST_F(RunnerTest, AResumeByAnotherBuildKeepsTheRunsFirstRevisionAndSaysSo) {
+  store::Store s(db_);
+  ArithmeticExecutor executor;
+  auto meter = make_no_meter("test: no meter");
+  const std::vector<space::Arch> first(archs_.begin(), archs_.begin() + 2), more(archs_.begin(), archs_.begin() + 4);
+  config_.git_revision = "aaaa";
+  const auto r1 = run_profile(s, space::SearchSpace::builtin("t"), first, executor, *meter, config_);
+  EXPECT_FALSE(r1.started_revision.has_value());
+  config_.git_revision = "bbbb-dirty";  // a rebuild: resuming must still work
+  const auto r2 = run_profile(s, space::SearchSpace::builtin("t"), more, executor, *meter, config_);
+  ASSERT_TRUE(r2.started_revision.has_value());
+  EXPECT_EQ(*r2.started_revision, "aaaa");
+  EXPECT_EQ(r2.already_done, 2u);
+  EXPECT_EQ(r2.profiled, 2u);
+  ASSERT_EQ(s.runs().size(), 1u);
+  EXPECT_EQ(s.runs()[0].git_revision, "aaaa");
+  config_.git_revision = "aaaa";  // the same build again: nothing to say
+  EXPECT_FALSE(run_profile(s, space::SearchSpace::builtin("t"), more, executor, *meter, config_).started_revision);
+}
+
 TEST_F(RunnerTest, EnergyIsRecordedPerMeasuredCallWhenAMeterExists) {
   const auto root = std::filesystem::temp_directory_path() / ("hwgpt_runner_rapl_" + std::to_string(::getpid()));
   std::filesystem::create_directories(root / "intel-rapl:0");

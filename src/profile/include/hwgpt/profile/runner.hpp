@@ -47,13 +47,16 @@ struct ProfileConfig {
   int decode_tokens = 64;             // cached decoding: tokens fed after a reset, per sample
   bool measure_memory = true;         // peak memory added by one forward pass (CPU RSS or GPU allocator)
   std::string command;                // recorded with the run
-  std::string git_revision;
+  std::string git_revision;           // of the build; a resumed run keeps the revision it started with
 };
 
 struct ProfileReport {
   std::size_t profiled = 0;           // archs measured by this call
   std::size_t already_done = 0;       // archs the run had before (resume)
   std::string energy_status;          // meter name, or "unavailable: <reason>"
+  // Set when the run was resumed by a build of another revision than the one it started with
+  // (which the run keeps): that revision, so the caller can say that the run mixes builds.
+  std::optional<std::string> started_revision;
 };
 
 // Profiles every arch of `archs` that the run lacks, appending one transaction per arch (all its
