@@ -36,10 +36,10 @@ std::string unit_of(const std::string& metric) {
 
 int cmd_fit(const std::vector<std::string>& tokens) {
   const Args args("fit", tokens,
-                  {{"--db", "--scale", "--out", "--device", "--metric", "--max-rounds", "--threads", "--seed", "--models"},
+                  {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--threads", "--seed", "--models"},
                    {"--help", "--force"}, {}});
   if (args.flag("--help")) {
-    std::cout << "usage: hwgpt fit --db PATH --scale S --out DIR [--device D] [--metric M]\n"
+    std::cout << "usage: hwgpt fit --db PATH --scale S --out DIR [--device D] [--metric M] [--run-uid U]\n"
                  "                 [--max-rounds N (1500)] [--threads N (2)] [--seed K (1)]\n"
                  "                 [--models gbt,mlp,gp (all)]\n"
                  "Fits surrogates on log targets. Candidates: boosted trees (XGBoost; depth 3 or 6 and\n"
@@ -47,7 +47,9 @@ int cmd_fit(const std::vector<std::string>& tokens) {
                  "1,500 fit archs, a GP; every member and ensemble (mean of log predictions) is scored\n"
                  "on a validation part of the training archs and the best is refitted on all of them\n"
                  "and recorded in the file. Split-conformal intervals from calibration archs; quality\n"
-                 "on held-out test archs. For every\n"
+                 "on held-out test archs (cross-conformal over training and calibration archs when\n"
+                 "there are fewer than 500 calibration archs). --run-uid fits the metrics of that one\n"
+                 "run only (e.g. one of several profiles of a device). For every\n"
                  "metric/device of scale S in the store with >= 100 archs; writes\n"
                  "DIR/S/<metric>@<device>.hsur and .eval.json (test-split quality). Existing model\n"
                  "files are kept (an interrupted fit resumes) unless --force.\n";
@@ -80,8 +82,17 @@ int cmd_fit(const std::vector<std::string>& tokens) {
 
   std::map<std::string, store::RunInfo> runs;
   for (const auto& r : db.runs()) runs.emplace(r.uid, r);
+  const std::string only_run = args.value_or("--run-uid", "");
+  if (!only_run.empty()) {
+    const auto run = runs.find(only_run);
+    if (run == runs.end()) throw ValueError("fit: store '" + *db_path + "' has no run '" + only_run + "'");
+    if (run->second.device.empty() || run->second.space != s.name())
+      throw ValueError("fit: --run-uid needs a measurement run of a device in space '" + s.name() + "'; run '" +
+                       only_run + "' is a " + run->second.kind + " run of space '" + run->second.space + "'");
+  }
   std::vector<Target> targets;
   for (const auto& d : db.devices()) {
+    if (!only_run.empty() && d.name != runs.at(only_run).device) continue;
     if (d.source == "hwgpt") {
       // Our own profiler writes every metric of an arch into one "profile" run.
       for (const char* metric : {"latency_ms", "decode_ms_per_token", "energy_mj", "memory_mb"})
@@ -92,8 +103,10 @@ int cmd_fit(const std::vector<std::string>& tokens) {
     targets.push_back({"energy_mj", d.name, d.kind == store::DeviceKind::kGpu ? "energy" : "latency", "mJ"});
     targets.push_back({"memory_mb", d.name, "memory", "MB"});
   }
-  targets.push_back({"perplexity", "", "perplexity", ""});
-  targets.push_back({"accuracy", "", "perplexity", ""});
+  if (only_run.empty()) {  // perplexity records are not per run (store.perplexities)
+    targets.push_back({"perplexity", "", "perplexity", ""});
+    targets.push_back({"accuracy", "", "perplexity", ""});
+  }
   const auto folder = std::filesystem::path(*out) / s.name();
   std::filesystem::create_directories(folder);
   std::printf("%-22s %-12s %6s %7s %7s %7s %8s %7s %7s\n", "metric", "device", "n", "tau", "R2", "MAPE",
@@ -107,7 +120,8 @@ int cmd_fit(const std::vector<std::string>& tokens) {
       ++fitted;
       continue;
     }
-    const auto data = surrogate::dataset_from_store(db, s, t.device, t.metric, t.device.empty() ? "" : t.run_kind);
+    const auto data =
+        surrogate::dataset_from_store(db, s, t.device, t.metric, t.device.empty() ? "" : t.run_kind, "", only_run);
     if (data.archs.size() < 100) continue;
     if (data.dropped_nonpositive > 0)
       std::fprintf(stderr, "fit: %s@%s: left out %zu archs with a target <= 0 (log model)\n", t.metric.c_str(),
@@ -119,7 +133,7 @@ int cmd_fit(const std::vector<std::string>& tokens) {
     info.unit = unit_of(t.metric);
     info.run_kind = t.run_kind;
     if (!t.device.empty()) {
-      const auto rows = db.samples({t.device, t.metric, s.name(), space::format_arch(data.archs[0]), t.run_kind});
+      const auto rows = db.samples({t.device, t.metric, s.name(), space::format_arch(data.archs[0]), t.run_kind, only_run});
       const store::RunInfo& run = runs.at(rows.at(0).run_uid);
       info.device_aliases = db.find_device(t.device)->aliases;
       info.model_variant = run.model_variant;
@@ -143,6 +157,7 @@ int cmd_fit(const std::vector<std::string>& tokens) {
                                      {"r2", e.r2}, {"mae", e.mae}, {"mape", e.mape}, {"within_10pct", e.within_10pct},
                                      {"coverage_90", e.coverage_90}, {"width_90", e.width_90}, {"nll", e.nll}}},
                            {"fitted_with", model.info().fitted_with}, {"data_hash", model.info().data_hash}};
+    if (!only_run.empty()) eval["run_uid"] = only_run;
     std::ofstream(folder / (stem + ".eval.json")) << eval.dump(2) << "\n";
     model.save(folder / (stem + ".hsur"));
     std::printf("%-22s %-12s %6zu %7.4f %7.4f %7.4f %8.3f %7.3f %7.3f\n", t.metric.c_str(), t.device.c_str(),

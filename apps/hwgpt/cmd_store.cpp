@@ -85,12 +85,12 @@ int import(const std::vector<std::string>& tokens) {
 
 int export_rows(const std::vector<std::string>& tokens) {
   const Args args("store export",  tokens,
-                  {{"--db", "--what", "--format", "--device", "--metric", "--space", "--arch", "--kind", "--out"},
+                  {{"--db", "--what", "--format", "--device", "--metric", "--space", "--arch", "--kind", "--run-uid", "--out"},
                    {"--help"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt store export --db PATH [--what samples|perplexities (samples)]\n"
                  "         [--format csv|json (csv)] [--device D] [--metric M] [--space S] [--arch A]\n"
-                 "         [--kind RUN_KIND] [--out FILE (stdout)]\n"
+                 "         [--kind RUN_KIND] [--run-uid U] [--out FILE (stdout)]\n"
                  "Columns are described in docs/STORE.md. --out is written atomically.\n";
     return 0;
   }
@@ -107,7 +107,7 @@ int export_rows(const std::vector<std::string>& tokens) {
     }
     store::SampleQuery q{args.value_or("--device", ""), args.value_or("--metric", ""),
                          args.value_or("--space", ""), args.value_or("--arch", ""),
-                         args.value_or("--kind", "")};
+                         args.value_or("--kind", ""), args.value_or("--run-uid", "")};
     return store::export_samples(db, q, format, out);
   };
   const auto out_path = args.value("--out");

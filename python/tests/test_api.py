@@ -261,3 +261,19 @@ def test_without_surrogates_only_exact_metrics_are_answered(tmp_path):
     api.set_arch("gpt-s-10-192-2-2-2-2-2-2-2-2-2-2-4-4-4-4-4-4-4-4-4-4-True")
     assert set(api.query()) == {"flops", "params"}
     assert "unknown metric 'perplexity'" in error_of(lambda: api.query(metric="perplexity"))
+
+
+@pytest.mark.parametrize("scale", ["t", "s", "m", "l"])
+def test_our_device_answers_at_every_scale(scale):
+    """This VM (epyc-2vcpu) is profiled at every scale: asked by name, it answers latency, cached
+    decoding and memory, and the largest arch of a scale takes longer than the smallest."""
+    info = cli_json("space", "info", "--scale", scale)
+    api = HWGPT(scale)
+    latency = {}
+    for which in ("smallest_arch", "largest_arch"):
+        api.set_arch(info[which])
+        latency[which] = api.query(metric="latencies", device="epyc-2vcpu")["latencies"]["epyc-2vcpu"]
+        assert latency[which] == cli_json("query", "--scale", scale, "--arch", info[which], "--metric",
+                                          "latency_ms", "--device", "epyc-2vcpu")["value"]
+    assert 0 < latency["smallest_arch"] < latency["largest_arch"]
+    assert "epyc-2vcpu" in api.devices("latencies")

@@ -22,6 +22,7 @@ std::vector<MetricPrecision> run_precision(const store::Store& store, const std:
     if (run.uid == run_uid) {
       query.device = run.device;  // read only this run's device and space, not the whole store
       query.space = run.space;
+      query.run_uid = run_uid;
       found = true;
     }
   if (!found) throw ValueError("store '" + store.path().string() + "' has no run '" + run_uid + "'");

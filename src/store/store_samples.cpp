@@ -220,6 +220,7 @@ std::vector<SampleRow> Store::samples(const SampleQuery& q) const {
   if (!q.space.empty()) sql += " AND r.space = ?3";
   if (!q.arch.empty()) sql += " AND a.arch = ?4";
   if (!q.run_kind.empty()) sql += " AND r.kind = ?5";
+  if (!q.run_uid.empty()) sql += " AND r.uid = ?6";
   sql += " ORDER BY r.id, a.id, ss.metric";
   Statement s(impl_->db, sql);
   if (!device_name.empty()) s.bind(1, device_name);
@@ -227,6 +228,7 @@ std::vector<SampleRow> Store::samples(const SampleQuery& q) const {
   if (!q.space.empty()) s.bind(3, q.space);
   if (!q.arch.empty()) s.bind(4, q.arch);
   if (!q.run_kind.empty()) s.bind(5, q.run_kind);
+  if (!q.run_uid.empty()) s.bind(6, q.run_uid);
   std::vector<SampleRow> out;
   while (s.step()) {
     SampleRow row;

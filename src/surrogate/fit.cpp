@@ -41,6 +41,13 @@ Split split_of(const std::string& arch, const FitOptions& options) {
 
 namespace {
 
+// Fold of an arch for cross-conformal calibration: a hash of its string, independent of its split.
+std::size_t fold_of(const std::string& arch, const FitOptions& options) {
+  const std::uint64_t h = fnv1a(fnv1a(0xcbf29ce484222325ULL, &options.seed, sizeof options.seed), (arch + "#fold").data(),
+                                arch.size() + 5);
+  return static_cast<std::size_t>(static_cast<double>(h >> 11) * 0x1.0p-53 * static_cast<double>(options.cv_folds));
+}
+
 double rmse(const std::vector<double>& predicted, const std::vector<double>& truth) {
   double sse = 0;
   for (std::size_t i = 0; i < truth.size(); ++i) sse += (predicted[i] - truth[i]) * (predicted[i] - truth[i]);
@@ -130,17 +137,19 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
   std::map<std::string, std::vector<double>> validation;  // member -> predictions
   detail::GbtSelection gbt;
   detail::MlpFitResult mlp;
+#if HWGPT_FIT_WITH_MLP
+  detail::MlpFitOptions mlp_options;
+  static_cast<MlpOptions&>(mlp_options) = options.mlp;
+  mlp_options.seed = options.seed;
+  mlp_options.threads = options.threads;
+#endif
   if (wants("gbt")) {
     gbt = detail::select_gbt(floats(fit_x), floats(fit_y), floats(valid_x), floats(valid_y), n_features, options, base);
     validation["gbt"] = gbt.validation_predictions;
   }
 #if HWGPT_FIT_WITH_MLP
   if (wants("mlp")) {
-    detail::MlpFitOptions mo;
-    static_cast<MlpOptions&>(mo) = options.mlp;
-    mo.seed = options.seed;
-    mo.threads = options.threads;
-    mlp = detail::fit_mlp(fit_x, n_features, fit_y, valid_x, valid_y, 0, mo);
+    mlp = detail::fit_mlp(fit_x, n_features, fit_y, valid_x, valid_y, 0, mlp_options);
     validation["mlp"] = mlp.validation_predictions;
   }
 #endif
@@ -181,12 +190,73 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
     return ("+" + chosen + "+").find("+" + member + "+") != std::string::npos;
   };
 
-  // The chosen members, refitted on the whole training split.
+  // The chosen members with the selected hyper-parameters, fitted on rows (x, y).
+  auto fit_chosen = [&](const std::vector<double>& x, const std::vector<double>& y) {
+    Predictor p;
+    if (chose("gbt")) {
+      double b = 0;  // XGBoost's base score: the mean of the float-rounded labels
+      for (double v : y) b += static_cast<float>(v);
+      b /= static_cast<double>(y.size());
+      p.trees = detail::fit_gbt(floats(x), floats(y), n_features, options, b, gbt.depth, gbt.rounds, all_x);
+    }
+#if HWGPT_FIT_WITH_MLP
+    if (chose("mlp")) p.mlp = detail::fit_mlp(x, n_features, y, {}, {}, mlp.epochs, mlp_options).model;
+#endif
+    if (chose("gp")) p.gp = fit_gp(x, n_features, y);
+    p.mlp.prepare();  // evaluated as a loaded Surrogate evaluates it
+    return p;
+  };
+
+  // Calibration. With enough calibration archs, split-conformal: the model is fitted on the
+  // training split and the residuals of the calibration split give the quantiles. With fewer
+  // (our own small profiles), cross-conformal: K folds over the training and calibration archs
+  // together, each fold's residuals from a model fitted on the other folds, and the final model
+  // fitted on all of them, so every non-test arch serves both fitting and calibration and the
+  // quantiles rest on many more residuals (Vovk's cross-conformal / CV+ with the full model;
+  // its coverage is slightly conservative because fold models see less data).
+  std::size_t n_calibration = 0;
+  for (Split sp : split) n_calibration += sp == Split::kCalibration;
+  const bool cross = n_calibration < options.cross_conformal_below && options.cv_folds >= 2;
   Predictor predictor;
+  std::vector<double> residuals;
+  std::string calibration_text;
+  if (!cross) {
+    predictor = fit_chosen(train_x, train_y);
+    for (std::size_t i = 0; i < data.archs.size(); ++i)
+      if (split[i] == Split::kCalibration) residuals.push_back(std::log(data.targets[i]) - predictor.predict_log(features_of[i]));
+    calibration_text = "split-conformal residual quantiles (" + std::to_string(residuals.size()) + " calibration archs)";
+  } else {
+    std::vector<std::size_t> pool, fold;
+    for (std::size_t i = 0; i < data.archs.size(); ++i)
+      if (split[i] != Split::kTest) {
+        pool.push_back(i);
+        fold.push_back(fold_of(space::format_arch(data.archs[i]), options));
+      }
+    std::vector<double> pool_x, pool_y;
+    for (std::size_t i : pool) {
+      pool_x.insert(pool_x.end(), features_of[i].begin(), features_of[i].end());
+      pool_y.push_back(std::log(data.targets[i]));
+    }
+    for (std::size_t k = 0; k < options.cv_folds; ++k) {
+      std::vector<double> kx, ky;
+      for (std::size_t j = 0; j < pool.size(); ++j)
+        if (fold[j] != k) {
+          kx.insert(kx.end(), features_of[pool[j]].begin(), features_of[pool[j]].end());
+          ky.push_back(pool_y[j]);
+        }
+      if (ky.size() == pool.size()) continue;  // an empty fold
+      const Predictor without_fold = fit_chosen(kx, ky);
+      for (std::size_t j = 0; j < pool.size(); ++j)
+        if (fold[j] == k) residuals.push_back(pool_y[j] - without_fold.predict_log(features_of[pool[j]]));
+    }
+    predictor = fit_chosen(pool_x, pool_y);
+    calibration_text = "cross-conformal residual quantiles (" + std::to_string(options.cv_folds) + " folds over the " +
+                       std::to_string(pool.size()) + " training and calibration archs, fewer than " +
+                       std::to_string(options.cross_conformal_below) +
+                       " calibration archs; the final model fitted on all of them)";
+  }
   std::string details;
-  if (chose("gbt")) {
-    predictor.trees = detail::fit_gbt(floats(train_x), floats(train_y), n_features, options, base, gbt.depth,
-                                      gbt.rounds, all_x);
+  if (chose("gbt"))
     details += "; gbt: xgboost " + std::to_string(gbt.rounds) + " rounds, depth " + std::to_string(gbt.depth) +
                " (chosen by validation among depths" + [&] {
                  std::string d;
@@ -194,40 +264,31 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
                  return d;
                }() + ", early stopping), eta " + std::to_string(options.eta) + ", subsample " +
                std::to_string(options.subsample) + ", colsample " + std::to_string(options.colsample);
-  }
 #if HWGPT_FIT_WITH_MLP
   if (chose("mlp")) {
-    detail::MlpFitOptions mo;
-    static_cast<MlpOptions&>(mo) = options.mlp;
-    mo.seed = options.seed;
-    mo.threads = options.threads;
-    predictor.mlp = detail::fit_mlp(train_x, n_features, train_y, {}, {}, mlp.epochs, mo).model;
     std::string hidden;
-    for (int h : mo.hidden) hidden += (hidden.empty() ? "" : "x") + std::to_string(h);
-    details += "; mlp: libtorch, hidden " + hidden + " SiLU, Adam lr " + std::to_string(mo.learning_rate) +
-               " cosine, batch " + std::to_string(mo.batch) + ", " + std::to_string(mlp.epochs) +
+    for (int h : mlp_options.hidden) hidden += (hidden.empty() ? "" : "x") + std::to_string(h);
+    details += "; mlp: libtorch, hidden " + hidden + " SiLU, Adam lr " + std::to_string(mlp_options.learning_rate) +
+               " cosine, batch " + std::to_string(mlp_options.batch) + ", " + std::to_string(mlp.epochs) +
                " epochs (early stopping)";
   }
 #endif
   if (chose("gp")) {
-    predictor.gp = fit_gp(train_x, n_features, train_y);
     const auto state = predictor.gp->gp.state();
     details += "; gp: Matern-5/2, length scale " + format_rmse(state.length_scale) + ", noise " +
                std::to_string(state.noise) + " (max. marginal likelihood)";
   }
 
-  std::vector<double> residuals;
   std::vector<std::size_t> test_rows;
-  for (std::size_t i = 0; i < data.archs.size(); ++i) {
-    if (split[i] == Split::kCalibration) residuals.push_back(std::log(data.targets[i]) - predictor.predict_log(features_of[i]));
+  for (std::size_t i = 0; i < data.archs.size(); ++i)
     if (split[i] == Split::kTest) test_rows.push_back(i);
-  }
   double noise = 0;
   if (!spreads.empty()) {
     std::nth_element(spreads.begin(), spreads.begin() + static_cast<std::ptrdiff_t>(spreads.size() / 2), spreads.end());
     noise = spreads[spreads.size() / 2];
   }
-  info.train_count = static_cast<std::int64_t>(n_train);
+  // Archs the final model was fitted on, and calibration residuals (the same archs when cross).
+  info.train_count = static_cast<std::int64_t>(cross ? residuals.size() : n_train);
   info.calibration_count = static_cast<std::int64_t>(residuals.size());
   info.test_count = static_cast<std::int64_t>(test_rows.size());
   char hash_text[17];
@@ -235,7 +296,7 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
   info.data_hash = hash_text;
   info.model_kind = predictor.kind();
   info.fitted_with = chosen + " (chosen by validation RMSE of log y: " + scores + ")" + details + "; seed " +
-                     std::to_string(options.seed) + "; log target; split-conformal residual quantiles";
+                     std::to_string(options.seed) + "; log target; " + calibration_text;
   Surrogate s(info, predictor, conformal_quantiles(residuals), noise);
 
   if (test_rows.size() >= 2) {
@@ -253,7 +314,8 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
 }
 
 Dataset dataset_from_store(const store::Store& store, const space::SearchSpace& space, const std::string& device,
-                           const std::string& metric, const std::string& run_kind, const std::string& split) {
+                           const std::string& metric, const std::string& run_kind, const std::string& split,
+                           const std::string& run_uid) {
   Dataset d;
   std::map<std::string, bool> seen;
   if (device.empty() && (metric == "perplexity" || metric == "accuracy")) {
@@ -267,7 +329,7 @@ Dataset dataset_from_store(const store::Store& store, const space::SearchSpace& 
     }
     return d;
   }
-  for (const auto& row : store.samples({device, metric, space.name(), "", run_kind})) {
+  for (const auto& row : store.samples({device, metric, space.name(), "", run_kind, run_uid})) {
     if (seen[row.set.arch]) continue;
     seen[row.set.arch] = true;
     if (!(row.set.mean > 0)) {

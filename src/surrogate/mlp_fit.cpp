@@ -151,7 +151,8 @@ MlpFitResult fit_mlp(const std::vector<double>& x, std::size_t features, const s
   }
   MlpFitResult result;
   result.model = export_mlp(net, std::move(input), y_mean, y_scale);
-  // The plain C++ MLP (double) must reproduce torch's forward pass (float) on the training rows.
+  // The plain C++ MLP (float32 like torch, summed in its own order) must reproduce torch's forward
+  // pass on the training rows.
   {
     torch::NoGradGuard no_grad;
     net->eval();

@@ -16,64 +16,77 @@ void InputScaling::apply(std::span<const double> x, std::span<double> out) const
 
 namespace {
 
-// out[o] = act(bias[o] + Σ_i w[i][o] · a[i]) with input-major weights: the loop over outputs is
-// contiguous and vectorises; each output's sum still runs over i in order.
+// out[o] = act(bias[o] + Σ_i w[i][o] · a[i]) with input-major float weights: the loop over outputs
+// is contiguous and vectorises; each output's sum still runs over i in order.
 HWGPT_VECTOR_CLONES
-void layer_by_input(const MlpLayer& layer, bool hidden, const double* a, double* out) {
+void layer_by_input(const MlpLayer& layer, bool hidden, const float* a, float* out) {
   const std::size_t outputs = layer.outputs;
-  for (std::size_t o = 0; o < outputs; ++o) out[o] = layer.bias[o];
+  for (std::size_t o = 0; o < outputs; ++o) out[o] = layer.bias_f[o];
   for (std::size_t i = 0; i < layer.inputs; ++i) {
-    const double ai = a[i];
-    const double* w = layer.weights_by_input.data() + i * outputs;
+    const float ai = a[i];
+    const float* w = layer.weights_by_input_f.data() + i * outputs;
     for (std::size_t o = 0; o < outputs; ++o) out[o] += w[o] * ai;
   }
   if (hidden)
     for (std::size_t o = 0; o < outputs; ++o) out[o] = detail::silu(out[o]);
 }
 
+// The same sums from the stored double weights, rounded to float as prepare() rounds them (for an
+// Mlp that was not prepared, e.g. during fitting).
+void layer_unprepared(const MlpLayer& layer, bool hidden, const float* a, float* out) {
+  for (std::size_t o = 0; o < layer.outputs; ++o) {
+    const double* w = layer.weights.data() + o * layer.inputs;
+    float sum = static_cast<float>(layer.bias[o]);
+    for (std::size_t i = 0; i < layer.inputs; ++i) sum += static_cast<float>(w[i]) * a[i];
+    out[o] = hidden ? detail::silu(sum) : sum;
+  }
+}
+
 }  // namespace
 
 void Mlp::prepare() {
   for (auto& layer : layers) {
-    layer.weights_by_input.assign(layer.weights.size(), 0.0);
+    layer.weights_f.assign(layer.weights.begin(), layer.weights.end());
+    layer.bias_f.assign(layer.bias.begin(), layer.bias.end());
+    layer.weights_by_input_f.assign(layer.weights.size(), 0.0f);
     for (std::size_t o = 0; o < layer.outputs; ++o)
       for (std::size_t i = 0; i < layer.inputs; ++i)
-        layer.weights_by_input[i * layer.outputs + o] = layer.weights[o * layer.inputs + i];
+        layer.weights_by_input_f[i * layer.outputs + o] = layer.weights_f[o * layer.inputs + i];
   }
+}
+
+bool Mlp::prepared() const {
+  for (const auto& layer : layers)
+    if (layer.weights_f.size() != layer.weights.size() || layer.weights_by_input_f.size() != layer.weights.size() ||
+        layer.bias_f.size() != layer.bias.size())
+      return false;
+  return true;
 }
 
 double Mlp::predict(std::span<const double> x) const {
   // Two buffers on the stack for the usual widths; the heap only for very wide layers.
   constexpr std::size_t kStack = 512;
-  double stack_a[kStack], stack_b[kStack];
-  std::vector<double> heap_a, heap_b;
+  float stack_a[kStack], stack_b[kStack];
+  std::vector<float> heap_a, heap_b;
   std::size_t widest = input.offset.size();
   for (const auto& l : layers) widest = std::max(widest, l.outputs);
-  double* a = stack_a;
-  double* b = stack_b;
+  float* a = stack_a;
+  float* b = stack_b;
   if (widest > kStack) {
     heap_a.resize(widest);
     heap_b.resize(widest);
     a = heap_a.data();
     b = heap_b.data();
   }
-  input.apply(x, std::span(a, input.offset.size()));
+  for (std::size_t f = 0; f < input.offset.size(); ++f) a[f] = scaled_input(x, f);
+  const bool fast = prepared();
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    const MlpLayer& layer = layers[l];
     const bool hidden = l + 1 < layers.size();
-    if (layer.weights_by_input.size() == layer.weights.size()) {
-      layer_by_input(layer, hidden, a, b);
-    } else {
-      for (std::size_t o = 0; o < layer.outputs; ++o) {
-        const double* w = layer.weights.data() + o * layer.inputs;
-        double sum = layer.bias[o];
-        for (std::size_t i = 0; i < layer.inputs; ++i) sum += w[i] * a[i];
-        b[o] = hidden ? detail::silu(sum) : sum;
-      }
-    }
+    if (fast) layer_by_input(layers[l], hidden, a, b);
+    else layer_unprepared(layers[l], hidden, a, b);
     std::swap(a, b);
   }
-  return output_offset + output_scale * a[0];
+  return output_offset + output_scale * static_cast<double>(a[0]);
 }
 
 void Mlp::check() const {

@@ -167,6 +167,28 @@ TEST_F(ScaleOut, FleetProfilesMergeIntoOneStoreAndFitSurrogatesForEveryDevice) {
     EXPECT_TRUE(fs::exists(dir / "fleet" / "surrogates" / "t" / ("latency_ms@" + std::string(device) + ".hsur")));
     EXPECT_GT(query(kLargest, "latency_ms", device, "fleet"), query(kSmallest, "latency_ms", device, "fleet")) << device;
   }
+
+  // A second run of machine a (another day, say) in the same store: `fit --run-uid` fits one run
+  // alone, without it the runs are pooled.
+  ASSERT_EQ(run("profile --db a.db --device-name machine-a --seed 9 --run-uid second" +
+                std::regex_replace(protocol, std::regex("--sample 200"), "--sample 120"))
+                .exit_code,
+            0);
+  auto archs_in_fit = [&](const std::string& folder) {
+    const auto e = nlohmann::json::parse(slurp(dir / folder / "t" / "latency_ms@machine-a.eval.json"));
+    // Small data: cross-conformal, so "train" (the final model's archs) includes the calibration archs.
+    EXPECT_EQ(e["train"], e["calibration"]);
+    return e["train"].get<int>() + e["test"]["n"].get<int>();
+  };
+  ASSERT_EQ(run("fit --db a.db --scale t --out one-run --run-uid second --max-rounds 25 --threads 1").exit_code, 0);
+  EXPECT_EQ(archs_in_fit("one-run"), 120);
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir / "one-run" / "t" / "latency_ms@machine-a.eval.json"))["run_uid"], "second");
+  EXPECT_FALSE(fs::exists(dir / "one-run" / "t" / "perplexity.hsur"));
+  ASSERT_EQ(run("fit --db a.db --scale t --out pooled --max-rounds 25 --threads 1").exit_code, 0);
+  EXPECT_GT(archs_in_fit("pooled"), 300);  // 200 + 120 archs, less any sampled by both seeds
+  const Result no_run = run("fit --db a.db --scale t --out x --run-uid nope");
+  EXPECT_EQ(no_run.exit_code, 1);
+  EXPECT_THAT(no_run.err, HasSubstr("error: fit: store 'a.db' has no run 'nope'"));
 }
 
 TEST_F(ScaleOut, MpirunTrainResumesAfterAKilledJobExactlyAsAnUninterruptedOne) {

@@ -91,7 +91,7 @@ TEST_F(RunnerTest, RecordsEveryMetricOfEveryArchAndResumes) {
   EXPECT_EQ(s.archs_in_run(config_.run_uid, "decode_ms_per_token").size(), 12u);
   EXPECT_EQ(s.archs_in_run(config_.run_uid, "memory_mb").size(), 12u);
   EXPECT_TRUE(s.archs_in_run(config_.run_uid, "energy_mj").empty());  // no meter, no number
-  for (const auto& row : s.samples({"box", "latency_ms", "t", "", "profile"})) {
+  for (const auto& row : s.samples({"box", "latency_ms", "t", "", "profile", ""})) {
     EXPECT_GE(row.set.samples.size(), 6u);
     EXPECT_LE(row.set.samples.size(), 8u);
   }
@@ -132,9 +132,9 @@ TEST_F(RunnerTest, EnergyIsRecordedPerMeasuredCallWhenAMeterExists) {
   ArithmeticExecutor executor;
   const std::vector<space::Arch> one(archs_.begin(), archs_.begin() + 1);
   run_profile(s, space::SearchSpace::builtin("t"), one, executor, *meter, config_);
-  const auto energy = s.samples({"box", "energy_mj", "", "", ""});
+  const auto energy = s.samples({"box", "energy_mj", "", "", "", ""});
   ASSERT_EQ(energy.size(), 1u);
-  EXPECT_EQ(energy[0].set.samples.size(), s.samples({"box", "latency_ms", "", "", ""})[0].set.samples.size());
+  EXPECT_EQ(energy[0].set.samples.size(), s.samples({"box", "latency_ms", "", "", "", ""})[0].set.samples.size());
   EXPECT_EQ(energy[0].set.mean, 0.0);  // the fake counter does not move
   std::filesystem::remove_all(root);
 }
@@ -165,7 +165,7 @@ TEST_F(RunnerTest, AKillAtARandomMomentLosesAndDuplicatesNothing) {
     EXPECT_EQ(r.already_done, before);
     EXPECT_EQ(r.already_done + r.profiled, archs_.size());
     std::map<std::string, int> seen;
-    for (const auto& row : s.samples({"box", "latency_ms", "", "", ""}))
+    for (const auto& row : s.samples({"box", "latency_ms", "", "", "", ""}))
       if (row.run_uid == config_.run_uid) ++seen[row.set.arch];
     EXPECT_EQ(seen.size(), archs_.size());
     for (const auto& [arch, count] : seen) EXPECT_EQ(count, 1) << arch;

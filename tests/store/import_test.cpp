@@ -62,10 +62,10 @@ TEST_F(ImportTest, ValuesAndUnitsMatchTheSourceFiles) {
   EXPECT_EQ(s.find_device("cpu_amd_7513")->name, "helix_cpu");
 
   const std::string arch = csv_field("hw_a100_s.csv.gz", 0, "arch");
-  const auto latency = s.samples({"a100", "latency_ms", "s", arch, ""});
+  const auto latency = s.samples({"a100", "latency_ms", "s", arch, "", ""});
   ASSERT_EQ(latency.size(), 1u);
   EXPECT_EQ(latency[0].set.samples, numbers(csv_field("hw_a100_s.csv.gz", 0, "latency_ms"), 1.0));
-  const auto energy = s.samples({"a100", "energy_mj", "s", arch, ""});
+  const auto energy = s.samples({"a100", "energy_mj", "s", arch, "", ""});
   ASSERT_EQ(energy.size(), 1u);
   EXPECT_EQ(energy[0].set.samples, numbers(csv_field("hw_a100_s.csv.gz", 0, "energy_mwh"), 3600.0));
   EXPECT_EQ(energy[0].set.count, 50);
@@ -80,14 +80,14 @@ TEST_F(ImportTest, ValuesAndUnitsMatchTheSourceFiles) {
   EXPECT_EQ(energy_run->model_variant, "original");
 
   // CPU energy: CodeCarbon mean and std only (README: 42.478 ± 2.165 mWh for this arch).
-  const auto cpu = s.samples({"cpu_xeon_gold", "energy_mj", "s", arch, ""});
+  const auto cpu = s.samples({"cpu_xeon_gold", "energy_mj", "s", arch, "", ""});
   ASSERT_EQ(cpu.size(), 1u);
   EXPECT_TRUE(cpu[0].set.samples.empty());
   EXPECT_NEAR(cpu[0].set.mean, 42.478 * 3600, 1e-6);
   EXPECT_EQ(cpu[0].set.count, 10);
-  EXPECT_EQ(s.samples({"cpu_meta", "params", "s", arch, ""})[0].set.mean, 148591104.0);
+  EXPECT_EQ(s.samples({"cpu_meta", "params", "s", arch, "", ""})[0].set.mean, 148591104.0);
 
-  const auto memory = s.samples({"a100", "memory_mb", "s", arch, ""});
+  const auto memory = s.samples({"a100", "memory_mb", "s", arch, "", ""});
   ASSERT_EQ(memory.size(), 1u);
   EXPECT_DOUBLE_EQ(memory[0].set.mean, 836.96);  // README's spec record
   const auto ppl = s.perplexities("s", "validationnas");

@@ -121,7 +121,7 @@ TEST_F(StoreTest, WritesAreIdempotentAndRoundTripExactly) {
   const SampleSet set = sample_set(kArch, "latency_ms", {1.5, 2.5, 0.1 + 0.2});
   EXPECT_EQ(s.write(run("r1", "box"), {set}, {{kArch, "nas_eval", 12.5, 0.4, 1000}}), 2);
   EXPECT_EQ(s.write(run("r1", "box"), {set}, {{kArch, "nas_eval", 12.5, 0.4, 1000}}), 0);
-  const auto rows = s.samples({"box", "latency_ms", "", "", ""});
+  const auto rows = s.samples({"box", "latency_ms", "", "", "", ""});
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].set, set);  // bit-exact doubles through the BLOB
   EXPECT_DOUBLE_EQ(rows[0].set.mean, (1.5 + 2.5 + (0.1 + 0.2)) / 3);
@@ -156,15 +156,23 @@ TEST_F(StoreTest, AppendAddsBatchesToARunAndQueriesFilter) {
                             sample_set(kArch, "energy_mj", {3.0})}), 1);
   s.set_run_end("r1", "2026-11-25T11:00:00Z");
   EXPECT_EQ(s.runs()[0].ended_at, "2026-11-25T11:00:00Z");
-  EXPECT_EQ(s.samples({"", "latency_ms", "", "", ""})[0].set.samples, (std::vector<double>{1.0, 2.0}));
-  EXPECT_EQ(s.samples({"", "", "t", kArch, "profile"}).size(), 2u);
-  EXPECT_TRUE(s.samples({"", "", "s", "", ""}).empty());
+  EXPECT_EQ(s.samples({"", "latency_ms", "", "", "", ""})[0].set.samples, (std::vector<double>{1.0, 2.0}));
+  EXPECT_EQ(s.samples({"", "", "t", kArch, "profile", ""}).size(), 2u);
+  EXPECT_TRUE(s.samples({"", "", "s", "", "", ""}).empty());
   EXPECT_THAT([&] { s.append("nope", {}); }, ThrowsMessage<ValueError>(HasSubstr("run 'nope' is not in the store")));
   const auto info = s.info();
   EXPECT_EQ(info.sample_sets, 2);
   EXPECT_EQ(info.samples, 3);
   ASSERT_EQ(info.per_device.size(), 1u);
   EXPECT_EQ(info.per_device[0].sample_sets, 2);
+  // A second run of the same device: the run filter tells them apart.
+  s.write(run("r2", "box"), {sample_set(kArch, "latency_ms", {5.0})});
+  EXPECT_EQ(s.samples({"box", "latency_ms", "", "", "", ""}).size(), 2u);
+  const auto only_r2 = s.samples({"box", "latency_ms", "", "", "", "r2"});
+  ASSERT_EQ(only_r2.size(), 1u);
+  EXPECT_EQ(only_r2[0].run_uid, "r2");
+  EXPECT_EQ(only_r2[0].set.samples, std::vector<double>{5.0});
+  EXPECT_TRUE(s.samples({"", "", "", "", "", "nope"}).empty());
 }
 
 TEST_F(StoreTest, MergeCombinesFleetStoresAndIsIdempotent) {
@@ -189,7 +197,7 @@ TEST_F(StoreTest, MergeCombinesFleetStoresAndIsIdempotent) {
   EXPECT_EQ(again.runs_present, 1);
   EXPECT_EQ(again.rows_added, 0);
   EXPECT_EQ(a.info().sample_sets, 3);
-  EXPECT_EQ(a.samples({"box_b", "energy_mj", "", "", ""})[0].set.samples, (std::vector<double>{5.0}));
+  EXPECT_EQ(a.samples({"box_b", "energy_mj", "", "", "", ""})[0].set.samples, (std::vector<double>{5.0}));
   EXPECT_FALSE(a.perplexities("t")[0].accuracy.has_value());
   EXPECT_THAT([&] { a.merge_from(dir_ / "a.db"); }, ThrowsMessage<ValueError>(HasSubstr("into itself")));
   // The same device name with other metadata is a conflict, and the merge changes nothing.

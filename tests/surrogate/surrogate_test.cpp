@@ -15,9 +15,11 @@
 
 #include "hwgpt/analytic/params.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
 #include "hwgpt/surrogate/fit.hpp"
+#include "hwgpt/surrogate/predictor.hpp"
 #include "../../src/surrogate/activation.hpp"
 #include "surrogate_fixture.hpp"
 
@@ -47,7 +49,10 @@ TEST(Fit, LearnsAKnownFunctionWithCalibratedIntervals) {
   // 90 % intervals on unseen archs, for a target with 5 % log-normal noise.
   EXPECT_GT(info.test.coverage_90, 0.84);
   EXPECT_LT(info.test.coverage_90, 0.96);
-  EXPECT_EQ(info.train_count + info.calibration_count + info.test_count, 1500);
+  // ~225 calibration archs, fewer than 500: cross-conformal over every non-test arch.
+  EXPECT_THAT(info.fitted_with, HasSubstr("cross-conformal residual quantiles (5 folds"));
+  EXPECT_EQ(info.train_count, info.calibration_count);
+  EXPECT_EQ(info.train_count + info.test_count, 1500);
   EXPECT_EQ(info.data_hash.size(), 16u);
   EXPECT_NEAR(fx.model.noise_log_sigma(), 0.0, 1e-12);  // the fixture has no per-arch samples
 }
@@ -55,12 +60,133 @@ TEST(Fit, LearnsAKnownFunctionWithCalibratedIntervals) {
 // The MLP's vectorisable exp against std::exp, and SiLU against its definition.
 TEST(Activation, ArithmeticExpMatchesStdExp) {
   double worst = 0;
-  for (double x = -60.0; x <= 60.0; x += 0.0137) worst = std::max(worst, std::fabs(detail::exp_arith(x) / std::exp(x) - 1));
-  EXPECT_LT(worst, 1e-15);
-  EXPECT_EQ(detail::exp_arith(0.0), 1.0);
-  EXPECT_GT(detail::exp_arith(-1e6), 0.0);  // clamped, no denormal underflow to garbage
-  EXPECT_TRUE(std::isfinite(detail::exp_arith(1e6)));
-  for (double x : {-5.0, -0.5, 0.0, 0.25, 3.0}) EXPECT_NEAR(detail::silu(x), x / (1 + std::exp(-x)), 1e-15);
+  for (float x = -80.0f; x <= 80.0f; x += 0.0137f)
+    worst = std::max(worst, std::fabs(static_cast<double>(detail::exp_arith(x)) / std::exp(static_cast<double>(x)) - 1));
+  EXPECT_LT(worst, 2.4e-7);  // within 2 ulp of float (2^-22 = 2.4e-7 relative at most)
+  EXPECT_EQ(detail::exp_arith(0.0f), 1.0f);
+  EXPECT_GT(detail::exp_arith(-1e6f), 0.0f);  // clamped, no denormal underflow to garbage
+  EXPECT_TRUE(std::isfinite(detail::exp_arith(1e6f)));
+  for (float x : {-90.0f, -5.0f, -0.5f, 0.0f, 0.25f, 3.0f, 90.0f})
+    EXPECT_NEAR(detail::silu(x), x / (1 + std::exp(-static_cast<double>(x))), 1e-6 * (1 + std::fabs(x)));
+}
+
+// Intervals from a small data set (160 archs: ~24 calibration archs) against 3,000 fresh archs
+// with fresh noise. Cross-conformal calibration uses out-of-fold residuals of all 128 non-test
+// archs; had it used in-sample residuals (a model's fit to its own data is tighter than to new
+// archs), the 90 % interval would cover far fewer. The split-conformal path (forced) uses the 24.
+TEST(Fit, CrossConformalIntervalsOfASmallDataSetCoverFreshArchs) {
+  const auto& t = space::SearchSpace::builtin("t");
+  Rng rng(31);
+  auto normal = [&rng] {
+    const double u1 = 1.0 - rng.uniform_double(), u2 = rng.uniform_double();
+    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  };
+  auto target = [&](const space::Arch& a) {
+    const auto p = analytic::num_params(analytic::model_spec(a, t, analytic::ModelVariant::kHwgpt));
+    return std::pow(static_cast<double>(p), 0.7) * std::exp(0.05 * normal());
+  };
+  Dataset data;
+  data.archs = space::sample_archs(t, 160, rng, space::SamplingMode::kPerChoice, true);
+  for (const auto& a : data.archs) data.targets.push_back(target(a));
+  const auto fresh = space::sample_archs(t, 3000, rng, space::SamplingMode::kPerChoice, true);
+  std::vector<double> fresh_y;
+  for (const auto& a : fresh) fresh_y.push_back(target(a));
+  SurrogateInfo info;
+  info.space = "t";
+  info.metric = "perplexity";
+  FitOptions options;
+  options.models = {"gbt"};
+  options.depths = {3};
+  options.max_rounds = 300;
+  options.threads = 1;
+  auto coverage = [&](const Surrogate& m) {
+    const std::size_t width = feature_count(m.info().features, t);
+    std::vector<double> row(width);
+    int inside = 0;
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      features(fresh[i], t, m.info().features, row);
+      inside += m.quantile(row, 0.05) <= fresh_y[i] && fresh_y[i] <= m.quantile(row, 0.95);
+    }
+    return inside / static_cast<double>(fresh.size());
+  };
+  const Surrogate cross = fit_surrogate(data, t, info, options);
+  EXPECT_THAT(cross.info().fitted_with, HasSubstr("cross-conformal"));
+  EXPECT_EQ(cross.info().calibration_count, cross.info().train_count);
+  EXPECT_EQ(cross.info().train_count + cross.info().test_count, 160);
+  const double cross_coverage = coverage(cross);
+  EXPECT_GT(cross_coverage, 0.86);
+  EXPECT_LT(cross_coverage, 0.96);
+  options.cross_conformal_below = 0;  // split-conformal whatever the size
+  const Surrogate split = fit_surrogate(data, t, info, options);
+  EXPECT_THAT(split.info().fitted_with, HasSubstr("split-conformal residual quantiles ("));
+  EXPECT_LT(split.info().calibration_count, 40);
+  EXPECT_EQ(split.info().train_count + split.info().calibration_count + split.info().test_count, 160);
+  EXPECT_GT(coverage(split), 0.86);
+}
+
+// A reference MLP in double with std::exp, written independently of predictor.cpp.
+double reference_mlp(const Mlp& m, std::span<const double> x) {
+  std::vector<double> a(x.size());
+  for (std::size_t f = 0; f < x.size(); ++f) a[f] = (x[f] - m.input.offset[f]) / m.input.scale[f];
+  for (std::size_t l = 0; l < m.layers.size(); ++l) {
+    const MlpLayer& layer = m.layers[l];
+    std::vector<double> next(layer.outputs);
+    for (std::size_t o = 0; o < layer.outputs; ++o) {
+      double sum = layer.bias[o];
+      for (std::size_t i = 0; i < layer.inputs; ++i) sum += layer.weights[o * layer.inputs + i] * a[i];
+      next[o] = l + 1 < m.layers.size() ? sum / (1 + std::exp(-sum)) : sum;
+    }
+    a = next;
+  }
+  return m.output_offset + m.output_scale * a[0];
+}
+
+// Float32 evaluation (the precision libtorch trains in) against the double reference, and the
+// batch kernel (tiles of 4 outputs, blocks of 32 rows) bit-identical to single rows, with widths
+// that leave remainders of both; a prepared and an unprepared MLP give the same bits.
+TEST(Mlp, Float32PredictionsMatchADoubleReferenceAndBatchesEqualSingleRows) {
+  Rng rng(5);
+  auto normal = [&rng] {
+    const double u1 = 1.0 - rng.uniform_double(), u2 = rng.uniform_double();
+    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  };
+  for (const std::vector<std::size_t>& widths : {std::vector<std::size_t>{7, 6, 3, 1}, {34, 128, 128, 1}, {5, 1}}) {
+    Mlp m;
+    for (std::size_t f = 0; f < widths[0]; ++f) {
+      m.input.offset.push_back(normal());
+      m.input.scale.push_back(0.5 + rng.uniform_double());
+    }
+    for (std::size_t l = 1; l < widths.size(); ++l) {
+      MlpLayer layer;
+      layer.inputs = widths[l - 1];
+      layer.outputs = widths[l];
+      // float-representable, as libtorch's float32 weights are
+      for (std::size_t k = 0; k < layer.inputs * layer.outputs; ++k)
+        layer.weights.push_back(static_cast<float>(normal() / std::sqrt(static_cast<double>(layer.inputs))));
+      for (std::size_t k = 0; k < layer.outputs; ++k) layer.bias.push_back(static_cast<float>(0.1 * normal()));
+      m.layers.push_back(layer);
+    }
+    m.output_offset = 3.0;
+    m.output_scale = 0.2;
+    m.check();
+    const std::size_t rows = 77, width = widths[0];
+    std::vector<double> x(rows * width), batch(rows), unprepared_batch(rows);
+    for (double& v : x) v = normal();
+    const Mlp bare = m;
+    bare.predict_batch(x, width, unprepared_batch);
+    m.prepare();
+    ASSERT_TRUE(m.prepared());
+    ASSERT_FALSE(bare.prepared());
+    m.predict_batch(x, width, batch);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const auto row = std::span<const double>(x).subspan(r * width, width);
+      const double single = m.predict(row);
+      ASSERT_EQ(batch[r], single) << "row " << r << " of widths " << widths.size();
+      ASSERT_EQ(bare.predict(row), single) << "row " << r;
+      ASSERT_EQ(unprepared_batch[r], single) << "row " << r;
+      EXPECT_NEAR(single, reference_mlp(m, row), 2e-6 * (1 + std::fabs(single)));
+    }
+  }
 }
 
 // Validation scores "name score" pairs from fitted_with: "... (chosen by validation RMSE of log

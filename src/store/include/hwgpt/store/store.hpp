@@ -23,6 +23,7 @@ struct SampleQuery {
   std::string space;                  // empty = any
   std::string arch;                   // empty = any
   std::string run_kind;               // empty = any
+  std::string run_uid;                // empty = any
 };
 
 // One row of a query: the sample set with the run it came from.

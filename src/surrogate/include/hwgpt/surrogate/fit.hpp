@@ -48,6 +48,10 @@ struct FitOptions {
   std::uint64_t seed = 1;             // XGBoost seed and the arch split
   double test_fraction = 0.2;         // archs held out for the reported evaluation
   double calibration_fraction = 0.15; // archs for the conformal residual quantiles
+  // Below this many calibration archs, cross-conformal calibration over the training and
+  // calibration archs (cv_folds folds) replaces split-conformal (fit.cpp says why).
+  std::size_t cross_conformal_below = 500;
+  std::size_t cv_folds = 5;
 };
 
 enum class Split { kTrain, kCalibration, kTest };
@@ -55,15 +59,18 @@ enum class Split { kTrain, kCalibration, kTest };
 // device (no test arch leaks into another surrogate's training through shared structure).
 Split split_of(const std::string& arch, const FitOptions& options);
 
-// Fits on the train split, calibrates on the calibration split, evaluates on the test split and
-// fills info.{data_hash, fitted_with, *_count, test}. Throws ValueError with too little data.
+// Selects and fits on the train split, calibrates on the calibration split (or cross-conformally
+// on both, for small data), evaluates on the test split and fills info.{data_hash, fitted_with,
+// *_count, test}. Throws ValueError with too little data.
 Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, SurrogateInfo info,
                         const FitOptions& options = {});
 
-// Targets of `metric` measured on `device` for archs of `space` in runs of `run_kind` ("" = any);
-// for perplexity/accuracy (device ""), the store's perplexity records of `split`.
+// Targets of `metric` measured on `device` for archs of `space` in runs of `run_kind` ("" = any)
+// and, if `run_uid` is not empty, in that run only; for perplexity/accuracy (device ""), the
+// store's perplexity records of `split`.
 Dataset dataset_from_store(const store::Store& store, const space::SearchSpace& space,
                            const std::string& device, const std::string& metric,
-                           const std::string& run_kind = "", const std::string& split = "");
+                           const std::string& run_kind = "", const std::string& split = "",
+                           const std::string& run_uid = "");
 
 }  // namespace hwgpt::surrogate

@@ -24,11 +24,14 @@ struct InputScaling {
 
 struct MlpLayer {
   std::size_t inputs = 0, outputs = 0;
+  // Stored as float64 (the file format), holding libtorch's float32 values exactly.
   std::vector<double> weights;  // outputs x inputs, row-major (torch.nn.Linear's layout)
   std::vector<double> bias;     // outputs
-  // Derived by Mlp::prepare(): the weights input-major (inputs x outputs), so a single prediction
-  // runs over contiguous outputs and vectorises. Not stored in files, not compared.
-  std::vector<double> weights_by_input;
+  // Derived by Mlp::prepare(), in float32 (evaluation runs in the precision of training): the
+  // weights as stored, for the batch kernel; the weights input-major (inputs x outputs), so a
+  // single prediction runs over contiguous outputs and vectorises; the bias. Not stored in files,
+  // not compared.
+  std::vector<float> weights_f, weights_by_input_f, bias_f;
   friend bool operator==(const MlpLayer& a, const MlpLayer& b) {
     return a.inputs == b.inputs && a.outputs == b.outputs && a.weights == b.weights && a.bias == b.bias;
   }
@@ -36,7 +39,11 @@ struct MlpLayer {
 
 // Fully connected layers with SiLU between them (its exp in plain arithmetic, activation.hpp, so
 // batches vectorise) and one linear output: y = out_offset +
-// out_scale · net(scaled x). Trained with libtorch by surrogate_fit; evaluated here.
+// out_scale · net(scaled x). Trained with libtorch (float32) by surrogate_fit; evaluated here in
+// float32 too: the scaled inputs are rounded to float, every layer's sums run in float over the
+// inputs in order, and only the output's affine map is in double. (float32 halves the bytes and
+// doubles the vector lanes of the batch kernel; the values differ from torch's only by summation
+// order, ~1e-6 relative, which fit-time checks bound.)
 struct Mlp {
   InputScaling input;
   std::vector<MlpLayer> layers;
@@ -44,9 +51,14 @@ struct Mlp {
   bool empty() const { return layers.empty(); }
   std::size_t input_size() const { return input.offset.size(); }
   double predict(std::span<const double> x) const;
-  // Fills each layer's weights_by_input (Surrogate's constructor calls it). predict() gives the
+  // Fills each layer's float32 copies (Surrogate's constructor calls it). predict() gives the
   // same bits either way: every output's sum runs over the inputs in order.
   void prepare();
+  bool prepared() const;
+  // Feature f of x scaled (in double) and rounded to float: the MLP's input, in both paths.
+  float scaled_input(std::span<const double> x, std::size_t f) const {
+    return static_cast<float>((x[f] - input.offset[f]) / input.scale[f]);
+  }
   // predict() of each row of a row-major matrix, bit-identical, vectorised over blocks of rows
   // (mlp_batch.cpp).
   void predict_batch(std::span<const double> rows, std::size_t row_size, std::span<double> out) const;

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Fits every surrogate that ships under data/surrogates/ (data/surrogates/README.md), in one
+# command: the original benchmark's measurements of scales s, m, l (imported from
+# ../shared/data/hwgpt-bench into a store under build/), and this project's own measurements in
+# data/profiles/: t's supernet perplexity and this VM's profiles of t, s, m and l.
+# Resumable: `hwgpt fit` keeps files that exist, so an interrupted run continues; FORCE=1 refits.
+# One fitting thread throughout, so the files do not depend on the machine's core count.
+#   HWGPT_SHARED_DIR  the shared data folder (default ../shared)
+#   OUT               where the files go (default data/surrogates)
+#   FORCE=1           refit files that exist
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=${HWGPT_SHARED_DIR:-../shared}
+out=${OUT:-data/surrogates}
+hwgpt=build/hwgpt
+force=()
+[ "${FORCE:-0}" = 1 ] && force=(--force)
+fit() { "$hwgpt" fit --out "$out" --threads 1 "${force[@]}" "$@"; }
+
+# The original's data (13 devices + cpu_p100, perplexity and accuracy of its supernet).
+db=build/hwgpt-bench.db
+if [ ! -f "$db" ]; then  # imported whole or not at all
+  rm -f "$db.part" "$db.part-wal" "$db.part-shm"
+  "$hwgpt" store import --db "$db.part" --from "$shared/data/hwgpt-bench"
+  mv "$db.part" "$db"
+fi
+for metric in latency_ms energy_mj memory_mb; do
+  fit --db "$db" --scale s --metric "$metric"
+  for scale in m l; do fit --db "$db" --scale "$scale" --metric "$metric" --max-rounds 600; done
+done
+for scale in s m l; do
+  for metric in perplexity accuracy; do fit --db "$db" --scale "$scale" --metric "$metric" --max-rounds 4000; done
+done
+
+# Ours: the t supernet's perplexity and accuracy (300 archs), and this VM (epyc-2vcpu) at every
+# scale, one profile run each (data/profiles/README.md says how each was measured).
+for metric in perplexity accuracy; do fit --db data/profiles/t-cpu.db --scale t --metric "$metric"; done
+fit --db data/profiles/t-cpu-blas1.db --scale t --device epyc-2vcpu
+fit --db data/profiles/s-cpu.db --scale s --device epyc-2vcpu
+fit --db data/profiles/m-cpu.db --scale m --device epyc-2vcpu
+fit --db data/profiles/l-cpu.db --scale l --device epyc-2vcpu
