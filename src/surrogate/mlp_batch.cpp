@@ -1,7 +1,8 @@
 // Batched MLP evaluation (Mlp::predict_batch, see predictor.hpp), in float32 like predict().
 // A block of 32 rows is held feature-major, so each weight multiplies 32 contiguous activations
-// (two vectors of 16 floats), and four outputs are computed at once: eight accumulators stay in
-// registers while the inputs stream through, a register-blocked matrix product. Each output's sum
+// (two vectors of 16 floats), and eight outputs are computed at once: sixteen accumulators stay in
+// AVX-512 registers while the inputs stream through, a register-blocked matrix product (on AVX2
+// some spill; 8 outputs measured 11 % faster than 4 on the AVX-512 VM, docs/BENCHMARKS.md). Each output's sum
 // still starts from its bias and runs over the inputs in order with separate multiplies and adds,
 // exactly as predict() does, so results are bit-identical.
 #include <algorithm>
