@@ -15,9 +15,9 @@
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/surrogate/predictor.hpp"
 
-// The helpers below pass 64-byte vectors by value; GCC warns that their ABI would differ between
-// AVX-512 and other targets, which cannot matter for functions internal to this file.
-#if defined(__GNUC__) && !defined(__clang__)
+// The helpers below pass 64-byte vectors by value; GCC and clang warn that their ABI would differ
+// between AVX-512 and other targets, which cannot matter for functions internal to this file.
+#if defined(__GNUC__)  // GCC and clang (which reads GCC's pragma too)
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
