@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "activation.hpp"
 #include "vector_clones.hpp"
@@ -102,6 +103,17 @@ void Mlp::check() const {
       throw ValueError("MLP: layer " + std::to_string(l) + " has shape " + std::to_string(layer.outputs) + " x " +
                        std::to_string(layer.inputs) + " with " + std::to_string(layer.weights.size()) +
                        " weights; expected " + std::to_string(width) + " inputs");
+    // Evaluation rounds weights to float (prepare()); libtorch's are float32 values, so anything
+    // else (NaN, out of float range, extra digits) is a damaged or foreign file, not a model.
+    auto is_float = [](double v) {
+      return std::isfinite(v) && std::fabs(v) <= std::numeric_limits<float>::max() &&
+             static_cast<double>(static_cast<float>(v)) == v;
+    };
+    for (const std::vector<double>* values : {&layer.weights, &layer.bias})
+      for (double v : *values)
+        if (!is_float(v))
+          throw ValueError("MLP: layer " + std::to_string(l) + " has a weight or bias that is not a float32 value (" +
+                           std::to_string(v) + ")");
     width = layer.outputs;
   }
   if (width != 1) throw ValueError("MLP: " + std::to_string(width) + " outputs; expected 1");

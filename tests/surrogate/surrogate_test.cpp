@@ -169,6 +169,12 @@ TEST(Mlp, Float32PredictionsMatchADoubleReferenceAndBatchesEqualSingleRows) {
     m.output_offset = 3.0;
     m.output_scale = 0.2;
     m.check();
+    // Weights that are not float32 values (what no fit writes) are refused by name, not evaluated.
+    for (const double bad : {1e300, std::nan(""), 0.1}) {
+      Mlp broken = m;
+      broken.layers.back().weights[0] = bad;
+      EXPECT_THAT([&] { broken.check(); }, ThrowsMessage<ValueError>(HasSubstr("not a float32 value")));
+    }
     const std::size_t rows = 77, width = widths[0];
     std::vector<double> x(rows * width), batch(rows), unprepared_batch(rows);
     for (double& v : x) v = normal();
