@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/zip_check.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/text/checksum.hpp"
 #include "supernet_impl.hpp"
@@ -257,6 +258,23 @@ void save_archive_atomically(torch::serialize::OutputArchive& archive, const std
   std::filesystem::rename(tmp, path);  // atomic on POSIX: readers see the old or the new file
 }
 
+void load_archive_checked(torch::serialize::InputArchive& archive, const std::filesystem::path& path,
+                          const std::string& kind) {
+  check_zip(path, kind);
+  const auto refused = [&](const std::string& why) {
+    return FileError("'" + path.string() + "' is not a readable " + kind + " (libtorch refused it): " + why);
+  };
+  try {
+    archive.load_from(path.string());
+  } catch (const c10::Error& e) {
+    throw refused(e.what_without_backtrace());
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw refused(e.what());
+  }
+}
+
 void Supernet::save(const std::filesystem::path& path) const {
   torch::serialize::OutputArchive archive;
   write_supernet_entries(archive, *impl_);
@@ -266,16 +284,16 @@ void Supernet::save(const std::filesystem::path& path) const {
 Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSpace* expected) {
   if (!std::filesystem::is_regular_file(path))
     throw FileError("supernet file '" + path.string() + "' does not exist or is not a regular file");
-  // Damaged archives make libtorch throw c10::Error, but also std::runtime_error (its TorchScript
-  // parser) and std::out_of_range: every one becomes a FileError naming the file
-  // (tests/model/checkpoint_corruption_test.cpp).
+  // The zip check refuses damaged bytes before libtorch parses them (some crashed it); what libtorch
+  // still refuses (c10::Error, std::runtime_error from its TorchScript parser, std::out_of_range)
+  // becomes a FileError naming the file too (tests/model/checkpoint_corruption_test.cpp).
   const auto corrupt = [&](const std::string& why) {
     return FileError("'" + path.string() + "' is not a readable hwgpt supernet file (truncated or corrupt?): " + why);
   };
   torch::serialize::InputArchive archive;
   c10::IValue magic, version, space_json;
   try {
-    archive.load_from(path.string());
+    load_archive_checked(archive, path, "hwgpt supernet file");
     if (!archive.try_read("magic", magic) || !magic.isString() || magic.toStringRef() != kMagic)
       throw FileError("'" + path.string() + "' is not a hwgpt supernet file (magic '" + kMagic + "' missing)");
     archive.read("version", version);

@@ -83,6 +83,11 @@ std::uint64_t tensor_checksum(const std::vector<std::string>& names, const std::
 void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supernet::Impl& impl);
 // Saves `archive` to `path` atomically: a temporary file beside it, then rename.
 void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path);
+// Loads `path` into `archive` after check_zip (zip_check.hpp) has accepted every byte of it:
+// libtorch never parses a damaged file. Any failure is a FileError naming the file.
+// `kind` names the file in messages ("hwgpt supernet file", "training checkpoint").
+void load_archive_checked(torch::serialize::InputArchive& archive, const std::filesystem::path& path,
+                          const std::string& kind);
 
 struct DenseModel::Impl {
   space::Arch arch;

@@ -15,8 +15,9 @@
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/surrogate/predictor.hpp"
 
-// The helpers below pass 64-byte vectors by value; GCC and clang warn that their ABI would differ
-// between AVX-512 and other targets, which cannot matter for functions internal to this file.
+// Vectors pass by reference into the helpers below: by value, GCC 12 prints an ABI note on 64-byte
+// arguments that no pragma silences. Returned vectors still draw clang's -Wpsabi, which cannot
+// matter for functions internal to this file.
 #if defined(__GNUC__)  // GCC and clang (which reads GCC's pragma too)
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
@@ -35,7 +36,7 @@ inline V16 load(const float* p) {
   std::memcpy(&v, p, sizeof v);  // an unaligned vector load
   return v;
 }
-inline void store(float* p, V16 v) { std::memcpy(p, &v, sizeof v); }
+inline void store(float* p, const V16& v) { std::memcpy(p, &v, sizeof v); }
 inline V16 splat(float x) { return V16{x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
 
 // next[o][r] = act(bias[o] + Σ_i w[o][i] · in[i][r]) for the 32 rows r of a block.

@@ -186,7 +186,7 @@ void Trainer::Impl::load_train_state() {
   torch::serialize::InputArchive archive;
   c10::IValue value;
   try {
-    archive.load_from(checkpoint.string());
+    model::load_archive_checked(archive, checkpoint, "training checkpoint");
     if (!archive.try_read("train/step", value))
       throw FileError(where + " is a supernet file without training state; expected a checkpoint written by "
                       "hwgpt train");
