@@ -88,7 +88,9 @@ class ZipFile {
   std::uint32_t crc32_of(std::uint64_t offset, std::uint64_t stored, std::uint16_t method, std::uint64_t uncompressed,
                          const std::string& where) {
     constexpr std::size_t kChunk = 1 << 20;
-    std::vector<unsigned char> in(kChunk), out(method == 0 ? 0 : kChunk);
+    // Buffers no larger than the entry needs: most entries of a supernet file are small.
+    std::vector<unsigned char> in(std::min<std::uint64_t>(kChunk, std::max<std::uint64_t>(stored, 1)));
+    std::vector<unsigned char> out(method == 0 ? 0 : std::min<std::uint64_t>(kChunk, std::max<std::uint64_t>(uncompressed, 64)));
     uLong crc = ::crc32(0L, Z_NULL, 0);
     z_stream z{};
     if (method != 0 && ::inflateInit2(&z, -MAX_WBITS) != Z_OK) fail(where + ": zlib could not start inflating");
@@ -96,7 +98,7 @@ class ZipFile {
     int status = Z_OK;
     in_.seekg(static_cast<std::streamoff>(offset));
     for (std::uint64_t left = stored; left > 0 || (method != 0 && status != Z_STREAM_END);) {
-      const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(left, kChunk));
+      const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(left, in.size()));
       if (take > 0) {
         in_.read(reinterpret_cast<char*>(in.data()), static_cast<std::streamsize>(take));
         if (!in_) fail("reading entry data failed");
