@@ -89,6 +89,9 @@ int cmd_fit(const std::vector<std::string>& tokens) {
     if (run->second.device.empty() || run->second.space != s.name())
       throw ValueError("fit: --run-uid needs a measurement run of a device in space '" + s.name() + "'; run '" +
                        only_run + "' is a " + run->second.kind + " run of space '" + run->second.space + "'");
+    if (!only_device.empty() && only_device != run->second.device)
+      throw ValueError("fit: run '" + only_run + "' measured device '" + run->second.device + "', not --device '" +
+                       only_device + "'; drop --device or give a run of '" + only_device + "'");
   }
   std::vector<Target> targets;
   for (const auto& d : db.devices()) {

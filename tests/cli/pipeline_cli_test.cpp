@@ -189,6 +189,10 @@ TEST_F(ScaleOut, FleetProfilesMergeIntoOneStoreAndFitSurrogatesForEveryDevice) {
   const Result no_run = run("fit --db a.db --scale t --out x --run-uid nope");
   EXPECT_EQ(no_run.exit_code, 1);
   EXPECT_THAT(no_run.err, HasSubstr("error: fit: store 'a.db' has no run 'nope'"));
+  const Result other_device = run("fit --db a.db --scale t --out x --run-uid second --device machine-b");
+  EXPECT_EQ(other_device.exit_code, 1);
+  EXPECT_THAT(other_device.err, HasSubstr("error: fit: run 'second' measured device 'machine-a', not --device "
+                                          "'machine-b'; drop --device or give a run of 'machine-b'"));
 }
 
 TEST_F(ScaleOut, MpirunTrainResumesAfterAKilledJobExactlyAsAnUninterruptedOne) {

@@ -159,7 +159,8 @@ TEST(BpeMerges, HeapAndScanLoopsAgree) {
     const std::string bytes = test::from_hex(c.at("hex"));
     for (auto p : test::gpt2().pretokenize(bytes)) pieces.emplace(p);
   }
-  if (std::filesystem::exists(test::corpora_dir())) {
+  const bool corpora = std::filesystem::exists(test::corpora_dir());
+  if (corpora) {
     const std::string text = test::read_all(test::corpora_dir() / "wikitext2-valid.txt");
     for (auto p : test::gpt2().pretokenize(text)) pieces.emplace(p);
   }
@@ -170,7 +171,8 @@ TEST(BpeMerges, HeapAndScanLoopsAgree) {
     for (char& c : s) c = alphabet[rng.uniform_index(alphabet.size())];
     pieces.insert(s);
   }
-  ASSERT_GT(pieces.size(), 1000u);
+  // A fresh clone without ../shared still has the vectors and the random runs (~600 pieces).
+  ASSERT_GT(pieces.size(), corpora ? 1000u : 500u);
   for (const auto& p : pieces) {
     std::vector<TokenId> scan, heap;
     merges.merge_scan(p, scan);
