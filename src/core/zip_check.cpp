@@ -162,6 +162,20 @@ struct Entry {
   std::uint64_t compressed = 0, uncompressed = 0, local_offset = 0;
 };
 
+// The fields a central header (after "version made by") and a local header share, in order:
+// version needed, flags, method, time and date, CRC-32, compressed and uncompressed size.
+Entry read_common_fields(Fields& f) {
+  Entry e;
+  f.u16();  // version needed
+  e.flags = f.u16();
+  e.method = f.u16();
+  f.u32();  // time and date
+  e.crc = f.u32();
+  e.compressed = f.u32();
+  e.uncompressed = f.u32();
+  return e;
+}
+
 // The end records: where the central directory is and how many entries it has.
 Directory read_end(ZipFile& zip) {
   const std::uint64_t tail_size = std::min<std::uint64_t>(zip.size(), kEndSize + 0xFFFF);
@@ -265,14 +279,7 @@ std::vector<Entry> read_directory(ZipFile& zip, const Directory& d) {
     Fields f(dir, pos);
     if (f.u32() != kCentralSig) zip.fail(where + " lacks its signature");
     f.u16();  // version made by
-    f.u16();  // version needed
-    Entry e;
-    e.flags = f.u16();
-    e.method = f.u16();
-    f.u32();  // time and date
-    e.crc = f.u32();
-    e.compressed = f.u32();
-    e.uncompressed = f.u32();
+    Entry e = read_common_fields(f);
     const std::uint16_t name_len = f.u16(), extra_len = f.u16(), comment_len = f.u16(), disk = f.u16();
     f.u16();  // internal attributes
     f.u32();  // external attributes
@@ -312,14 +319,7 @@ std::vector<ZipEntry> check_entries(ZipFile& zip, std::vector<Entry> entries, co
     const std::string header = zip.read(e.local_offset, kLocalSize, "a local header");
     Fields f(header);
     if (f.u32() != kLocalSig) zip.fail(where + ": its local header lacks its signature");
-    f.u16();  // version needed
-    Entry local;
-    local.flags = f.u16();
-    local.method = f.u16();
-    f.u32();  // time and date
-    local.crc = f.u32();
-    local.compressed = f.u32();
-    local.uncompressed = f.u32();
+    Entry local = read_common_fields(f);
     const std::uint16_t name_len = f.u16(), extra_len = f.u16();
     const std::string name_and_extra =
         zip.read(e.local_offset + kLocalSize, static_cast<std::uint64_t>(name_len) + extra_len, "a local name");

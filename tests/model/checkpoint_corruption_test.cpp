@@ -8,9 +8,8 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "../common/test_data.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/model/supernet.hpp"
@@ -20,16 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_all(const fs::path& p, const std::string& bytes) {
-  std::ofstream(p, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using hwgpt::test::read_all;
+using hwgpt::test::write_all;
 
 // One seeded damage: a truncation, 1-8 flipped bits, or a 4-byte window set to 0x00 or 0xFF
 // (zip sizes and offsets are 4-byte fields). Returns what it did, for the failure message.

@@ -11,11 +11,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "../common/test_data.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/model/supernet.hpp"
 #include "hwgpt/core/zip_check.hpp"
@@ -29,16 +29,8 @@ using ::testing::HasSubstr;
 
 const fs::path kScript = fs::path(HWGPT_TEST_SOURCE_DIR) / "model" / "make_zips.py";
 
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_all(const fs::path& p, const std::string& bytes) {
-  std::ofstream(p, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using hwgpt::test::read_all;
+using hwgpt::test::write_all;
 
 std::string run(const std::string& command) {
   std::string out;

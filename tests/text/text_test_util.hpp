@@ -32,20 +32,6 @@ inline std::string from_hex(const std::string& hex) {
   return out;
 }
 
-inline std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path.string());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-inline void write_all(const std::filesystem::path& path, const std::string& bytes) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-}
-
 // A fresh folder under the system temp dir, removed when the object goes.
 class TempDir {
  public:
