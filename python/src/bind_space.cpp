@@ -60,6 +60,17 @@ void bind_space(py::module_& m) {
       "with `stream`, from the independent stream Rng::derive(seed, stream).");
 
   m.def(
+      "mutate_arch",
+      [](const py::handle& arch, const std::string& name, std::uint64_t seed) {
+        const auto s = space_from_name(name);
+        Rng rng(seed);
+        return arch_to_dict(space::mutate(arch_from_object(arch, s), s, rng));
+      },
+      py::arg("arch"), py::arg("space"), py::arg("seed"),
+      "The arch with exactly one choice changed (space::mutate, as the built-in optimizers mutate), drawn with "
+      "Rng(seed).");
+
+  m.def(
       "encode",
       [](const py::handle& archs, const std::string& name, const std::string& encoding) {
         const auto s = space_from_name(name);

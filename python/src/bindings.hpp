@@ -19,5 +19,6 @@ space::SearchSpace space_from_name(const std::string& name);
 void bind_space(py::module_& m);      // bind_space.cpp: arch strings, dicts, sampling, encodings
 void bind_benchmark(py::module_& m);  // bind_benchmark.cpp: class Benchmark, queries
 void bind_search(py::module_& m);     // bind_search.cpp: hypervolume, Pareto fronts, search runs
+void bind_store(py::module_& m);      // bind_store.cpp: store import, measured samples
 
 }  // namespace hwgpt::python

@@ -20,7 +20,7 @@ std::string type_name(const py::handle& object) {
 std::string expected_keys() {
   std::string out;
   for (const auto& k : kKeys) out += (out.empty() ? "" : ", ") + k;
-  return out;
+  return out + " (and optionally " + kLayerIndicesKey + ")";
 }
 
 // An integer from a Python int or NumPy integer (operator.index semantics); floats, bools and
@@ -35,9 +35,33 @@ int integer_of(const py::handle& value, const std::string& what) {
 }
 
 bool bool_of(const py::handle& value, const std::string& what) {
-  // Python bool or numpy.bool_; the original parsed the string "False" as true, so strings are refused.
+  // Python bool or numpy.bool_, or the original's bias choices, the strings "True" and "False"
+  // (which the original's model read with bool(), so "False" meant a bias: here it means none).
   if (PyBool_Check(value.ptr()) || type_name(value) == "bool_") return value.cast<bool>();
-  throw ValueError(what + " is " + repr_of(value) + " (" + type_name(value) + "); expected a bool, True or False");
+  if (py::isinstance<py::str>(value)) {
+    const auto text = value.cast<std::string>();
+    if (text == "True") return true;
+    if (text == "False") return false;
+  }
+  throw ValueError(what + " is " + repr_of(value) + " (" + type_name(value) +
+                   "); expected a bool or the string 'True' or 'False'");
+}
+
+// sample_layer_indices, when given, must name layers 0..L-1 in order: the layers hwgpt's supernet
+// and every benchmark measurement use (the original's "normal" scheme; its "strided" scheme picks
+// other supernet layers, whose perplexity no surrogate here was fitted on).
+void check_layer_indices(const py::handle& value, int num_layers) {
+  const std::string what = std::string("arch dict: ") + kLayerIndicesKey;
+  if (py::isinstance<py::str>(value) || !py::isinstance<py::sequence>(value))
+    throw ValueError(what + " is " + repr_of(value) + " (" + type_name(value) + "); expected a list of layer indices");
+  const auto seq = py::reinterpret_borrow<py::sequence>(value);
+  bool normal = static_cast<int>(seq.size()) == num_layers;
+  for (int i = 0; normal && i < num_layers; ++i)
+    normal = integer_of(seq[static_cast<std::size_t>(i)], what + "[" + std::to_string(i) + "]") == i;
+  if (!normal)
+    throw ValueError(what + " is " + repr_of(value) + "; expected [0, 1, ..., " + std::to_string(num_layers - 1) +
+                     "] (layers 0..sample_n_layer-1, the original's 'normal' layer sampling, which all "
+                     "benchmark data used; other layer choices are not modelled)");
 }
 
 std::vector<int> per_layer(const py::handle& value, const std::string& key, int num_layers, int max_layers) {
@@ -59,6 +83,7 @@ std::vector<int> per_layer(const py::handle& value, const std::string& key, int 
 space::Arch arch_from_dict(const py::dict& dict, const space::SearchSpace& space) {
   for (const auto& [key, _] : dict) {
     const std::string name = py::str(key).cast<std::string>();
+    if (name == kLayerIndicesKey) continue;
     if (!py::isinstance<py::str>(key) || std::find(kKeys.begin(), kKeys.end(), name) == kKeys.end())
       throw ValueError("arch dict has unknown key " + repr_of(key) + "; expected the keys " + expected_keys());
   }
@@ -74,6 +99,7 @@ space::Arch arch_from_dict(const py::dict& dict, const space::SearchSpace& space
   arch.mlp_ratios = per_layer(dict[kMlpKey], kMlpKey, arch.num_layers, space.max_layers());
   arch.num_heads = per_layer(dict[kHeadsKey], kHeadsKey, arch.num_layers, space.max_layers());
   arch.bias = bool_of(dict[kBiasKey], std::string("arch dict: ") + kBiasKey);
+  if (dict.contains(kLayerIndicesKey)) check_layer_indices(dict[kLayerIndicesKey], arch.num_layers);
   space.validate(arch);
   return arch;
 }

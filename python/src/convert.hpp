@@ -23,11 +23,16 @@ inline constexpr const char* kLayersKey = "sample_n_layer";
 inline constexpr const char* kMlpKey = "sample_mlp_ratio";
 inline constexpr const char* kHeadsKey = "sample_n_head";
 inline constexpr const char* kBiasKey = "sample_bias";
+// Optional: the supernet layers the sub-network uses. hwgpt's benchmark (and every measurement of
+// the original's data) uses layers 0..L-1, the original's "normal" layer sampling.
+inline constexpr const char* kLayerIndicesKey = "sample_layer_indices";
 
 // An arch of `space` from a canonical string or an arch dict with exactly the original's keys
 // (per-layer lists of length sample_n_layer, or of the space's maximum layer count, whose entries
-// past sample_n_layer the original's model ignores). Throws ValueError/ParseError naming the key,
-// the value seen and what was expected.
+// past sample_n_layer the original's model ignores; sample_bias a bool or the original's strings
+// "True"/"False", read as the word says; sample_layer_indices optional and, when present,
+// 0..sample_n_layer-1). Throws ValueError/ParseError naming the key, the value seen and what was
+// expected.
 space::Arch arch_from_object(const py::handle& object, const space::SearchSpace& space);
 
 // Per-layer lists of length num_layers, bias a Python bool.

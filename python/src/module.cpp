@@ -37,4 +37,5 @@ PYBIND11_MODULE(_hwgpt, m) {
   hwgpt::python::bind_space(m);
   hwgpt::python::bind_benchmark(m);
   hwgpt::python::bind_search(m);
+  hwgpt::python::bind_store(m);
 }

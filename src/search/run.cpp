@@ -13,26 +13,62 @@
 
 namespace hwgpt::search {
 
+RunRecorder::RunRecorder(const Problem& problem, std::string algorithm, std::uint64_t seed, std::size_t budget)
+    : problem_(problem),
+      run_{problem.name(), std::move(algorithm), seed, budget, problem.objective_names(),
+           problem.bounds(), problem.has_fidelity(), {}, {}, 0.0},
+      archive_(problem.normalised_reference()) {
+  if (budget == 0) throw ValueError("search budget is 0 evaluations; expected at least 1");
+}
+
+std::size_t RunRecorder::fitting(std::span<const double> fidelity) const {
+  double spent = spent_;
+  std::size_t keep = 0;
+  for (; keep < fidelity.size(); ++keep) {
+    const double cost = problem_.has_fidelity() ? fidelity[keep] : 1.0;
+    if (spent + cost > static_cast<double>(run_.budget) + 1e-9) break;
+    spent += cost;
+  }
+  return keep;
+}
+
+double RunRecorder::hypervolume() const { return archive_.hypervolume(); }
+
+void RunRecorder::record(std::span<const Genome> batch, std::span<const double> fidelity,
+                         std::span<const double> objectives, double time_s) {
+  const std::size_t m = problem_.num_objectives();
+  if (fidelity.size() != batch.size() || objectives.size() != batch.size() * m)
+    throw ValueError("recorded batch of " + std::to_string(batch.size()) + " genomes has " +
+                     std::to_string(fidelity.size()) + " fidelities and " + std::to_string(objectives.size()) +
+                     " objective values; expected " + std::to_string(batch.size()) + " and " +
+                     std::to_string(batch.size() * m));
+  if (fitting(fidelity) != batch.size())
+    throw ValueError("batch of " + std::to_string(batch.size()) + " evaluations exceeds the budget (" +
+                     std::to_string(run_.budget) + " full evaluations, " + std::to_string(spent_) + " spent)");
+  const std::vector<double> normalised = problem_.normalise(objectives);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    spent_ += problem_.has_fidelity() ? fidelity[i] : 1.0;
+    if (fidelity[i] == 1.0 || !problem_.has_fidelity())
+      archive_.add(std::span<const double>(normalised).subspan(i * m, m));
+    run_.hv_curve.push_back(archive_.hypervolume());
+    run_.evaluations.push_back({batch[i], problem_.describe(batch[i]), fidelity[i],
+                                {objectives.begin() + static_cast<std::ptrdiff_t>(i * m),
+                                 objectives.begin() + static_cast<std::ptrdiff_t>((i + 1) * m)},
+                                time_s});
+  }
+}
+
 RunResult run_search(const Problem& problem, const RunConfig& config, const RunProgress& progress) {
   if (config.budget == 0) throw ValueError("search budget is 0 evaluations; expected at least 1");
   Optimizer optimizer = make_optimizer(config.algorithm, problem, config.seed, config.options);
-  RunResult run{problem.name(), config.algorithm, config.seed, config.budget, problem.objective_names(),
-                problem.bounds(), problem.has_fidelity(), {}, {}, 0.0};
-  const std::size_t m = problem.num_objectives();
-  HypervolumeArchive archive(problem.normalised_reference());
+  RunRecorder recorder(problem, config.algorithm, config.seed, config.budget);
   const auto start = std::chrono::steady_clock::now();
-  double spent = 0.0;  // in full evaluations
-  while (spent < static_cast<double>(config.budget) - 1e-9) {
+  while (recorder.remaining() > 1e-9) {
     std::vector<Genome> batch = optimizer.ask();
     if (batch.empty()) throw ValueError("optimizer '" + config.algorithm + "' proposed no genome");
     const std::vector<double> fidelity = optimizer.fidelities(batch.size());
     // Keep the prefix that fits the budget; a run ends when the next proposal does not fit.
-    std::size_t keep = 0;
-    for (; keep < batch.size(); ++keep) {
-      const double cost = problem.has_fidelity() ? fidelity[keep] : 1.0;
-      if (spent + cost > static_cast<double>(config.budget) + 1e-9) break;
-      spent += cost;
-    }
+    const std::size_t keep = recorder.fitting(std::span<const double>(fidelity).first(batch.size()));
     if (keep == 0) break;
     batch.resize(keep);
     // Evaluate runs of equal fidelity together (single-fidelity optimizers: one call).
@@ -46,20 +82,11 @@ RunResult run_search(const Problem& problem, const RunConfig& config, const RunP
     }
     optimizer.tell(batch, objectives);
     const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const std::vector<double> normalised = problem.normalise(objectives);
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (fidelity[i] == 1.0 || !problem.has_fidelity())
-        archive.add(std::span<const double>(normalised).subspan(i * m, m));
-      run.hv_curve.push_back(archive.hypervolume());
-      run.evaluations.push_back({batch[i], problem.describe(batch[i]), fidelity[i],
-                                 {objectives.begin() + static_cast<std::ptrdiff_t>(i * m),
-                                  objectives.begin() + static_cast<std::ptrdiff_t>((i + 1) * m)},
-                                 t});
-    }
-    if (progress) progress(spent, t, archive.hypervolume());
+    recorder.record(batch, std::span<const double>(fidelity).first(keep), objectives, t);
+    if (progress) progress(recorder.spent(), t, recorder.hypervolume());
   }
-  run.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return run;
+  recorder.set_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return recorder.result();
 }
 
 std::vector<std::size_t> run_front_indices(const RunResult& run) {

@@ -469,21 +469,19 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
 
   // 4) The study's tables, from every run in config order.
   std::vector<StudyRunSummary> out;
-  std::string summary = "id,problem,algorithm,seed,evaluations,final_hypervolume,duration_s\n";
-  std::string curves = "id,evaluation,hypervolume\n";
+  std::string summary = std::string(kSummaryHeader) + "\n";
+  std::string curves = std::string(kCurvesHeader) + "\n";
+  std::vector<std::string> ids;
   for (auto& job : jobs) {
-    const auto& s = job.summary;
-    std::ostringstream line;
-    line.precision(17);
-    line << s.id << "," << s.problem << "," << s.algorithm << "," << s.seed << "," << s.evaluations << ","
-         << s.final_hypervolume << "," << s.duration_s << "\n";
-    summary += line.str();
-    std::ostringstream c;
-    c.precision(17);
-    for (std::size_t e = 0; e < s.hv_curve.size(); ++e) c << s.id << "," << e + 1 << "," << s.hv_curve[e] << "\n";
-    curves += c.str();
+    summary += summary_row(job.summary);
+    curves += curve_rows(job.summary.id, job.summary.hv_curve);
+    ids.push_back(job.summary.id);
     out.push_back(std::move(job.summary));
   }
+  // Runs of users' optimizers placed beside the study's (add_run_to_study) stay listed.
+  const ExternalRows external = external_rows(config.output, ids);
+  summary += external.summary;
+  curves += external.curves;
   // With the summary, at the end: a study that fails (a full disk) leaves the previous config and
   // results as they were.
   write_file_atomically(config.output / "config.json", study_config_to_json(config));

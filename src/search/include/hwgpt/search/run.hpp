@@ -10,9 +10,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "hwgpt/search/hypervolume.hpp"
 #include "hwgpt/search/optimizer.hpp"
 #include "hwgpt/search/problem.hpp"
 
@@ -48,6 +50,37 @@ struct RunResult {
   std::vector<double> hv_curve;  // normalised hypervolume after each evaluation
   double duration_s = 0.0;
   double final_hypervolume() const { return hv_curve.empty() ? 0.0 : hv_curve.back(); }
+};
+
+// Records a run's evaluations as run_search does: every told result in order, and the normalised
+// hypervolume of the exact results after each one. run_search records through it, and so does an
+// optimizer outside hwgpt (Python's hwgpt.Problem), so the same evaluations in the same order give
+// the same RunResult (hv_curve, front) whoever proposed them.
+class RunRecorder {
+ public:
+  // Throws ValueError for budget 0.
+  RunRecorder(const Problem& problem, std::string algorithm, std::uint64_t seed, std::size_t budget);
+
+  // Full evaluations left (a fidelity-r result on a problem with fidelity costs r, else 1).
+  double remaining() const { return static_cast<double>(run_.budget) - spent_; }
+  // How many of `fidelity`'s evaluations fit the remaining budget, in order (run_search keeps that
+  // prefix of a proposal and ends when none fits).
+  std::size_t fitting(std::span<const double> fidelity) const;
+  // Appends one told batch: `objectives` row-major, raw as the problem returned them, at `time_s`
+  // seconds from the run's start. Throws ValueError when the batch exceeds the budget or the
+  // sizes disagree.
+  void record(std::span<const Genome> batch, std::span<const double> fidelity, std::span<const double> objectives,
+              double time_s);
+  double spent() const { return spent_; }
+  double hypervolume() const;
+  const RunResult& result() const { return run_; }
+  void set_duration(double seconds) { run_.duration_s = seconds; }
+
+ private:
+  Problem problem_;  // a handle: copies share the problem
+  RunResult run_;
+  double spent_ = 0.0;
+  HypervolumeArchive archive_;
 };
 
 // Throws ValueError for budget 0 or an unknown algorithm; whatever the problem throws propagates.

@@ -19,6 +19,7 @@
 #include "hwgpt/core/communicator.hpp"
 #include "hwgpt/search/optimizer.hpp"
 #include "hwgpt/search/problem.hpp"
+#include "hwgpt/search/run.hpp"
 #include "hwgpt/search/test_problems.hpp"
 
 namespace hwgpt::search {
@@ -88,5 +89,30 @@ std::string study_config_to_json(const StudyConfig& config);
 // naming the rank and the run.
 std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* progress = nullptr,
                                        Communicator& comm = single_process());
+
+// ---- A study folder's tables (study_tables.cpp) ----------------------------------------------
+
+inline constexpr const char* kSummaryHeader = "id,problem,algorithm,seed,evaluations,final_hypervolume,duration_s";
+inline constexpr const char* kCurvesHeader = "id,evaluation,hypervolume";
+std::string summary_row(const StudyRunSummary& s);                                   // with "\n"
+std::string curve_rows(const std::string& id, const std::vector<double>& hv_curve);  // one per evaluation
+
+// Adds a run made outside the study's config (a user's optimizer, e.g. through Python's
+// hwgpt.Problem) to the study folder `folder`: runs/<label>__<algorithm>__seed<seed>.csv and .json
+// (the formats run_study writes) and its rows in summary.csv and hv_curves.csv, replacing rows of
+// the same id; creates the folder's tables when they do not exist. `problem_label` is the label
+// of the study's problem it competes on (ProblemSpec::label(), e.g.
+// "arch-s-perplexity+latency@h100"). Returns the run's id. Throws ValueError for a run without
+// evaluations or an algorithm name unfit for a file name, FileError when writing fails.
+std::string add_run_to_study(const std::filesystem::path& folder, const std::string& problem_label,
+                             const RunResult& run);
+
+// Rows of `folder`'s tables whose ids are not in `config_ids` and whose runs/<id>.json exists: the
+// runs add_run_to_study placed there. run_study appends them when it rewrites the tables, so a
+// resumed study keeps them.
+struct ExternalRows {
+  std::string summary, curves;  // lines with "\n", without headers
+};
+ExternalRows external_rows(const std::filesystem::path& folder, const std::vector<std::string>& config_ids);
 
 }  // namespace hwgpt::search
