@@ -6,7 +6,7 @@
 import hwgpt
 from hwgpt.api import HWGPT
 
-api = HWGPT(search_space="s", use_supernet_surrogate=False)
+api = HWGPT(search_space="s")
 arch = api.sample_arch(seed=7)
 print(arch)
 api.set_arch(arch)
@@ -22,7 +22,7 @@ print(api.query(metric="perplexity", mode="sample", seed=1))
 
 print(api.query(metric="bfloat16_memory"))
 try:
-    api.query(metric="float16_memory", device="a100")
+    api.query(metric="energies", device="cpu_p100")
 except ValueError as error:
     print("ValueError:", error)
 

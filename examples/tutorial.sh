@@ -40,3 +40,7 @@ head -n 5 tutorial-out/study/attainment.csv
 
 build/hwgpt report --study tutorial-out/study --png tutorial-out/study/png
 ls tutorial-out/study/png | head -n 3
+
+PYTHONPATH=build/python /usr/bin/python3 examples/own_optimizer.py
+build/hwgpt report --study tutorial-out/study
+grep -c my-ls tutorial-out/study/summary.csv

@@ -2,7 +2,10 @@
 --json`, `hwgpt space sample`, `hwgpt space encode`), round trips of arch dicts and strings, seeded
 reproducibility, and the exact text of error messages."""
 
+import csv
 import functools
+import gzip
+import pathlib
 import sys
 
 import numpy as np
@@ -13,6 +16,8 @@ from hwgpt.api import HWGPT, ORIGINAL_DEVICES
 from conftest import cli_json, run_cli
 
 KEYS = {"sample_embed_dim", "sample_n_layer", "sample_mlp_ratio", "sample_n_head", "sample_bias"}
+# HWGPT.sample_arch() answers in the original's shape: its layer indices and a string bias.
+ORIGINAL_KEYS = KEYS | {"sample_layer_indices"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -36,33 +41,57 @@ def test_import_loads_no_libtorch():
 
 def test_original_calls_return_the_original_shape(api):
     arch = api.sample_arch()
-    assert set(arch) == KEYS
+    assert set(arch) == ORIGINAL_KEYS
+    assert arch["sample_bias"] in ("True", "False")
+    assert arch["sample_layer_indices"] == list(range(arch["sample_n_layer"]))
     api.set_arch(arch)
+    # use_supernet_surrogate (the original's default, True) adds perplexity and accuracy.
     results = api.query()
-    assert set(results) == {"perplexity", "accuracy", "latencies", "energies", "float16_memory",
-                            "bfloat16_memory", "flops", "params"}
-    for scalar in ("perplexity", "accuracy"):
+    assert list(results) == ["latencies", "energies", "flops", "params", "float16_memory", "bfloat16_memory",
+                             "perplexity", "accuracy"]
+    for scalar in ("perplexity", "accuracy", "float16_memory", "bfloat16_memory"):
         assert isinstance(results[scalar], float)
     for count in ("flops", "params"):
         assert isinstance(results[count], int)
-    # The original's 13 device names (ours as aliases), plus cpu_p100, which has no API name.
-    assert set(results["latencies"]) == set(ORIGINAL_DEVICES) | {"cpu_p100"}
-    assert set(results["energies"]) == set(ORIGINAL_DEVICES)
-    assert set(results["float16_memory"]) == {"rtx2080"}
-    assert set(results["bfloat16_memory"]) == {"a100"}
+    # The original's 13 device names (ours as aliases) in its order; cpu_p100 has no API name.
+    assert list(results["latencies"]) == list(ORIGINAL_DEVICES)
+    assert list(results["energies"]) == list(ORIGINAL_DEVICES)
     one = api.query(metric="latencies", device="a100")
     assert one == {"latencies": {"a100": results["latencies"]["a100"]}}
+    # The original's positional order: query(device, metric, predictor).
+    assert api.query("a100", "latencies", "mlp") == one
+    assert api.query(metric="perplexity", predictor="mlp") == {"perplexity": results["perplexity"]}
+    assert HWGPT("s", False).query(archs=[arch], metric="perplexity")["perplexity"][0] == results["perplexity"]
+    assert list(HWGPT("s", use_supernet_surrogate="False", base_path="/nonexistent").query(archs=[arch])) == \
+        list(results)[:-2]
     # Our own profiled device (another model variant and workload) answers when asked by name.
     ours = api.query(metric="latencies", device="epyc-2vcpu")["latencies"]["epyc-2vcpu"]
     assert 50 < ours < 5000  # ms for one 1 x 256 pass on the VM (111-646 ms measured)
 
 
-def test_device_filter_keeps_metrics_that_have_the_device(api):
+def test_device_alone_asks_latencies_and_energies_it_has(api):
     api.set_arch(api.sample_arch(seed=3))
     results = api.query(device="rtx2080")
-    assert "bfloat16_memory" not in results          # memory on rtx2080 is float16 only
-    assert set(results["float16_memory"]) == {"rtx2080"}
-    assert set(results["latencies"]) == {"rtx2080"}
+    assert list(results) == ["latencies", "energies"]
+    assert set(results["latencies"]) == set(results["energies"]) == {"rtx2080"}
+    # cpu_p100 (no API name) has latencies only: energies are left out, not an error.
+    assert list(api.query(device="cpu_p100")) == ["latencies"]
+
+
+def test_memory_is_a_number_whatever_the_device_as_in_the_original(api):
+    api.set_arch(api.sample_arch(seed=3))
+    fp16 = api.query(metric="float16_memory")["float16_memory"]
+    assert fp16 == api.benchmark.query(api.get_arch(), "memory_mb", "rtx2080")
+    assert api.query(metric="float16_memory", device="a100") == {"float16_memory": fp16}
+    assert api.query(metric="bfloat16_memory")["bfloat16_memory"] == api.benchmark.query(api.get_arch(), "memory_mb", "a100")
+
+
+def test_energies_are_mwh_and_energy_mj_stays_ours(api):
+    api.set_arch(api.sample_arch(seed=4))
+    mj = api.query(metric="energy_mj", device="a100")["energy_mj"]["a100"]
+    assert api.query(metric="energies", device="a100")["energies"]["a100"] == pytest.approx(mj / 3600, rel=1e-15)
+    batch = api.query(metric="energies", device="a100", archs=[api.get_arch()] * 2)["energies"]["a100"]
+    assert batch[0] == pytest.approx(mj / 3600, rel=1e-15)
 
 
 # ---- values equal the CLI's --------------------------------------------------------------------
@@ -101,9 +130,9 @@ def test_original_metric_names_equal_our_metrics_on_the_cli(api):
         return cli_json(*args)["value"]
     assert results["perplexity"] == cli("perplexity")
     assert results["latencies"]["cpu_xeon_silver"] == cli("latency_ms", "cpu_mlgpu")
-    assert results["energies"]["h100"] == cli("energy_mj", "h100")
-    assert results["bfloat16_memory"]["a100"] == cli("memory_mb", "a100")
-    assert results["float16_memory"]["rtx2080"] == cli("memory_mb", "rtx2080")
+    assert results["energies"]["h100"] == pytest.approx(cli("energy_mj", "h100") / 3600, rel=1e-15)
+    assert results["bfloat16_memory"] == cli("memory_mb", "a100")
+    assert results["float16_memory"] == cli("memory_mb", "rtx2080")
     assert results["params"] == cli("params")
     assert results["flops"] == cli("flops")
 
@@ -191,7 +220,22 @@ def error_of(call):
 
 def test_bad_arch_dicts_raise_with_the_key_and_value(api):
     good = api.sample_arch(seed=1)
-    assert "sample_bias is 'False' (str); expected a bool" in error_of(lambda: api.set_arch(dict(good, sample_bias="False")))
+    # The original's strings are read as the word says (its model read "False" as a bias).
+    api.set_arch(dict(good, sample_bias="False"))
+    assert api.arch_string().endswith("-False") and api.get_arch()["sample_bias"] == "False"
+    api.set_arch(dict(good, sample_bias="True"))
+    assert api.arch_string().endswith("-True")
+    assert "sample_bias is 'false' (str); expected a bool or the string 'True' or 'False'" in error_of(
+        lambda: api.set_arch(dict(good, sample_bias="false")))
+    assert "sample_bias is 1 (int); expected a bool" in error_of(lambda: api.set_arch(dict(good, sample_bias=1)))
+    n = good["sample_n_layer"]
+    api.set_arch(dict(good, sample_layer_indices=list(range(n))))
+    assert "sample_layer_indices is [0, 2" in error_of(
+        lambda: api.set_arch(dict(good, sample_layer_indices=[0] + list(range(2, n + 1)))))
+    assert "sample_layer_indices is 'all' (str); expected a list" in error_of(
+        lambda: api.set_arch(dict(good, sample_layer_indices="all")))
+    assert "use_supernet_surrogate is 'no' (str)" in error_of(lambda: HWGPT("s", use_supernet_surrogate="no"))
+    assert "predictor 'supernet'; expected 'mlp'" in error_of(lambda: api.query(metric="perplexity", predictor="supernet"))
     missing = {k: v for k, v in good.items() if k != "sample_n_head"}
     assert "arch dict lacks 'sample_n_head'" in error_of(lambda: api.set_arch(missing))
     assert "unknown key 'n_layer'" in error_of(lambda: api.set_arch(dict(good, n_layer=3)))
@@ -221,8 +265,8 @@ def test_bad_feature_rows_raise_with_the_row_and_entry(api):
 
 def test_bad_queries_raise_with_the_name(api):
     api.set_arch(api.sample_arch(seed=1))
-    assert "no model of float16_memory for device 'a100': memory_mb (measured under float16 autocast) exists for rtx2080 only" \
-        in error_of(lambda: api.query(metric="float16_memory", device="a100"))
+    assert "no model of energies for device 'cpu_p100': energy_mj exists for" \
+        in error_of(lambda: api.query(metric="energies", device="cpu_p100"))
     assert "unknown metric 'latency'" in error_of(lambda: api.query(metric="latency"))
     assert "unknown device 'tpu'" in error_of(lambda: api.query(metric="latencies", device="tpu"))
     assert "mode='quantile' needs q" in error_of(lambda: api.query(metric="perplexity", mode="quantile"))
@@ -260,6 +304,8 @@ def test_without_surrogates_only_exact_metrics_are_answered(tmp_path):
     api = HWGPT("s", data_dir=str(tmp_path))
     api.set_arch("gpt-s-10-192-2-2-2-2-2-2-2-2-2-2-4-4-4-4-4-4-4-4-4-4-True")
     assert set(api.query()) == {"flops", "params"}
+    assert "ground truth needs a measurement store: HWGPT(..., db=PATH); make one" in error_of(
+        lambda: api.get_gt_latencies("a100", api.arch_string()))
     assert "unknown metric 'perplexity'" in error_of(lambda: api.query(metric="perplexity"))
 
 
@@ -277,3 +323,49 @@ def test_our_device_answers_at_every_scale(scale):
                                           "latency_ms", "--device", "epyc-2vcpu")["value"]
     assert 0 < latency["smallest_arch"] < latency["largest_arch"]
     assert "epyc-2vcpu" in api.devices("latencies")
+
+
+# ---- ground truth from a measurement store ---------------------------------------------------
+
+SHARED = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data" / "hwgpt-bench"
+
+
+def csv_rows(name):
+    """The raw CSV (independent of the store's importer), as arch -> row dict."""
+    with gzip.open(SHARED / name, "rt") as f:
+        return {row["arch"]: row for row in csv.DictReader(f)}
+
+
+@pytest.fixture(scope="module")
+def truth_db(tmp_path_factory):
+    if not SHARED.is_dir():
+        pytest.skip("the original's raw data (../shared/data/hwgpt-bench) is not here")
+    db = tmp_path_factory.mktemp("truth") / "hwgpt.db"
+    for name in ("hw_a100_s", "hw_cpu_mlgpu_s", "perplexity_s", "memory_rtx2080_s", "memory_a100_s"):
+        assert hwgpt.store_import(db, SHARED, name)["files_imported"] == 1
+    assert hwgpt.store_import(db, SHARED, "hw_a100_s")["files_already_present"] == 1  # resumable: a no-op
+    return db
+
+
+def test_ground_truth_calls_answer_from_the_store_in_the_original_units(truth_db):
+    api = HWGPT("s", db=truth_db)
+    a100, cpu = csv_rows("hw_a100_s.csv.gz"), csv_rows("hw_cpu_mlgpu_s.csv.gz")
+    ppl, mem = csv_rows("perplexity_s.csv.gz"), csv_rows("memory_rtx2080_s.csv.gz")
+    floats = lambda field: [float(x) for x in field.split(";")]
+    for arch in list(a100)[:25]:
+        assert api.get_gt_latencies("a100", arch) == floats(a100[arch]["latency_ms"])
+        # GPU energy: the 50 per-call samples, mWh (the store holds mJ).
+        assert api.get_gt_energies("a100", arch) == pytest.approx(floats(a100[arch]["energy_mwh"]), rel=1e-12)
+        # CPU energy: only the mean was recorded, a float; the API name resolves to cpu_mlgpu.
+        assert api.get_gt_energies("cpu_xeon_silver", arch) == pytest.approx(float(cpu[arch]["energy_mean_mwh"]), rel=1e-12)
+        assert api.get_gt_agnostic(arch, "perplexity") == float(ppl[arch]["perplexity"])
+        assert api.get_gt_agnostic(arch, "accuracy") == float(ppl[arch]["accuracy"])
+        assert api.get_gt_agnostic(arch, "float16_memory") == float(mem[arch]["memory_mb"])
+        assert api.get_gt_agnostic(arch, "params") == float(a100[arch]["params"])
+    every = api.query_gt_all_archs("latencies", "a100")
+    assert set(every) == set(a100) and len(every) > 7000
+    assert set(api.query_gt_all_archs("perplexity")) == set(ppl)
+    unmeasured = next(a for a in (hwgpt.arch_string(d, "s") for d in hwgpt.sample_archs("s", 50, 77)) if a not in a100)
+    with pytest.raises(KeyError, match="has no latency_ms measurement on a100"):
+        api.get_gt_latencies("a100", unmeasured)
+    assert "device 'tpu' is not in the store" in error_of(lambda: api.get_gt_latencies("tpu", next(iter(a100))))

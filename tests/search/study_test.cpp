@@ -163,3 +163,67 @@ TEST(Study, ParallelRunsEqualSerialRunsAndResume) {
 
 }  // namespace
 }  // namespace hwgpt::search
+
+namespace hwgpt::search {
+namespace {
+
+// A run recorded outside run_search (as Python's hwgpt.Problem records a user's optimizer):
+// the same evaluations in the same order give the same hypervolume curve and front.
+TEST(RunRecorder, SameEvaluationsGiveTheSameRunAsRunSearch) {
+  const Problem problem = make_problem({"", {}, "t", {"params", "kv_cache_mb"}});
+  const RunResult built_in = run_search(problem, {"nsga2", 3, 150, {}});
+  RunRecorder recorder(problem, "mine", 3, 150);
+  for (std::size_t i = 0; i < built_in.evaluations.size(); i += 7) {  // batches of 7 (and the rest)
+    const std::size_t n = std::min<std::size_t>(7, built_in.evaluations.size() - i);
+    std::vector<Genome> batch;
+    for (std::size_t j = i; j < i + n; ++j) batch.push_back(built_in.evaluations[j].genome);
+    recorder.record(batch, std::vector<double>(n, 1.0), problem.evaluate(batch), 0.0);
+  }
+  EXPECT_EQ(recorder.result().hv_curve, built_in.hv_curve);
+  EXPECT_EQ(run_front_indices(recorder.result()), run_front_indices(built_in));
+  EXPECT_DOUBLE_EQ(recorder.remaining(), 0.0);
+  const std::vector<Genome> one{built_in.evaluations[0].genome};
+  EXPECT_THAT([&] { recorder.record(one, std::vector<double>{1.0}, problem.evaluate(one), 0.0); },
+              ThrowsMessage<ValueError>(HasSubstr("exceeds the budget (150 full evaluations")));
+  EXPECT_THAT([] { RunRecorder(make_problem({"zdt1", {}, "s", {}}), "x", 1, 0); },
+              ThrowsMessage<ValueError>(HasSubstr("budget is 0")));
+}
+
+// add_run_to_study places a user's run beside the study's; a resumed study keeps it, a rerun of
+// the same algorithm and seed replaces it, and its files are those run_study writes.
+TEST(Study, ExternalRunsJoinTheTablesAndSurviveAResume) {
+  StudyConfig c = parse_study_config(R"({"space": "t", "objective_sets": [["params", "kv_cache_mb"]],
+      "algorithms": ["rs"], "seeds": [1], "budget": 40, "threads": 1})");
+  c.output = fresh_dir("external");
+  run_study(c);
+  const Problem problem = make_problem(c.problems[0]);
+  RunResult mine = run_search(problem, {"ls", 9, 40, {}});
+  mine.algorithm = "my-ls";
+  const std::string id = add_run_to_study(c.output, c.problems[0].label(), mine);
+  EXPECT_EQ(id, "arch-t-params+kv_cache_mb__my-ls__seed9");
+  EXPECT_EQ(slurp(c.output / "runs" / (id + ".csv")), run_to_csv(mine));
+  EXPECT_EQ(slurp(c.output / "runs" / (id + ".json")), run_to_json(mine));
+  const std::string summary = slurp(c.output / "summary.csv");
+  EXPECT_EQ(std::count(summary.begin(), summary.end(), '\n'), 3);
+  EXPECT_THAT(summary, HasSubstr("\n" + id + ",arch-t-params+kv_cache_mb,my-ls,9,40,"));
+  const std::string curves = slurp(c.output / "hv_curves.csv");
+  EXPECT_EQ(std::count(curves.begin(), curves.end(), '\n'), 1 + 40 + 40);
+
+  add_run_to_study(c.output, c.problems[0].label(), mine);  // the same run again: replaced, not doubled
+  EXPECT_EQ(slurp(c.output / "summary.csv"), summary);
+  EXPECT_EQ(slurp(c.output / "hv_curves.csv"), curves);
+  run_study(c);  // resumed: the study's own run is read back, the external one kept
+  EXPECT_EQ(slurp(c.output / "summary.csv"), summary);
+  EXPECT_EQ(slurp(c.output / "hv_curves.csv"), curves);
+
+  std::filesystem::remove(c.output / "runs" / (id + ".json"));  // its files gone: dropped from the tables
+  run_study(c);
+  EXPECT_THAT(slurp(c.output / "summary.csv"), ::testing::Not(HasSubstr("my-ls")));
+  mine.algorithm = "a,b";
+  EXPECT_THAT([&] { add_run_to_study(c.output, "p", mine); },
+              ThrowsMessage<ValueError>(HasSubstr("algorithm name 'a,b'")));
+  std::filesystem::remove_all(c.output);
+}
+
+}  // namespace
+}  // namespace hwgpt::search
