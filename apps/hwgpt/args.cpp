@@ -66,4 +66,19 @@ long long Args::integer(const std::string& name, long long fallback, long long m
   return v;
 }
 
+std::uint64_t Args::seed() const {
+  return static_cast<std::uint64_t>(integer("--seed", static_cast<long long>(kDefaultSeed), 0, 1LL << 62));
+}
+
+std::string Args::compute(bool takes_benchmark_device) const {
+  if (const auto device = value("--device")) {
+    const bool looks_like_compute = *device == "cpu" || device->rfind("cuda", 0) == 0;
+    if (!takes_benchmark_device || looks_like_compute)
+      throw ParseError(command_ + ": --device names a benchmark device (h100, epyc-2vcpu, ...)" +
+                       (takes_benchmark_device ? "" : ", which " + command_ + " does not take") +
+                       "; the hardware to compute on is --compute cpu|cuda[:N]");
+  }
+  return value_or("--compute", "cpu");
+}
+
 }  // namespace hwgpt::cli

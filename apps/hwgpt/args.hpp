@@ -2,6 +2,7 @@
 // flags and positionals. Unknown options are errors that list the known ones.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -9,6 +10,8 @@
 #include <vector>
 
 namespace hwgpt::cli {
+
+inline constexpr std::uint64_t kDefaultSeed = 1;
 
 struct OptionSpec {
   std::set<std::string> values;                 // options that take a value, e.g. "--seed"
@@ -26,6 +29,12 @@ class Args {
   std::string value_or(const std::string& name, const std::string& fallback) const;
   // Integer option in [min, max]; throws ParseError naming the option otherwise.
   long long integer(const std::string& name, long long fallback, long long min, long long max) const;
+  // --seed: the one default of every command (kDefaultSeed), in [0, 2^62].
+  std::uint64_t seed() const;
+  // --compute cpu|cuda[:N] (default cpu): the hardware a command computes on. --device always names
+  // a benchmark device; given a compute device's name (cpu, cuda…) where --compute is meant, or to
+  // a command without benchmark devices, it is a ParseError that points to --compute.
+  std::string compute(bool takes_benchmark_device) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
 
  private:

@@ -78,7 +78,7 @@ DIR/meta.json, with disjoint train / validation / NAS-evaluation splits recorded
   --nas-eval-fraction F    share of units for NAS evaluation (0.05)
   --split-unit U           auto (default: document if >= 100 documents, else block), document, block
   --block-tokens N         block size in tokens (8192)
-  --seed K                 seed of the split (0)
+  --seed K                 seed of the split (1)
   --gpt2-dir D             folder with encoder.json and vocab.bpe (default ~/.cache/hwgpt/gpt2)
 An existing shard in DIR is replaced only when the new one is complete.
 )";
@@ -99,7 +99,7 @@ An existing shard in DIR is replaced only when the new one is complete.
   o.split.nas_eval_fraction = fraction(args, "--nas-eval-fraction", 0.05);
   o.split.unit = text::parse_split_unit(args.value_or("--split-unit", "auto"));
   o.split.block_tokens = static_cast<std::uint64_t>(args.integer("--block-tokens", 8192, 1, 1LL << 40));
-  o.split.seed = static_cast<std::uint64_t>(args.integer("--seed", 0, 0, std::numeric_limits<long long>::max()));
+  o.split.seed = args.seed();
   text::TokenizerOptions tokenizer_options;
   tokenizer_options.gpt2_dir = args.value_or("--gpt2-dir", "");
   const auto tokenizer = text::make_tokenizer(*tokenizer_name, tokenizer_options);

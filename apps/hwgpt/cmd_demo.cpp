@@ -101,7 +101,7 @@ int cmd_demo(const std::vector<std::string>& tokens) {
     return 0;
   }
   const auto n = static_cast<std::size_t>(args.integer("--count", 3, 1, 1000));
-  const auto seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<long long>::max()));
+  const auto seed = args.seed();
   print_scales(n, seed);
   if (args.flag("--no-study")) return 0;
 

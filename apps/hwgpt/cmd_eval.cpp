@@ -73,7 +73,7 @@ void drop_partial_last_row(const std::string& path) {
 
 int cmd_eval(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--checkpoint", "--corpus", "--archs", "--sample", "--seed", "--out", "--seq",
-                         "--max-tokens", "--split", "--threads", "--db", "--device"},
+                         "--max-tokens", "--split", "--threads", "--db", "--device", "--compute"},
                         {"--help"},
                         {}};
   const Args args("eval", tokens, spec);
@@ -81,7 +81,7 @@ int cmd_eval(const std::vector<std::string>& tokens) {
     std::cout << "usage: hwgpt eval --checkpoint C --corpus FILE|SHARD (--archs FILE | --sample N [--seed S (1)])\n"
                  "                  [--out CSV (stdout)] [--seq T (64)] [--max-tokens N (0: whole split)]\n"
                  "                  [--split nas-eval|validation|train (nas-eval)] [--threads N] [--db STORE]\n"
-                 "                  [--device cpu|cuda[:N] (cpu)]\n"
+                 "                  [--compute cpu|cuda[:N] (cpu)]\n"
                  "Writes arch,num_params,loss,perplexity,accuracy,tokens per arch (loss in nats per token).\n"
                  "The corpus is a text file read as bytes (80/10/10 split) or a token shard folder of\n"
                  "`hwgpt data prepare` (its own splits); its tokenizer must be the supernet space's.\n"
@@ -97,7 +97,7 @@ int cmd_eval(const std::vector<std::string>& tokens) {
   if (args.value("--archs").has_value() == args.value("--sample").has_value())
     throw ParseError("eval: give exactly one of --archs FILE or --sample N");
   model::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 4096)));
-  const std::string device = args.value_or("--device", "cpu");
+  const std::string device = args.compute(false);
   model::check_compute_device(device);
   model::Supernet net = model::Supernet::load(*checkpoint);
   if (device != "cpu") net.to_device(device);
@@ -116,7 +116,7 @@ int cmd_eval(const std::vector<std::string>& tokens) {
     while (std::getline(in, line))
       if (!line.empty()) archs.push_back(space::parse_arch(line, s));
   } else {
-    Rng rng(static_cast<std::uint64_t>(args.integer("--seed", 1, 0, 1LL << 62)));
+    Rng rng(args.seed());
     archs = space::sample_archs(s, static_cast<std::size_t>(args.integer("--sample", 0, 1, 10'000'000)), rng);
   }
   train::EvalOptions o;

@@ -63,7 +63,7 @@ int cmd_fit(const std::vector<std::string>& tokens) {
   surrogate::FitOptions options;
   options.max_rounds = static_cast<int>(args.integer("--max-rounds", options.max_rounds, 25, 100000));
   options.threads = static_cast<int>(args.integer("--threads", options.threads, 1, 256));
-  options.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, 1LL << 62));
+  options.seed = args.seed();
   if (const auto models = args.value("--models")) {
     options.models.clear();
     std::string item;

@@ -34,7 +34,7 @@ int cmd_generate(const std::vector<std::string>& tokens) {
   o.temperature = parse_double(args, "--temperature", o.temperature);
   o.top_k = static_cast<int>(args.integer("--top-k", 0, 0, 1'000'000));
   o.context_length = static_cast<int>(args.integer("--context", 64, 0, 1'000'000'000));
-  o.seed = static_cast<std::uint64_t>(args.integer("--seed", static_cast<long long>(o.seed), 0, 1LL << 62));
+  o.seed = args.seed();
   model::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 4096)));
   const model::Supernet net = model::Supernet::load(*checkpoint);
   const space::SearchSpace& s = net.search_space();

@@ -94,10 +94,10 @@ void check_corpus(const fs::path& corpus, const fs::path& out) {
 }  // namespace
 
 int cmd_pipeline(const std::vector<std::string>& tokens) {
-  const Args args("pipeline", tokens, {{"--scale", "--corpus", "--out", "--threads", "--device-name"}, {"--fast", "--help"}, {}});
+  const Args args("pipeline", tokens, {{"--scale", "--corpus", "--out", "--threads", "--device"}, {"--fast", "--help"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt pipeline --scale t --corpus FILE --out DIR [--fast] [--threads N (1)]\n"
-                 "                      [--device-name NAME (from the CPU model)]\n"
+                 "                      [--device NAME (from the CPU model)]\n"
                  "Builds the benchmark of scale t on this machine: 1) checks and splits the corpus,\n"
                  "2) trains the supernet (hwgpt train), 3) evaluates sampled archs on the nas-eval split\n"
                  "(hwgpt eval), 4) profiles sampled archs (hwgpt profile), 5) fits surrogates (hwgpt fit),\n"
@@ -123,7 +123,7 @@ int cmd_pipeline(const std::vector<std::string>& tokens) {
   const Setting setting = args.flag("--fast") ? fast_setting() : full_setting();
   const std::string threads = std::to_string(args.integer("--threads", 1, 1, 4096));
   const std::string device =
-      args.value_or("--device-name", profile::default_cpu_device_name(profile::detect_cpu_device("")));
+      args.value_or("--device", profile::default_cpu_device_name(profile::detect_cpu_device("")));
   const std::string checkpoint = (out / "supernet.pt").string(), db = (out / "store.db").string();
 
   check_corpus(*corpus, out);
@@ -134,7 +134,7 @@ int cmd_pipeline(const std::vector<std::string>& tokens) {
        std::vector<std::string>{"--checkpoint", checkpoint, "--corpus", *corpus, "--out", (out / "eval.csv").string(),
                                 "--db", db, "--threads", threads} + setting.eval);
   step(4, "hardware profile on this machine", "profile", cmd_profile,
-       std::vector<std::string>{"--scale", "t", "--db", db, "--device-name", device, "--checkpoint", checkpoint,
+       std::vector<std::string>{"--scale", "t", "--db", db, "--device", device, "--checkpoint", checkpoint,
                                 "--threads", "1"} + setting.profile);
   step(5, "surrogates", "fit", cmd_fit,
        std::vector<std::string>{"--db", db, "--scale", "t", "--out", (out / "surrogates").string()} + setting.fit);

@@ -20,7 +20,7 @@ namespace hwgpt::cli {
 
 int cmd_profile(const std::vector<std::string>& tokens) {
   const Args args("profile", tokens,
-                  {{"--scale", "--space-file", "--archs", "--sample", "--seed", "--db", "--device-name",
+                  {{"--scale", "--space-file", "--archs", "--sample", "--seed", "--db", "--compute",
                     "--checkpoint", "--batch", "--seq", "--threads", "--warmup", "--min-repeats",
                     "--max-repeats", "--target-ci", "--max-seconds", "--decode-tokens", "--run-uid", "--device"},
                    {"--no-memory", "--summary", "--help"},
@@ -28,11 +28,11 @@ int cmd_profile(const std::vector<std::string>& tokens) {
   if (args.flag("--help")) {
     std::cout
         << "usage: hwgpt profile --scale S (--archs FILE | --sample N [--seed K (1)]) --db PATH\n"
-           "         [--device-name NAME (from the CPU model)] [--checkpoint SUPERNET (random weights)]\n"
+           "         [--device NAME (from the CPU model)] [--checkpoint SUPERNET (random weights)]\n"
            "         [--batch B --seq T (the space's workload)] [--threads N (1)]\n"
            "         [--warmup N (3)] [--min-repeats N (7)] [--max-repeats N (200)] [--target-ci X (0.02)]\n"
            "         [--max-seconds S (120)] [--decode-tokens N (32)] [--no-memory] [--run-uid U]\n"
-           "         [--device cpu|cuda[:N] (cpu; cuda needs a CUDA libtorch and --device-name)]\n"
+           "         [--compute cpu|cuda[:N] (cpu; cuda needs a CUDA libtorch and --device NAME)]\n"
            "       hwgpt profile --summary --db PATH [--run-uid U (every profile run)] [--target-ci X]\n"
            "Measures forward latency (ms), cached decoding (ms/token), energy (mJ, where RAPL or, on a\n"
            "GPU, NVML exists) and the peak memory added by a forward pass (MB: resident memory on the\n"
@@ -78,7 +78,7 @@ int cmd_profile(const std::vector<std::string>& tokens) {
     for (std::string line; std::getline(in, line);)
       if (!line.empty()) archs.push_back(space::parse_arch(line, s));
   } else if (args.value("--sample")) {
-    Rng rng(static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<long long>::max())));
+    Rng rng(args.seed());
     archs = space::sample_archs(s, static_cast<std::size_t>(args.integer("--sample", 0, 1, 10'000'000)), rng,
                                 space::SamplingMode::kPerChoice, true);
   } else {
@@ -102,14 +102,14 @@ int cmd_profile(const std::vector<std::string>& tokens) {
   config.command = "hwgpt profile" + command.substr(5);
   config.git_revision = HWGPT_GIT_REVISION;
 
-  const std::string compute = args.value_or("--device", "cpu");
+  const std::string compute = args.compute(true);
   model::check_compute_device(compute);
   const bool gpu = compute != "cpu";
-  if (gpu && !args.value("--device-name"))
-    throw ParseError("profile: --device " + compute + " needs --device-name NAME (the GPU's name in the store, e.g. h100)");
+  if (gpu && !args.value("--device"))
+    throw ParseError("profile: --compute " + compute + " needs --device NAME (the GPU's name in the store, e.g. h100)");
   store::Store db(*db_path);
   auto device = profile::detect_cpu_device("");  // the host; a GPU run records it as the GPU's host
-  device.name = args.value_or("--device-name", profile::default_cpu_device_name(device));
+  device.name = args.value_or("--device", profile::default_cpu_device_name(device));
   if (gpu) device.kind = store::DeviceKind::kGpu;
   db.put_device(device);
   config.device = device.name;
@@ -118,7 +118,7 @@ int cmd_profile(const std::vector<std::string>& tokens) {
                                                   "-float32-threads" + std::to_string(config.threads));
   profile::ModelExecutorConfig executor_config;
   if (const auto c = args.value("--checkpoint")) executor_config.checkpoint = *c;
-  executor_config.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<long long>::max()));
+  executor_config.seed = args.seed();
   executor_config.threads = config.threads;
   executor_config.device = compute;
   auto executor = profile::make_model_executor(s, executor_config);

@@ -16,11 +16,19 @@ namespace {
 
 using nlohmann::json;
 
-benchmark::Benchmark load_benchmark(const Args& args) {
+// The benchmark of --scale/--space-file; `only` limits the surrogate files read (a query reads
+// one file instead of a scale's dozens: most of a query process's time was loading them).
+benchmark::Benchmark load_benchmark(const Args& args, const benchmark::FileFilter& only = {}) {
   const auto s = resolve_space(args, "s");
   const auto dir = args.value("--data-dir") ? std::filesystem::path(*args.value("--data-dir")) / "surrogates"
                                             : benchmark::default_surrogate_dir();
-  return benchmark::Benchmark::load(s, dir);
+  return benchmark::Benchmark::load(s, dir, only);
+}
+
+// Names match in any case; the canonical one is echoed on stderr when it differs from the input.
+std::string canonical(const std::string& given, const std::string& name, const char* what) {
+  if (given != name) std::cerr << "hwgpt: " << what << " '" << given << "' is " << name << "\n";
+  return name;
 }
 
 }  // namespace
@@ -39,10 +47,19 @@ int cmd_query(const std::vector<std::string>& tokens) {
                  "prints only measured values (an error names archs that were not measured).\n";
     return 0;
   }
-  auto bench = load_benchmark(args);
-  const auto metric = args.value("--metric");
-  if (!metric) throw ParseError("query: missing --metric M (see hwgpt metrics)");
-  const std::string device = args.value_or("--device", "");
+  const auto given_metric = args.value("--metric");
+  if (!given_metric) throw ParseError("query: missing --metric M (see hwgpt metrics)");
+  const std::string given_device = args.value_or("--device", "");
+  // Only the one surrogate file this query needs; everything when the names do not name a file
+  // (a device alias, an analytic metric, a typo: then the full benchmark answers or explains).
+  auto bench = load_benchmark(args, benchmark::only_file_for(*given_metric, given_device));
+  if (!bench.has(*given_metric, given_device)) bench = load_benchmark(args);
+  const std::string metric_name = canonical(*given_metric, bench.canonical_metric(*given_metric), "metric");
+  const std::optional<std::string> metric = metric_name;
+  // Analytic metrics ignore the device, as Benchmark::query does.
+  const std::string device = given_device.empty() || benchmark::is_analytic_metric(metric_name)
+                                 ? given_device
+                                 : canonical(given_device, bench.canonical_device(given_device), "device");
   if (const auto db = args.value("--db")) bench.attach_store(*db);
   const std::string mode = args.value_or("--mode", "mean");
   const bool measured_only = mode == "measured";

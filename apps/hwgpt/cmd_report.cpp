@@ -61,7 +61,7 @@ int cmd_report(const std::vector<std::string>& tokens) {
   if (auto keys = args.value("--calibrate")) bench.calibrate = split_list(*keys);
   if (auto devices = args.value("--devices")) bench.devices = split_list(*devices);
   bench.sample_size = static_cast<std::size_t>(args.integer("--sample", 300, 2, 100000));
-  bench.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, std::numeric_limits<long long>::max()));
+  bench.seed = args.seed();
 
   const auto start = std::chrono::steady_clock::now();
   report::Report r;

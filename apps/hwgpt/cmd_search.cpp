@@ -92,7 +92,7 @@ int cmd_search(const std::vector<std::string>& tokens) {
   search::RunConfig config;
   config.algorithm = args.value_or("--algorithm", "nsga2");
   config.budget = static_cast<std::size_t>(args.integer("--budget", 500, 1, 100'000'000));
-  config.seed = static_cast<std::uint64_t>(args.integer("--seed", 1, 0, (1LL << 62)));
+  config.seed = args.seed();
   config.options.population_size = static_cast<std::size_t>(args.integer("--population", 50, 1, 1'000'000));
   // Progress on stderr at most once a second, with rate and ETA (runs of BO can take minutes).
   double last_print_s = 0.0;

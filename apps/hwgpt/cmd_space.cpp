@@ -99,7 +99,7 @@ int sample(const std::vector<std::string>& tokens) {
   spec.aliases["-n"] = "--count";
   const Args args("space sample", tokens, spec);
   if (args.flag("--help")) {
-    std::cout << "usage: hwgpt space sample [--scale S | --space-file F] [-n|--count N (5)] [--seed K (0)]\n"
+    std::cout << "usage: hwgpt space sample [--scale S | --space-file F] [-n|--count N (5)] [--seed K (1)]\n"
                  "                          [--mode per-choice|uniform (per-choice)] [--unique] [--json]\n"
                  "per-choice draws every choice uniformly, as the original sampled its 10,000 archs;\n"
                  "uniform makes every architecture of the space equally likely.\n";
@@ -107,7 +107,7 @@ int sample(const std::vector<std::string>& tokens) {
   }
   const auto s = resolve_space(args, "s");
   const auto n = static_cast<std::size_t>(args.integer("--count", 5, 0, 100'000'000));
-  const auto seed = static_cast<std::uint64_t>(args.integer("--seed", 0, 0, std::numeric_limits<long long>::max()));
+  const auto seed = args.seed();
   const std::string mode_name = args.value_or("--mode", "per-choice");
   space::SamplingMode mode;
   if (mode_name == "per-choice") mode = space::SamplingMode::kPerChoice;
@@ -182,12 +182,12 @@ int mutate(const std::vector<std::string>& tokens) {
   spec.aliases["-n"] = "--count";
   const Args args("space mutate", tokens, spec);
   if (args.flag("--help")) {
-    std::cout << "usage: hwgpt space mutate --arch A [--seed K (0)] [-n|--count N (1)]\n"
+    std::cout << "usage: hwgpt space mutate --arch A [--seed K (1)] [-n|--count N (1)]\n"
                  "Prints N independent one-choice mutations of A.\n";
     return 0;
   }
   const auto [arch, s] = arch_argument(args);
-  Rng rng(static_cast<std::uint64_t>(args.integer("--seed", 0, 0, std::numeric_limits<long long>::max())));
+  Rng rng(args.seed());
   const auto n = args.integer("--count", 1, 0, 1'000'000);
   for (long long i = 0; i < n; ++i) std::cout << space::format_arch(space::mutate(arch, s, rng)) << "\n";
   return 0;

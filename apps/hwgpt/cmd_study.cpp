@@ -7,10 +7,10 @@
 #include <map>
 #include <sstream>
 
+#include "command_table.hpp"
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/search/study.hpp"
-#include "hwgpt/train/mpi_world.hpp"
 
 namespace hwgpt::cli {
 
@@ -38,7 +38,7 @@ int cmd_study(const std::vector<std::string>& tokens) {
   if (args.value("--threads")) config.threads = static_cast<std::size_t>(args.integer("--threads", 0, 1, 4096));
   if (auto out = args.value("--output")) config.output = *out;
   const auto start = std::chrono::steady_clock::now();
-  Communicator& comm = train::world();
+  Communicator& comm = cli_world();
   const auto runs = search::run_study(config, comm.is_root() ? &std::cerr : nullptr, comm);
   if (!comm.is_root()) return 0;
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

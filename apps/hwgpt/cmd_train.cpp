@@ -25,7 +25,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--corpus", "--checkpoint", "--scale", "--space-file", "--steps", "--batch", "--seq",
                          "--lr", "--warmup", "--random-subnets", "--seed", "--eval-every", "--eval-tokens",
                          "--checkpoint-every", "--validation-csv", "--threads", "--stop-after", "--log-every",
-                         "--weight-decay", "--grad-clip", "--arch", "--device"},
+                         "--weight-decay", "--grad-clip", "--arch", "--device", "--compute"},
                         {"--help"},
                         {}};
   const Args args("train", tokens, spec);
@@ -42,7 +42,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
                  "                   [--checkpoint-every N (" << c.checkpoint_every
               << ")] [--threads N (0: all cores)] [--stop-after N] [--log-every N (10)]\n"
                  "                   [--arch A: train this one arch alone (stand-alone baseline)]\n"
-                 "                   [--device cpu|cuda[:N] (cpu; cuda needs a CUDA build of libtorch)]\n"
+                 "                   [--compute cpu|cuda[:N] (cpu; cuda needs a CUDA build of libtorch)]\n"
                  "Trains the supernet of the space with the sandwich rule (largest, smallest and K random\n"
                  "sub-networks per step). The corpus is a text file, read as bytes and split 80/10/10 into\n"
                  "train, validation and nas-eval blocks, or a token shard folder of `hwgpt data prepare`\n"
@@ -64,7 +64,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
   c.sequence_length = static_cast<int>(args.integer("--seq", c.sequence_length, 1, 1'000'000));
   c.warmup_steps = static_cast<int>(args.integer("--warmup", c.warmup_steps, 0, 100'000'000));
   c.random_subnets = static_cast<int>(args.integer("--random-subnets", c.random_subnets, 0, 1000));
-  c.seed = static_cast<std::uint64_t>(args.integer("--seed", static_cast<long long>(c.seed), 0, 1LL << 62));
+  c.seed = args.seed();
   c.eval_every = static_cast<int>(args.integer("--eval-every", c.eval_every, 0, 100'000'000));
   c.eval_tokens = static_cast<int>(args.integer("--eval-tokens", c.eval_tokens, 1, 1'000'000'000));
   c.checkpoint_every = static_cast<int>(args.integer("--checkpoint-every", c.checkpoint_every, 1, 100'000'000));
@@ -72,7 +72,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
   c.weight_decay = parse_double(args, "--weight-decay", c.weight_decay);
   c.grad_clip = parse_double(args, "--grad-clip", c.grad_clip);
   c.standalone_arch = args.value_or("--arch", "");
-  c.device = args.value_or("--device", c.device);
+  c.device = args.value("--compute") || args.value("--device") ? args.compute(false) : c.device;
   const int stop_after = static_cast<int>(args.integer("--stop-after", 0, 0, 100'000'000));
   const int log_every = static_cast<int>(args.integer("--log-every", 10, 1, 100'000'000));
   model::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 4096)));

@@ -2,6 +2,7 @@
 #include "hwgpt/benchmark/benchmark.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -29,6 +30,19 @@ double analytic_value(const analytic::AnalyticMetrics& m, std::string_view metri
   if (metric == "kv_cache_mb") return static_cast<double>(m.kv_cache_bytes) / 1e6;
   if (metric == "weights_mb") return static_cast<double>(m.weight_bytes) / 1e6;
   return static_cast<double>(m.activation_bytes) / 1e6;
+}
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The analytic metric named `metric` in any case, or nullptr.
+const std::string* analytic_metric(std::string_view metric) {
+  for (const auto& [name, _] : kAnalyticMetrics)
+    if (equal_ignoring_case(name, metric)) return &name;
+  return nullptr;
 }
 
 std::uint64_t fnv(std::uint64_t h, std::string_view s) {
@@ -76,27 +90,48 @@ struct Benchmark::Impl {
   std::map<std::string, std::size_t, std::less<>> by_key;   // "metric@device" (and aliases), "metric"
   std::map<std::string, std::string, std::less<>> device_names;  // alias or name -> name
 
-  const surrogate::Surrogate& find(std::string_view metric, std::string_view device) const {
-    std::string key(metric);
+  // Device name or alias, in any case -> the device's name; nullopt when unknown.
+  std::optional<std::string> device_name(std::string_view device) const {
+    if (const auto d = device_names.find(device); d != device_names.end()) return d->second;
+    for (const auto& [alias, name] : device_names)
+      if (equal_ignoring_case(alias, device)) return name;
+    return std::nullopt;
+  }
+
+  std::string known_devices() const {
+    std::string known;
+    for (const auto& [name, _] : device_names) known += (known.empty() ? "" : ", ") + name;
+    return known.empty() ? "(none: no surrogates loaded)" : known;
+  }
+
+  const surrogate::Surrogate* try_find(std::string_view metric, std::string_view device) const {
+    std::string key;
+    for (const auto& [k, _] : by_key) {
+      const auto at = k.find('@');
+      if (!equal_ignoring_case(k.substr(0, at), metric)) continue;
+      key = k.substr(0, at);
+      break;
+    }
+    if (key.empty()) return nullptr;
     if (!device.empty()) {
-      const auto d = device_names.find(device);
-      if (d == device_names.end()) {
-        std::string known;
-        for (const auto& [name, _] : device_names) known += (known.empty() ? "" : ", ") + name;
-        throw ValueError("unknown device '" + std::string(device) + "' for space '" + space.name() +
-                         "'; known: " + (known.empty() ? "(none: no surrogates loaded)" : known));
-      }
-      key += "@" + d->second;
+      const auto name = device_name(device);
+      if (!name) return nullptr;
+      key += "@" + *name;
     }
     const auto it = by_key.find(key);
-    if (it == by_key.end()) {
-      std::string known;
-      for (const auto& [k, _] : by_key) known += (known.empty() ? "" : ", ") + k;
-      for (const auto& [name, _] : kAnalyticMetrics) known += (known.empty() ? "" : ", ") + name;
-      throw ValueError("no metric '" + key + "' in the benchmark of space '" + space.name() +
-                       "'; available: " + known);
-    }
-    return surrogates[it->second];
+    return it == by_key.end() ? nullptr : &surrogates[it->second];
+  }
+
+  const surrogate::Surrogate& find(std::string_view metric, std::string_view device) const {
+    if (const auto* s = try_find(metric, device)) return *s;
+    if (!device.empty() && !device_name(device))
+      throw ValueError("unknown device '" + std::string(device) + "' for space '" + space.name() + "'; known: " +
+                       known_devices());
+    std::string known;
+    for (const auto& [k, _] : by_key) known += (known.empty() ? "" : ", ") + k;
+    for (const auto& [name, _] : kAnalyticMetrics) known += (known.empty() ? "" : ", ") + name;
+    const std::string key = std::string(metric) + (device.empty() ? "" : "@" + *device_name(device));
+    throw ValueError("no metric '" + key + "' in the benchmark of space '" + space.name() + "'; available: " + known);
   }
 };
 
@@ -105,14 +140,21 @@ Benchmark::~Benchmark() = default;
 Benchmark::Benchmark(Benchmark&&) noexcept = default;
 Benchmark& Benchmark::operator=(Benchmark&&) noexcept = default;
 
-Benchmark Benchmark::load(const space::SearchSpace& space, const std::filesystem::path& dir) {
+bool is_analytic_metric(std::string_view metric) { return analytic_metric(metric) != nullptr; }
+
+FileFilter only_file_for(std::string_view metric, std::string_view device) {
+  const std::string wanted = std::string(metric) + (device.empty() ? "" : "@" + std::string(device));
+  return [wanted](std::string_view stem) { return equal_ignoring_case(stem, wanted); };
+}
+
+Benchmark Benchmark::load(const space::SearchSpace& space, const std::filesystem::path& dir, const FileFilter& only) {
   Benchmark b;
   b.impl_->space = space;
   const auto folder = dir / space.name();
   if (!std::filesystem::is_directory(folder)) return b;
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(folder))
-    if (e.path().extension() == ".hsur") files.push_back(e.path());
+    if (e.path().extension() == ".hsur" && (!only || only(e.path().stem().string()))) files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     auto s = surrogate::Surrogate::load(f, space.name());
@@ -137,6 +179,26 @@ Benchmark Benchmark::load(const space::SearchSpace& space, const std::filesystem
 }
 
 const space::SearchSpace& Benchmark::space() const { return impl_->space; }
+
+std::string Benchmark::canonical_metric(std::string_view metric) const {
+  if (const auto* name = analytic_metric(metric)) return *name;
+  for (const auto& [key, _] : impl_->by_key) {
+    const std::string name = key.substr(0, key.find('@'));
+    if (equal_ignoring_case(name, metric)) return name;
+  }
+  impl_->find(metric, "");  // throws, listing the metrics
+  return std::string(metric);
+}
+
+std::string Benchmark::canonical_device(std::string_view device) const {
+  if (const auto name = impl_->device_name(device)) return *name;
+  throw ValueError("unknown device '" + std::string(device) + "' for space '" + impl_->space.name() + "'; known: " +
+                   impl_->known_devices());
+}
+
+bool Benchmark::has(std::string_view metric, std::string_view device) const {
+  return analytic_metric(metric) != nullptr || impl_->try_find(metric, device) != nullptr;
+}
 
 std::vector<MetricInfo> Benchmark::metrics() const {
   std::vector<MetricInfo> out;
@@ -177,14 +239,15 @@ std::vector<DeviceInfo> Benchmark::devices() const {
 namespace {
 
 // The query's mode applied to log ŷ of one arch.
-double answer(const surrogate::Surrogate& s, const space::Arch& arch, std::string_view metric, double log_prediction,
-              const Query& how) {
+double answer(const surrogate::Surrogate& s, const space::Arch& arch, double log_prediction, const Query& how) {
   switch (how.mode) {
     case Query::Mode::kMean: return std::exp(log_prediction);
     case Query::Mode::kQuantile: return s.quantile_from_log(log_prediction, how.level);
     case Query::Mode::kSample: {
-      // One stream per (seed, arch, metric, device): independent of query order and batching.
-      const std::uint64_t key = fnv(fnv(fnv(0xcbf29ce484222325ULL, space::format_arch(arch)), metric), s.info().device);
+      // One stream per (seed, arch, metric, device): independent of query order, batching and the
+      // case the names were given in.
+      const std::uint64_t key =
+          fnv(fnv(fnv(0xcbf29ce484222325ULL, space::format_arch(arch)), s.info().metric), s.info().device);
       Rng rng = Rng::derive(how.seed, key);
       return s.sample_from_log(log_prediction, rng);
     }
@@ -196,25 +259,23 @@ double answer(const surrogate::Surrogate& s, const space::Arch& arch, std::strin
 
 double Benchmark::query(const space::Arch& arch, std::string_view metric, std::string_view device,
                         const Query& how) const {
-  for (const auto& [name, _] : kAnalyticMetrics)
-    if (metric == name)
-      return analytic_value(analytic::analyze(arch, impl_->space, analytic::default_workload(impl_->space)), metric);
+  if (const auto* name = analytic_metric(metric))
+    return analytic_value(analytic::analyze(arch, impl_->space, analytic::default_workload(impl_->space)), *name);
   const auto& s = impl_->find(metric, device);
   std::vector<double> x(surrogate::feature_count(s.info().features, impl_->space));
   surrogate::features(arch, impl_->space, s.info().features, x);
-  return answer(s, arch, metric, s.predict_log(x), how);
+  return answer(s, arch, s.predict_log(x), how);
 }
 
 std::vector<double> Benchmark::query(const std::vector<space::Arch>& archs, std::string_view metric,
                                      std::string_view device, const Query& how) const {
   std::vector<double> out;
   out.reserve(archs.size());
-  for (const auto& [name, _] : kAnalyticMetrics)
-    if (metric == name) {
-      const auto workload = analytic::default_workload(impl_->space);
-      for (const auto& a : archs) out.push_back(analytic_value(analytic::analyze(a, impl_->space, workload), metric));
-      return out;
-    }
+  if (const auto* name = analytic_metric(metric)) {
+    const auto workload = analytic::default_workload(impl_->space);
+    for (const auto& a : archs) out.push_back(analytic_value(analytic::analyze(a, impl_->space, workload), *name));
+    return out;
+  }
   // Surrogates: features of every arch into one matrix, then the trees over the whole batch.
   const auto& s = impl_->find(metric, device);
   const std::size_t width = surrogate::feature_count(s.info().features, impl_->space);
@@ -223,7 +284,7 @@ std::vector<double> Benchmark::query(const std::vector<space::Arch>& archs, std:
     surrogate::features(archs[i], impl_->space, s.info().features, std::span(rows).subspan(i * width, width));
   out.resize(archs.size());
   if (!archs.empty()) s.predict_log_batch(rows, width, out);
-  for (std::size_t i = 0; i < archs.size(); ++i) out[i] = answer(s, archs[i], metric, out[i], how);
+  for (std::size_t i = 0; i < archs.size(); ++i) out[i] = answer(s, archs[i], out[i], how);
   return out;
 }
 

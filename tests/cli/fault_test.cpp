@@ -123,7 +123,7 @@ std::map<std::string, int> rows_by_arch(const std::string& csv) {
 }
 
 TEST_F(FaultInjection, ProfilingKilledAtRandomMomentsRecordsEveryArchOnce) {
-  const std::string profile = "profile --scale t --sample 6 --seed 3 --device-name box --batch 1 --seq 32 "
+  const std::string profile = "profile --scale t --sample 6 --seed 3 --device box --batch 1 --seq 32 "
                               "--min-repeats 6 --max-repeats 12 --decode-tokens 4 --warmup 1 --threads 1 ";
   const auto start = std::chrono::steady_clock::now();
   const CliResult ref = box_->run(profile + "--db ref-profile.db");

@@ -86,7 +86,7 @@ constexpr const char* kLargest = "gpt-t-5-192-4-4-4-4-4-4-4-4-4-4-True";
 constexpr const char* kSmallest = "gpt-t-3-64-2-2-2-1-1-1-False";
 
 TEST_F(ScaleOut, PipelineFastSettingRunsEveryStepAndAResumeSkipsThemAll) {
-  const std::string command = "pipeline --scale t --corpus corpus.txt --out p --fast --device-name test-cpu";
+  const std::string command = "pipeline --scale t --corpus corpus.txt --out p --fast --device test-cpu";
   const Result first = run(command);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   for (int step = 1; step <= 7; ++step) EXPECT_THAT(first.err, HasSubstr("step " + std::to_string(step) + "/7"));
@@ -137,8 +137,8 @@ TEST_F(ScaleOut, FleetProfilesMergeIntoOneStoreAndFitSurrogatesForEveryDevice) {
   // Two "machines": each profiles 200 archs (a tiny protocol) into its own store.
   const std::string protocol = " --scale t --sample 200 --batch 1 --seq 16 --warmup 0 --min-repeats 1 "
                                "--max-repeats 1 --decode-tokens 0 --no-memory";
-  ASSERT_EQ(run("profile --db a.db --device-name machine-a --seed 1" + protocol).exit_code, 0);
-  ASSERT_EQ(run("profile --db b.db --device-name machine-b --seed 2" + protocol).exit_code, 0);
+  ASSERT_EQ(run("profile --db a.db --device machine-a --seed 1" + protocol).exit_code, 0);
+  ASSERT_EQ(run("profile --db b.db --device machine-b --seed 2" + protocol).exit_code, 0);
   // One call per arch: the summary counts them and has no interval to report (fewer than 6).
   const Result summary = run("profile --summary --db a.db");
   ASSERT_EQ(summary.exit_code, 0) << summary.err;
@@ -170,7 +170,7 @@ TEST_F(ScaleOut, FleetProfilesMergeIntoOneStoreAndFitSurrogatesForEveryDevice) {
 
   // A second run of machine a (another day, say) in the same store: `fit --run-uid` fits one run
   // alone, without it the runs are pooled.
-  ASSERT_EQ(run("profile --db a.db --device-name machine-a --seed 9 --run-uid second" +
+  ASSERT_EQ(run("profile --db a.db --device machine-a --seed 9 --run-uid second" +
                 std::regex_replace(protocol, std::regex("--sample 200"), "--sample 120"))
                 .exit_code,
             0);

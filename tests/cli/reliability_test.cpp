@@ -190,7 +190,7 @@ TEST_F(Reliability, ReadOnlyOutputFoldersFailClearlyAndKeepTheirFiles) {
 // ---- concurrency ----
 
 TEST_F(Reliability, TwoProfilersWritingOneDatabaseLoseNothing) {
-  const std::string common = "profile --scale t --device-name box --batch 1 --seq 16 --min-repeats 3 --max-repeats 5 "
+  const std::string common = "profile --scale t --device box --batch 1 --seq 16 --min-repeats 3 --max-repeats 5 "
                              "--decode-tokens 2 --warmup 1 --threads 1 --db '" + (*box_ / "shared.db").string() +
                              "' --sample 6 --seed ";
   // Three processes at once on one new database: two runs (seeds 11 and 12), the first started

@@ -123,19 +123,20 @@ TEST_F(TrainCli, EvalGenerateAndBadInput) {
   EXPECT_THAT(changed.err, HasSubstr("was trained with max_steps 5; this run asks for 6"));
 }
 
-// --device: a name torch does not know, or CUDA on a CPU-only libtorch, is an error before any file
-// is written (on a CUDA build with a GPU, the CUDA run must work instead).
+// --compute: a name torch does not know, or CUDA on a CPU-only libtorch, is an error before any file
+// is written (on a CUDA build with a GPU, the CUDA run must work instead). --device is a benchmark
+// device everywhere: the old `--device cuda` points to --compute.
 TEST_F(TrainCli, DeviceOptionIsCheckedBeforeAnythingIsWritten) {
-  const Result bad = run(std::string(kTrain) + " --checkpoint d.pt --device tpu");
+  const Result bad = run(std::string(kTrain) + " --checkpoint d.pt --compute tpu");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("error: compute device 'tpu'; expected cpu, cuda or cuda:N"));
   EXPECT_FALSE(fs::exists(dir / "d.pt"));
-  const Result cuda = run(std::string(kTrain) + " --checkpoint d.pt --device cuda");
-  const Result profile = run("profile --scale t --sample 1 --db p.db --device cuda");
+  const Result cuda = run(std::string(kTrain) + " --checkpoint d.pt --compute cuda");
+  const Result profile = run("profile --scale t --sample 1 --db p.db --compute cuda");
   EXPECT_EQ(profile.exit_code, 1);
   if (hwgpt::model::cuda_available()) {
     EXPECT_EQ(cuda.exit_code, 0) << cuda.err;
-    EXPECT_THAT(profile.err, HasSubstr("needs --device-name NAME"));
+    EXPECT_THAT(profile.err, HasSubstr("needs --device NAME"));
   } else {
     EXPECT_EQ(cuda.exit_code, 1);
     EXPECT_THAT(cuda.err, HasSubstr("error: compute device 'cuda': "));
@@ -143,6 +144,14 @@ TEST_F(TrainCli, DeviceOptionIsCheckedBeforeAnythingIsWritten) {
     EXPECT_THAT(profile.err, HasSubstr("error: compute device 'cuda': "));
     EXPECT_FALSE(fs::exists(dir / "p.db"));
   }
+  for (const std::string& command : {std::string(kTrain) + " --checkpoint d.pt --device cpu",
+                                    std::string("profile --scale t --sample 1 --db p.db --device cuda:0")}) {
+    const Result old = run(command);
+    EXPECT_EQ(old.exit_code, 1) << command;
+    EXPECT_THAT(old.err, HasSubstr("--device names a benchmark device (h100, epyc-2vcpu, ...)")) << command;
+    EXPECT_THAT(old.err, HasSubstr("the hardware to compute on is --compute cpu|cuda[:N]")) << command;
+  }
+  EXPECT_FALSE(fs::exists(dir / "d.pt"));
 }
 
 // `hwgpt data prepare` shards are training and evaluation data too: a byte shard trains the t

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,11 +54,23 @@ struct DeviceInfo {
 // data/surrogates recorded at build time.
 std::filesystem::path default_surrogate_dir();
 
+// True for the metrics computed in closed form (params, flops, kv_cache_mb, weights_mb,
+// activations_mb; any case): they need no surrogate file and ignore the device.
+bool is_analytic_metric(std::string_view metric);
+
+// Which surrogate files to load, by file stem ("latency_ms@h100", "perplexity"); empty: all.
+using FileFilter = std::function<bool(std::string_view stem)>;
+// A filter for the one file that answers `metric` on `device` ("" for device-free metrics),
+// matching names in any case. A device given by an alias matches no file name: load() then finds
+// nothing and the caller loads everything (as the CLI's query does).
+FileFilter only_file_for(std::string_view metric, std::string_view device);
+
 class Benchmark {
  public:
-  // Loads every surrogate file of `dir/<space name>/`. Throws FileError for a bad file (naming it);
-  // a space without surrogates still answers analytic metrics.
-  static Benchmark load(const space::SearchSpace& space, const std::filesystem::path& dir);
+  // Loads every surrogate file of `dir/<space name>/` (those `only` accepts, when given). Throws
+  // FileError for a bad file (naming it); a space without surrogates still answers analytic metrics.
+  static Benchmark load(const space::SearchSpace& space, const std::filesystem::path& dir,
+                        const FileFilter& only = {});
   ~Benchmark();
   Benchmark(Benchmark&&) noexcept;
   Benchmark& operator=(Benchmark&&) noexcept;
@@ -65,6 +78,14 @@ class Benchmark {
   const space::SearchSpace& space() const;
   std::vector<MetricInfo> metrics() const;
   std::vector<DeviceInfo> devices() const;
+
+  // Canonical names: metric and device names (and device aliases) match in any case, e.g.
+  // "H100" -> "h100", "LATENCY_MS" -> "latency_ms". Throw ValueError naming the unknown name and
+  // listing the known ones.
+  std::string canonical_metric(std::string_view metric) const;
+  std::string canonical_device(std::string_view device) const;
+  // Whether a surrogate answers `metric` on `device` (any case), e.g. to fall back to a full load.
+  bool has(std::string_view metric, std::string_view device) const;
 
   // Throws ValueError naming the unknown metric or device (and listing the known ones) or an arch
   // outside the space. Analytic metrics ignore `device` and the mode.
