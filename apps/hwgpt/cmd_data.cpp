@@ -2,6 +2,7 @@
 // checksum-verified downloads. Thin wrappers over the text module; text by default, --json too.
 #include <unistd.h>
 
+#include <optional>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -10,6 +11,7 @@
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/progress.hpp"
 #include "hwgpt/text/fetch.hpp"
 #include "hwgpt/text/prepare.hpp"
 
@@ -104,20 +106,12 @@ An existing shard in DIR is replaced only when the new one is complete.
   tokenizer_options.gpt2_dir = args.value_or("--gpt2-dir", "");
   const auto tokenizer = text::make_tokenizer(*tokenizer_name, tokenizer_options);
   const auto start = std::chrono::steady_clock::now();
-  if (::isatty(2)) {
-    // Progress with rate and ETA on stderr, at most twice a second, only for a terminal.
-    auto last = start;
-    o.progress = [start, last](std::uint64_t done, std::uint64_t total) mutable {
-      const auto now = std::chrono::steady_clock::now();
-      if (done < total && now - last < std::chrono::milliseconds(500)) return;
-      last = now;
-      const double seconds = std::chrono::duration<double>(now - start).count();
-      const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-      std::fprintf(stderr, "\rtokenizing %5.1f %%  %7.2f MB/s  ETA %4.0f s ", 100.0 * static_cast<double>(done) / static_cast<double>(total),
-                   rate / 1e6, rate > 0 ? static_cast<double>(total - done) / rate : 0.0);
-      if (done == total) std::fprintf(stderr, "\n");
-    };
-  }
+  std::optional<ProgressPrinter> progress;
+  o.progress = [&progress](std::uint64_t done, std::uint64_t total) {
+    if (!progress)
+      progress.emplace("tokenizing", "MB", static_cast<double>(total) / 1e6, ProgressPrinter::Style::kCounter);
+    progress->update(static_cast<double>(done) / 1e6);
+  };
   const auto meta = text::prepare_shard(*tokenizer, o);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (args.flag("--json")) {

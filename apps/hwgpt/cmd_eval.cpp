@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/progress.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
@@ -150,12 +151,12 @@ int cmd_eval(const std::vector<std::string>& tokens) {
     db->write(run, {});
     run_uid = run.uid;
   }
-  const auto start = std::chrono::steady_clock::now();
-  std::size_t evaluated = 0, skipped = 0;
+  ProgressPrinter progress("eval", "archs", static_cast<double>(archs.size()), ProgressPrinter::Style::kLines);
+  std::size_t skipped = 0;
   for (std::size_t i = 0; i < archs.size(); ++i) {
     const std::string name = space::format_arch(archs[i]);
     if (done.count(name)) {
-      ++skipped;
+      progress.set_already_done(static_cast<double>(++skipped));
       continue;
     }
     const train::EvalResult r = train::evaluate(net, archs[i], split, o);
@@ -169,11 +170,7 @@ int cmd_eval(const std::vector<std::string>& tokens) {
                       "' failed (disk full?)");
     if (db) db->append(run_uid, {}, {store::PerplexityRecord{name, store_split, r.perplexity, r.accuracy, r.num_tokens}});
     done.insert(name);
-    ++evaluated;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double rate = static_cast<double>(evaluated) / elapsed;
-    std::fprintf(stderr, "eval: %zu/%zu archs | %.2f archs/s | ETA %.0f s\n", i + 1, archs.size(), rate,
-                 static_cast<double>(archs.size() - i - 1) / rate);
+    progress.update(static_cast<double>(i + 1));
   }
   if (skipped) std::fprintf(stderr, "eval: %zu archs were already in %s\n", skipped, out_path->c_str());
   return 0;

@@ -4,10 +4,12 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <optional>
 
 #include "commands.hpp"
 #include "hwgpt_git_revision.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/progress.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/profile/device_info.hpp"
 #include "hwgpt/model/supernet.hpp"
@@ -125,14 +127,12 @@ int cmd_profile(const std::vector<std::string>& tokens) {
   auto meter = profile::detect_energy_meter(gpu ? "gpu" : "cpu");
   if (!meter->available()) std::cerr << "profile: energy not measured: " << meter->unavailable_reason() << "\n";
 
-  const auto start = std::chrono::steady_clock::now();
+  std::optional<ProgressPrinter> progress;
   const auto report = profile::run_profile(db, s, archs, *executor, *meter, config, [&](std::size_t done, std::size_t total) {
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double rate = static_cast<double>(done) / elapsed;
-    std::fprintf(stderr, "\rprofile %zu/%zu archs (%.0f archs/h, ETA %.0f s)   ", done, total, rate * 3600,
-                 static_cast<double>(total - done) / rate);
+    if (!progress) progress.emplace("profile", "archs", static_cast<double>(total), ProgressPrinter::Style::kCounter);
+    progress->update(static_cast<double>(done));
   });
-  std::fprintf(stderr, "\n");
+  if (progress) progress->finish();
   if (report.started_revision)
     std::cerr << "profile: run " << config.run_uid << " was started by a build of revision '" << *report.started_revision
               << "' and resumed by one of '" << config.git_revision << "'; it keeps the first\n";

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/progress.hpp"
 #include "hwgpt/search/arch_problem.hpp"
 #include "hwgpt/search/run.hpp"
 #include "hwgpt/search/study.hpp"
@@ -94,22 +95,16 @@ int cmd_search(const std::vector<std::string>& tokens) {
   config.budget = static_cast<std::size_t>(args.integer("--budget", 500, 1, 100'000'000));
   config.seed = args.seed();
   config.options.population_size = static_cast<std::size_t>(args.integer("--population", 50, 1, 1'000'000));
-  // Progress on stderr at most once a second, with rate and ETA (runs of BO can take minutes).
-  double last_print_s = 0.0;
-  bool printed = false;
-  const auto progress = [&](double spent, double elapsed_s, double hv) {
-    if (elapsed_s - last_print_s < 1.0) return;
-    last_print_s = elapsed_s;
-    printed = true;
-    const double rate = spent / std::max(elapsed_s, 1e-9);
-    char line[128];
-    std::snprintf(line, sizeof line, "\r%s: %.0f/%zu evaluations, hv %.6f, %.1f eval/s, ETA %.0f s   ",
-                  config.algorithm.c_str(), spent, config.budget, hv, rate,
-                  (static_cast<double>(config.budget) - spent) / std::max(rate, 1e-9));
-    std::cerr << line << std::flush;
+  // Runs of BO can take minutes: evaluations with rate, ETA and the hypervolume so far.
+  ProgressPrinter printer(config.algorithm, "evaluations", static_cast<double>(config.budget),
+                          ProgressPrinter::Style::kCounter);
+  const auto progress = [&](double spent, double, double hv) {
+    char detail[32];
+    std::snprintf(detail, sizeof detail, "hv %.6f", hv);
+    printer.update(spent, detail);
   };
   const search::RunResult run = search::run_search(problem, config, progress);
-  if (printed) std::cerr << "\n";
+  printer.finish();
 
   if (const auto out = args.value("--out")) {
     std::error_code ec;

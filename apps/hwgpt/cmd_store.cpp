@@ -4,11 +4,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/progress.hpp"
 #include "hwgpt/store/export.hpp"
 #include "hwgpt/store/hwgpt_bench_import.hpp"
 #include "hwgpt/store/store.hpp"
@@ -68,15 +70,13 @@ int import(const std::vector<std::string>& tokens) {
   store::ImportOptions options;
   options.max_rows = static_cast<std::size_t>(args.integer("--rows", 0, 0, 1'000'000'000));
   options.file_filter = args.value_or("--filter", "");
-  const auto start = std::chrono::steady_clock::now();
+  std::optional<ProgressPrinter> progress;
   options.progress = [&](const std::string& file, std::size_t done, std::size_t total) {
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "\rimport %zu/%zu files (%.1f files/s, ETA %.0f s) %-32s", done, total,
-                 static_cast<double>(done) / elapsed,
-                 elapsed / static_cast<double>(done) * static_cast<double>(total - done), file.c_str());
+    if (!progress) progress.emplace("import", "files", static_cast<double>(total), ProgressPrinter::Style::kCounter);
+    progress->update(static_cast<double>(done), file);
   };
   const auto report = store::import_hwgpt_bench(db, required(args, "--from", "DIR (the HW-GPT-Bench CSV folder)"), options);
-  std::fprintf(stderr, "\n");
+  if (progress) progress->finish();
   std::cout << "imported " << report.files_imported << " files (" << report.rows_added
             << " rows); " << report.files_already_present << " already present\n";
   for (const auto& skipped : report.skipped_files) std::cout << "skipped " << skipped << "\n";

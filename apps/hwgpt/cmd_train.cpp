@@ -6,20 +6,11 @@
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/progress.hpp"
 #include "hwgpt/train/mpi_world.hpp"
 #include "hwgpt/train/trainer.hpp"
 
 namespace hwgpt::cli {
-namespace {
-
-std::string duration(double seconds) {
-  const long s = static_cast<long>(seconds);
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%ldh%02ldm%02lds", s / 3600, s / 60 % 60, s % 60);
-  return buffer;
-}
-
-}  // namespace
 
 int cmd_train(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--corpus", "--checkpoint", "--scale", "--space-file", "--steps", "--batch", "--seq",
@@ -90,23 +81,21 @@ int cmd_train(const std::vector<std::string>& tokens) {
     std::cerr << (trainer.resumed() ? "train: resumed " : "train: started ") << *checkpoint << " at step "
               << trainer.step() << "/" << c.max_steps << " (space " << s.name() << ", seed " << c.seed
               << (comm.size() > 1 ? ", " + std::to_string(comm.size()) + " MPI ranks" : std::string()) << ")\n";
-  const auto start = std::chrono::steady_clock::now();
-  const int first = trainer.step();
+  ProgressPrinter progress("train", "steps", c.max_steps, ProgressPrinter::Style::kLines, root ? &std::cerr : nullptr,
+                           stderr_is_terminal());
+  progress.set_already_done(trainer.step());
   trainer.run(stop_after, [&](const train::StepReport& r) {
     if (r.step == exit_after) std::_Exit(137);
     if (!root || (r.step % log_every != 0 && r.step != c.max_steps)) return;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double eta = elapsed / (r.step - first) * (c.max_steps - r.step);
     char losses[96];
     if (c.standalone_arch.empty())
       std::snprintf(losses, sizeof losses, "loss max %.4f min %.4f random %.4f", r.loss_max, r.loss_min,
                     r.loss_random);
     else
       std::snprintf(losses, sizeof losses, "loss %.4f", r.loss_max);
-    char line[256];
-    std::snprintf(line, sizeof line, "step %d/%d | %.0f tokens/s | %s | lr %.2e | ETA %s\n", r.step, c.max_steps,
-                  r.tokens_per_s, losses, r.learning_rate, duration(eta).c_str());
-    std::cerr << line << std::flush;
+    char detail[192];
+    std::snprintf(detail, sizeof detail, "%.0f tokens/s | %s | lr %.2e", r.tokens_per_s, losses, r.learning_rate);
+    progress.update(r.step, detail);
   });
   if (root) std::cerr << "train: checkpoint " << *checkpoint << " at step " << trainer.step() << "\n";
   return 0;

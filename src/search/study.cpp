@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/progress.hpp"
 #include "hwgpt/search/arch_problem.hpp"
 #include "hwgpt/search/attainment.hpp"
 #include "hwgpt/search/run.hpp"
@@ -349,17 +350,16 @@ std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* 
   const bool root = comm.is_root(), distributed = comm.size() > 1;
   const auto runs_dir = config.output / "runs";
   std::mutex mutex;  // guards progress output and first_error
-  std::size_t done = 0;
-  const auto start = std::chrono::steady_clock::now();
+  std::size_t done = 0, resumed = 0;
+  // One line per finished run; resumed runs count in done/total, not in the rate.
+  ProgressPrinter printer("study", "runs", static_cast<double>(jobs.size()), ProgressPrinter::Style::kLines, progress,
+                          false);
   const auto report = [&](const StudyRunSummary& s, const std::string& where) {
     ++done;
-    if (!progress) return;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double rate = static_cast<double>(done) / std::max(elapsed, 1e-9);
-    char line[128];
-    std::snprintf(line, sizeof line, " hv %.6f%s%s; %.2f runs/s, ETA %.0f s", s.final_hypervolume,
-                  s.resumed ? " (resumed)" : "", where.c_str(), rate, static_cast<double>(jobs.size() - done) / rate);
-    *progress << "[" << done << "/" << jobs.size() << "] " << s.id << line << "\n" << std::flush;
+    if (s.resumed) printer.set_already_done(static_cast<double>(++resumed));
+    char hv[48];
+    std::snprintf(hv, sizeof hv, " hv %.6f", s.final_hypervolume);
+    printer.update(static_cast<double>(done), s.id + hv + (s.resumed ? " (resumed)" : "") + where);
   };
 
   // 1) Rank 0 alone touches the output folder: it reads the finished runs back and tells the

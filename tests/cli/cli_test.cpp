@@ -293,7 +293,7 @@ TEST(Cli, StudyWritesResultsAndResumes) {
   const Result first = run("study --config " + (dir / "study.json").string() + " --threads 2");
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_THAT(first.out, HasSubstr("4 runs in"));
-  EXPECT_THAT(first.err, HasSubstr("[4/4] "));
+  EXPECT_THAT(first.err, HasSubstr("study 4/4 runs | "));
   EXPECT_TRUE(std::filesystem::exists(dir / "out" / "runs" / "arch-t-params+kv_cache_mb__morea__seed2.csv"));
   const Result second = run("study --config " + (dir / "study.json").string());
   EXPECT_THAT(second.err, HasSubstr("(resumed)"));

@@ -63,7 +63,7 @@ const char* kTrain = "train --corpus corpus.txt --steps 5 --batch 2 --seq 16 --w
 TEST_F(TrainCli, KilledRunResumesBitIdentically) {
   const Result straight = run(std::string(kTrain) + " --checkpoint a.pt --validation-csv a.csv");
   ASSERT_EQ(straight.exit_code, 0) << straight.err;
-  EXPECT_THAT(straight.err, HasSubstr("step 5/5 |"));
+  EXPECT_THAT(straight.err, HasSubstr("train 5/5 steps | "));
   EXPECT_THAT(straight.err, HasSubstr("tokens/s | loss max "));
   // Killed after step 4's update and step 3's validation rows, the last checkpoint being step 2.
   const Result killed = run(std::string(kTrain) + " --checkpoint b.pt --validation-csv b.csv",
