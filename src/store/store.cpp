@@ -161,11 +161,15 @@ constexpr const char* kDeviceColumns =
 }  // namespace
 
 std::optional<Device> Store::find_device(std::string_view name_or_alias) const {
-  Statement s(impl_->db, std::string(kDeviceColumns) +
-                             "WHERE name = ?1 OR id = (SELECT device_id FROM device_aliases WHERE alias = ?1)");
-  s.bind(1, name_or_alias);
-  if (!s.step()) return std::nullopt;
-  return read_device(impl_->db, s);
+  // The exact name or alias first; then in any case (the CLI's convention: `--device H100`), the
+  // exact match deciding if two names differ only in case.
+  for (const char* collate : {"", " COLLATE NOCASE"}) {
+    Statement s(impl_->db, std::string(kDeviceColumns) + "WHERE name = ?1" + collate +
+                               " OR id = (SELECT device_id FROM device_aliases WHERE alias = ?1" + collate + ")");
+    s.bind(1, name_or_alias);
+    if (s.step()) return read_device(impl_->db, s);
+  }
+  return std::nullopt;
 }
 
 std::vector<Device> Store::devices() const {

@@ -7,47 +7,30 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
+
+#include "cli_harness.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class Executables : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() / ("hwgpt_executables_test_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-
-  // Runs `env_prefix binary args` through the shell.
-  Result run(const std::string& binary, const std::string& args, const std::string& env_prefix = "") {
-    const std::string cmd = env_prefix + " '" + binary + "' " + args + " >'" + (dir / "out").string() + "' 2>'" +
-                            (dir / "err").string() + "' </dev/null";
+  // Runs `env_prefix binary args` in the scratch folder.
+  CliResult run(const std::string& binary, const std::string& args, const std::string& env_prefix = "") {
+    const std::string cmd = "cd '" + box.dir().string() + "' && " + env_prefix + " '" + binary + "' " + args +
+                            " >out.txt 2>err.txt </dev/null";
     const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(dir / "out"), slurp(dir / "err")};
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp_file(box / "out.txt"),
+            slurp_file(box / "err.txt")};
   }
 
   // The shared libraries the dynamic loader initialised for `binary args` (LD_DEBUG=libs), with
   // the command's result.
-  std::set<std::string> libraries_of(const std::string& binary, const std::string& args, Result* result) {
+  std::set<std::string> libraries_of(const std::string& binary, const std::string& args, CliResult* result) {
     *result = run(binary, args, "LD_DEBUG=libs");
     std::set<std::string> libs;
     std::istringstream err(result->err);
@@ -57,7 +40,8 @@ class Executables : public ::testing::Test {
     return libs;
   }
 
-  fs::path dir;
+  CliSandbox box{"executables_test"};
+  const fs::path& dir = box.dir();
 };
 
 const char* kArch = "gpt-s-10-768-4-4-4-4-2-2-3-2-3-4-12-12-8-8-4-8-4-4-4-8-False";
@@ -77,41 +61,41 @@ bool any_heavy(const std::set<std::string>& libs, std::string* which) {
 TEST_F(Executables, QueryAndSpaceCommandsMapNoHeavyLibraryAndAnswerAsHwgptFull) {
   const std::string query = std::string("query --scale s --arch ") + kArch + " --metric latency_ms --device h100";
   for (const std::string& args : {query, std::string("space validate ") + kArch}) {
-    Result light;
+    CliResult light;
     const auto libs = libraries_of(kCli, args, &light);
     ASSERT_EQ(light.exit_code, 0) << args << light.err;
     ASSERT_FALSE(libs.empty()) << "LD_DEBUG=libs printed nothing: " << light.err;
     std::string heavy;
     EXPECT_FALSE(any_heavy(libs, &heavy)) << args << " mapped " << heavy;
-    const Result full = run(kFull, args);
+    const CliResult full = run(kFull, args);
     ASSERT_EQ(full.exit_code, 0) << full.err;
     EXPECT_EQ(light.out, full.out) << args;
   }
   // hwgpt-full itself maps libtorch: the check above can fail.
-  Result full;
+  CliResult full;
   std::string heavy;
   EXPECT_TRUE(any_heavy(libraries_of(kFull, std::string("space validate ") + kArch, &full), &heavy));
 }
 
 TEST_F(Executables, OtherCommandsAreHandedToHwgptFullWithTheSameArguments) {
-  Result r;
+  CliResult r;
   const auto libs = libraries_of(kCli, "tokenize --tokenizer bytes --text Hi", &r);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "72 105\n");
   std::string heavy;
   EXPECT_TRUE(any_heavy(libs, &heavy)) << "tokenize ran without hwgpt-full";
   // Errors of the handed-over command keep their text and exit code.
-  const Result bad = run(kCli, "train --corpus /nonexistent --checkpoint x.pt --frobnicate");
+  const CliResult bad = run(kCli, "train --corpus /nonexistent --checkpoint x.pt --frobnicate");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("error: train: unknown option '--frobnicate'"));
 }
 
 TEST_F(Executables, WithoutHwgptFullTheLightCommandsWorkAndTheOthersSaySo) {
   fs::copy_file(kCli, dir / "hwgpt");
-  const Result query = run((dir / "hwgpt").string(), std::string("query --scale s --arch ") + kArch +
+  const CliResult query = run((dir / "hwgpt").string(), std::string("query --scale s --arch ") + kArch +
                                                           " --metric perplexity");
   EXPECT_EQ(query.exit_code, 0) << query.err;
-  const Result train = run((dir / "hwgpt").string(), "train --corpus c.txt --checkpoint c.pt");
+  const CliResult train = run((dir / "hwgpt").string(), "train --corpus c.txt --checkpoint c.pt");
   EXPECT_EQ(train.exit_code, 2);
   EXPECT_THAT(train.err, HasSubstr("error: 'train' runs in hwgpt-full (libtorch, XGBoost, MPI, curl), which could "
                                    "not be started as '" + (dir / "hwgpt-full").string() + "'"));
@@ -119,24 +103,24 @@ TEST_F(Executables, WithoutHwgptFullTheLightCommandsWorkAndTheOthersSaySo) {
 
 TEST_F(Executables, NamesMatchInAnyCaseAndTheCanonicalNameIsEchoed) {
   const std::string common = std::string("query --scale s --arch ") + kArch;
-  const Result exact = run(kCli, common + " --metric latency_ms --device h100");
-  const Result shouted = run(kCli, common + " --metric LATENCY_MS --device H100");
+  const CliResult exact = run(kCli, common + " --metric latency_ms --device h100");
+  const CliResult shouted = run(kCli, common + " --metric LATENCY_MS --device H100");
   ASSERT_EQ(shouted.exit_code, 0) << shouted.err;
   EXPECT_EQ(shouted.out, exact.out);
   EXPECT_THAT(shouted.err, HasSubstr("hwgpt: metric 'LATENCY_MS' is latency_ms"));
   EXPECT_THAT(shouted.err, HasSubstr("hwgpt: device 'H100' is h100"));
   EXPECT_EQ(exact.err, "");
   // The original's P100 in lower case, and an alias: the JSON names the canonical device.
-  const Result p100 = run(kCli, common + " --metric latency_ms --device p100 --json");
+  const CliResult p100 = run(kCli, common + " --metric latency_ms --device p100 --json");
   EXPECT_THAT(p100.out, HasSubstr("\"device\": \"P100\""));
-  const Result alias = run(kCli, common + " --metric energy_mj --device CPU_XEON_GOLD --json");
+  const CliResult alias = run(kCli, common + " --metric energy_mj --device CPU_XEON_GOLD --json");
   EXPECT_THAT(alias.out, HasSubstr("\"device\": \"cpu_meta\""));
   EXPECT_THAT(run(kCli, common + " --metric latency_ms --device tpu").err, HasSubstr("error: unknown device 'tpu'"));
 }
 
 TEST_F(Executables, TheUsageTextAndTheUnknownCommandMessageListEveryCommand) {
-  const Result help = run(kCli, "--help");
-  const Result unknown = run(kCli, "frobnicate");
+  const CliResult help = run(kCli, "--help");
+  const CliResult unknown = run(kCli, "frobnicate");
   EXPECT_EQ(unknown.exit_code, 2);
   for (const char* name : {"space", "analyze", "query", "devices", "metrics", "store", "search", "study", "report",
                            "profile", "fit", "train", "eval", "generate", "pipeline", "demo", "data", "tokenize"}) {
@@ -148,7 +132,7 @@ TEST_F(Executables, TheUsageTextAndTheUnknownCommandMessageListEveryCommand) {
 
 TEST_F(Executables, AnInstalledHwgptReadsTheSurrogatesInstalledBesideIt) {
   const fs::path prefix = dir / "prefix";
-  const Result install = run("cmake", "--install '" + std::string(HWGPT_BUILD_DIR) + "' --prefix '" +
+  const CliResult install = run("cmake", "--install '" + std::string(HWGPT_BUILD_DIR) + "' --prefix '" +
                                           prefix.string() + "'");
   ASSERT_EQ(install.exit_code, 0) << install.err;
   ASSERT_TRUE(fs::exists(prefix / "bin" / "hwgpt"));

@@ -106,6 +106,12 @@ TEST_F(StoreTest, DevicesAreUniqueByNameAndFoundByAlias) {
   s.put_device(d);  // identical: no-op
   EXPECT_EQ(s.find_device("cpu_fast")->name, "box");
   EXPECT_FALSE(s.find_device("nothing").has_value());
+  // Names and aliases in any case; an exact match wins over one that differs only in case.
+  EXPECT_EQ(s.find_device("BOX")->name, "box");
+  EXPECT_EQ(s.find_device("Cpu_Fast")->name, "box");
+  s.put_device(cpu("Box"));
+  EXPECT_EQ(s.find_device("Box")->name, "Box");
+  EXPECT_EQ(s.find_device("box")->name, "box");
   Device changed = d;
   changed.cpu_cores = 64;
   EXPECT_THAT([&] { s.put_device(changed); },
