@@ -12,6 +12,7 @@
 
 #include "cli_harness.hpp"
 
+namespace hwgpt::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -151,3 +152,4 @@ TEST_F(Executables, AnInstalledHwgptReadsTheSurrogatesInstalledBesideIt) {
 }
 
 }  // namespace
+}  // namespace hwgpt::test
