@@ -24,7 +24,8 @@ int cmd_profile(const std::vector<std::string>& tokens) {
   const Args args("profile", tokens,
                   {{"--scale", "--space-file", "--archs", "--sample", "--seed", "--db", "--compute",
                     "--checkpoint", "--batch", "--seq", "--threads", "--warmup", "--min-repeats",
-                    "--max-repeats", "--target-ci", "--max-seconds", "--decode-tokens", "--run-uid", "--device"},
+                    "--max-repeats", "--target-ci", "--max-seconds", "--decode-tokens", "--run-uid", "--device",
+                    "--energy-updates", "--energy-window", "--energy-windows"},
                    {"--no-memory", "--summary", "--help"},
                    {}});
   if (args.flag("--help")) {
@@ -35,6 +36,7 @@ int cmd_profile(const std::vector<std::string>& tokens) {
            "         [--warmup N (3)] [--min-repeats N (7)] [--max-repeats N (200)] [--target-ci X (0.02)]\n"
            "         [--max-seconds S (120)] [--decode-tokens N (32)] [--no-memory] [--run-uid U]\n"
            "         [--compute cpu|cuda[:N] (cpu; cuda needs a CUDA libtorch and --device NAME)]\n"
+           "         [--energy-updates K (10)] [--energy-window S (0.5)] [--energy-windows N (3)]\n"
            "       hwgpt profile --summary --db PATH [--run-uid U (every profile run)] [--target-ci X]\n"
            "Measures forward latency (ms), cached decoding (ms/token), energy (mJ, where RAPL or, on a\n"
            "GPU, NVML exists) and the peak memory added by a forward pass (MB: resident memory on the\n"
@@ -42,7 +44,10 @@ int cmd_profile(const std::vector<std::string>& tokens) {
            "moment and run the same command again: it continues where it stopped (the run uid\n"
            "defaults to device/space/workload/threads). --summary prints the precision each run\n"
            "reached, recomputed from its stored samples: per metric the archs, calls per arch, and the\n"
-           "share of archs whose 95 % CI of the median is within the target.\n";
+           "share of archs whose 95 % CI of the median is within the target.\n"
+           "Energy per call comes from N windows of back-to-back calls, each spanning at least K updates\n"
+           "of the meter's counter and S seconds (NVML's counter steps every ~100 ms; one call alone\n"
+           "would read 0 or a whole step): the counter difference between two updates / calls between.\n";
     return 0;
   }
   if (args.flag("--summary")) {
@@ -98,6 +103,9 @@ int cmd_profile(const std::vector<std::string>& tokens) {
   config.protocol.target_relative_ci = parse_double(args, "--target-ci", config.protocol.target_relative_ci);
   config.protocol.max_seconds = parse_double(args, "--max-seconds", config.protocol.max_seconds);
   config.decode_tokens = static_cast<int>(args.integer("--decode-tokens", 32, 0, 100000));
+  config.energy_window.min_updates = static_cast<int>(args.integer("--energy-updates", config.energy_window.min_updates, 1, 100000));
+  config.energy_window.min_seconds = parse_double(args, "--energy-window", config.energy_window.min_seconds);
+  config.energy_windows = static_cast<int>(args.integer("--energy-windows", config.energy_windows, 1, 1000));
   config.measure_memory = !args.flag("--no-memory");
   std::string command = "hwgpt";
   for (const auto& t : tokens) command += " " + t;
@@ -138,6 +146,7 @@ int cmd_profile(const std::vector<std::string>& tokens) {
               << "' and resumed by one of '" << config.git_revision << "'; it keeps the first\n";
   std::cout << "run " << config.run_uid << ": profiled " << report.profiled << " archs, " << report.already_done
             << " already done; energy: " << report.energy_status << "\n";
+  for (const auto& failure : report.energy_failures) std::cerr << "profile: no energy for " << failure << "\n";
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -20,8 +21,7 @@ class NoMeter final : public EnergyMeter {
   std::string name() const override { return "none"; }
   bool available() const override { return false; }
   std::string unavailable_reason() const override { return reason_; }
-  void start() override {}
-  std::optional<double> stop() override { return std::nullopt; }
+  std::optional<double> read_mj() override { return std::nullopt; }
 
  private:
   std::string reason_;
@@ -38,24 +38,27 @@ std::optional<std::uint64_t> read_number(const std::filesystem::path& p) {
 struct RaplZone {
   std::filesystem::path energy;
   std::uint64_t range = 0;
-  std::uint64_t at_start = 0;
+  std::uint64_t last = 0;       // the last raw reading
+  double total_uj = 0;          // unwrapped since the meter was made
 };
 
 class RaplMeter final : public EnergyMeter {
  public:
-  explicit RaplMeter(std::vector<RaplZone> zones) : zones_(std::move(zones)) {}
+  explicit RaplMeter(std::vector<RaplZone> zones) : zones_(std::move(zones)) {
+    for (auto& z : zones_) z.last = read(z);
+  }
   std::string name() const override { return "rapl"; }
   bool available() const override { return true; }
   std::string unavailable_reason() const override { return ""; }
-  void start() override {
-    for (auto& z : zones_) z.at_start = read(z);
-  }
-  std::optional<double> stop() override {
+  std::optional<double> read_mj() override {
+    std::lock_guard lock(mutex_);
     double total_uj = 0;
     for (auto& z : zones_) {
       const std::uint64_t now = read(z);
-      // One wrap at most between start and stop (ranges are hours of full power).
-      total_uj += static_cast<double>(now >= z.at_start ? now - z.at_start : z.range - z.at_start + now);
+      // One wrap at most since the last reading (callers read far more often than it wraps).
+      z.total_uj += static_cast<double>(now >= z.last ? now - z.last : z.range - z.last + now);
+      z.last = now;
+      total_uj += z.total_uj;
     }
     return total_uj / 1000.0;
   }
@@ -66,6 +69,7 @@ class RaplMeter final : public EnergyMeter {
     if (!v) throw FileError("RAPL: cannot read " + z.energy.string());
     return *v;
   }
+  std::mutex mutex_;
   std::vector<RaplZone> zones_;
 };
 
@@ -108,6 +112,11 @@ class NvmlMeter final : public EnergyMeter {
       return;
     }
     ok_ = true;
+    if (counter_) {
+      total_energy_(device_, &first_mj_);
+    } else {
+      start_polling();
+    }
   }
   ~NvmlMeter() override {
     stop_polling();
@@ -118,22 +127,33 @@ class NvmlMeter final : public EnergyMeter {
   bool available() const override { return ok_; }
   std::string unavailable_reason() const override { return ok_ ? "" : reason_; }
 
-  void start() override {
-    if (!ok_) return;
+  std::optional<double> read_mj() override {
+    if (!ok_) return std::nullopt;
     if (counter_) {
-      total_energy_(device_, &start_mj_);
-      return;
+      unsigned long long now = 0;
+      total_energy_(device_, &now);
+      return static_cast<double>(now - first_mj_);
     }
-    stop_polling();
-    energy_mj_ = 0;
+    return energy_mj_.load();
+  }
+  double poll_period_s() const override { return counter_ ? 0.0 : kPollSeconds; }
+
+ private:
+  template <typename F>
+  F load(const char* symbol) {
+    return reinterpret_cast<F>(dlsym(handle_, symbol));
+  }
+  static constexpr double kPollSeconds = 0.005;
+  // One thread for the meter's lifetime integrates power (mW, trapezoids over steady-clock time)
+  // into energy_mj_, every 5 ms; a per-call thread would add its start to every reading.
+  void start_polling() {
     polling_ = true;
     poller_ = std::thread([this] {
-      // Trapezoidal integration of power (mW) over steady-clock time (s) -> mJ.
       auto last_time = std::chrono::steady_clock::now();
       unsigned last_mw = 0;
       power_(device_, &last_mw);
       while (polling_) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::this_thread::sleep_for(std::chrono::duration<double>(kPollSeconds));
         unsigned mw = last_mw;
         power_(device_, &mw);
         const auto now = std::chrono::steady_clock::now();
@@ -143,22 +163,6 @@ class NvmlMeter final : public EnergyMeter {
         last_mw = mw;
       }
     });
-  }
-  std::optional<double> stop() override {
-    if (!ok_) return std::nullopt;
-    if (counter_) {
-      unsigned long long now = 0;
-      total_energy_(device_, &now);
-      return static_cast<double>(now - start_mj_);
-    }
-    stop_polling();
-    return energy_mj_.load();
-  }
-
- private:
-  template <typename F>
-  F load(const char* symbol) {
-    return reinterpret_cast<F>(dlsym(handle_, symbol));
   }
   void stop_polling() {
     polling_ = false;
@@ -174,7 +178,7 @@ class NvmlMeter final : public EnergyMeter {
   nvmlDevice_t device_ = nullptr;
   bool initialised_ = false, ok_ = false, counter_ = false;
   std::string reason_;
-  unsigned long long start_mj_ = 0;
+  unsigned long long first_mj_ = 0;
   std::atomic<bool> polling_{false};
   std::atomic<double> energy_mj_{0};
   std::thread poller_;
@@ -195,7 +199,7 @@ std::unique_ptr<EnergyMeter> make_rapl_meter(const std::filesystem::path& root) 
     if (name.rfind("intel-rapl:", 0) != 0 || name.find(':', 11) != std::string::npos) continue;
     const auto range = read_number(entry.path() / "max_energy_range_uj");
     if (!range || !read_number(entry.path() / "energy_uj")) continue;
-    zones.push_back({entry.path() / "energy_uj", *range, 0});
+    zones.push_back({entry.path() / "energy_uj", *range, 0, 0.0});
   }
   if (zones.empty())
     return make_no_meter("no RAPL: no readable intel-rapl:N/energy_uj under " + root.string() +

@@ -9,6 +9,7 @@
 
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/model/supernet.hpp"
+#include "hwgpt/profile/energy_window.hpp"
 #include "hwgpt/profile/memory_meter.hpp"
 #include "hwgpt/space/arch_string.hpp"
 
@@ -54,6 +55,14 @@ ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
   protocol["decode_tokens"] = config.decode_tokens;
   protocol["blas_threads"] = model::blas_threads();  // OpenBLAS's own pool; -1: not OpenBLAS
   protocol["energy"] = report.energy_status;
+  // Only with a meter: runs without one keep the protocol (their resume key) they always had.
+  if (meter.available())
+    protocol["energy_window"] = {{"min_updates", config.energy_window.min_updates},
+                                 {"min_seconds", config.energy_window.min_seconds},
+                                 {"max_seconds", config.energy_window.max_seconds},
+                                 {"poll_ms", config.energy_window.poll_ms},
+                                 {"windows_per_arch", config.energy_windows},
+                                 {"statistic", "energy of back-to-back calls between two counter updates / calls"}};
   protocol["memory"] = !config.measure_memory ? "not measured"
                        : executor.on_gpu()     ? "peak CUDA allocator memory added by one forward pass"
                                                : "peak RSS added by one forward pass (clear_refs + VmHWM)";
@@ -89,22 +98,23 @@ ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
     const std::string name = space::format_arch(arch);
     executor.prepare(arch, config.workload);
     std::vector<store::SampleSet> sets;
-    // Energy brackets each measured call when a meter exists; otherwise the call is timed alone.
-    std::vector<double> energies;
-    const auto latency = measure(
-        [&] {
-          if (!meter.available()) return executor.forward();
-          meter.start();
-          const double ms = executor.forward();
-          if (const auto mj = meter.stop()) energies.push_back(*mj);
-          return ms;
-        },
-        config.protocol);
-    // The warm-up calls also passed through the meter: keep only the measured calls' energies.
-    if (energies.size() > latency.samples.size())
-      energies.erase(energies.begin(), energies.end() - static_cast<std::ptrdiff_t>(latency.samples.size()));
+    const auto latency = measure([&] { return executor.forward(); }, config.protocol);
     sets.push_back(store::sample_set(name, "latency_ms", latency.samples));
-    if (!energies.empty()) sets.push_back(store::sample_set(name, "energy_mj", energies));
+    // Energy per call from windows of back-to-back calls (energy_window.hpp), one sample each.
+    if (meter.available()) {
+      std::vector<double> energies;
+      std::string why_not;
+      for (int w = 0; w < config.energy_windows; ++w) {
+        const auto window = measure_energy_window(meter, [&] { (void)executor.forward(); }, config.energy_window, &why_not);
+        if (!window) break;
+        energies.push_back(window->mj_per_call);
+      }
+      if (static_cast<int>(energies.size()) == config.energy_windows) {
+        sets.push_back(store::sample_set(name, "energy_mj", energies));
+      } else {
+        report.energy_failures.push_back(name + ": " + why_not);
+      }
+    }
     if (config.decode_tokens > 0) {
       ProtocolConfig decode_protocol = config.protocol;
       const auto decode = measure(

@@ -83,18 +83,20 @@ TEST_F(FakePowercap, SumsPackagesAndHandlesWrapAround) {
   auto meter = make_rapl_meter(root_);
   ASSERT_TRUE(meter->available()) << meter->unavailable_reason();
   EXPECT_EQ(meter->name(), "rapl");
-  meter->start();
+  EXPECT_DOUBLE_EQ(*meter->read_mj(), 0.0);  // counted from the meter's creation
   set("intel-rapl:0", 1000 + 2'500'000);  // +2.5 J
   set("intel-rapl:0:0", 5'000'000);       // ignored
   set("intel-rapl:1", 150);               // wrapped: 850 + 150 µJ
-  EXPECT_DOUBLE_EQ(*meter->stop(), (2'500'000.0 + 1000.0) / 1000.0);
+  EXPECT_DOUBLE_EQ(*meter->read_mj(), (2'500'000.0 + 1000.0) / 1000.0);
+  set("intel-rapl:1", 1150);              // +1000 µJ after the wrap: readings accumulate
+  EXPECT_DOUBLE_EQ(*meter->read_mj(), (2'500'000.0 + 2000.0) / 1000.0);
 }
 
 TEST(EnergyMeter, MissingRaplAndNvmlSayWhy) {
   const auto rapl = make_rapl_meter("/nonexistent/powercap");
   EXPECT_FALSE(rapl->available());
   EXPECT_THAT(rapl->unavailable_reason(), HasSubstr("/nonexistent/powercap does not exist"));
-  EXPECT_FALSE(rapl->stop().has_value());
+  EXPECT_FALSE(rapl->read_mj().has_value());
   const auto nvml = make_nvml_meter(0, "libnvidia-ml-absent.so.1");
   EXPECT_FALSE(nvml->available());
   EXPECT_THAT(nvml->unavailable_reason(), HasSubstr("NVML library 'libnvidia-ml-absent.so.1' not found"));
@@ -105,22 +107,23 @@ TEST(EnergyMeter, NvmlTotalEnergyCounter) {
   auto meter = make_nvml_meter(0, FAKE_NVML_PATH);
   ASSERT_TRUE(meter->available()) << meter->unavailable_reason();
   EXPECT_EQ(meter->name(), "nvml-counter");
-  meter->start();
-  EXPECT_DOUBLE_EQ(*meter->stop(), 1234.0);
+  EXPECT_EQ(meter->poll_period_s(), 0.0);
+  EXPECT_DOUBLE_EQ(*meter->read_mj(), 1234.0);  // the fake advances 1234 mJ per read
+  EXPECT_DOUBLE_EQ(*meter->read_mj(), 2468.0);
   EXPECT_FALSE(make_nvml_meter(3, FAKE_NVML_PATH)->available());
 }
 
 TEST(EnergyMeter, NvmlPowerIntegrationWithoutACounter) {
   setenv("FAKE_NVML_MODE", "power", 1);
+  const auto start = std::chrono::steady_clock::now();
   auto meter = make_nvml_meter(0, FAKE_NVML_PATH);
   ASSERT_TRUE(meter->available()) << meter->unavailable_reason();
   EXPECT_EQ(meter->name(), "nvml-power");
-  const auto start = std::chrono::steady_clock::now();
-  meter->start();
+  EXPECT_EQ(meter->poll_period_s(), 0.005);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  const double mj = *meter->stop();
+  const double mj = *meter->read_mj();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  // 100 W over the span: 100,000 mW · s. The poller stops within one 5 ms period of the span.
+  // 100 W since the meter was made, integrated by its own poller (one 5 ms period behind at most).
   EXPECT_NEAR(mj, 100'000 * seconds, 100'000 * 0.03);
   setenv("FAKE_NVML_MODE", "noinit", 1);
   EXPECT_THAT(make_nvml_meter(0, FAKE_NVML_PATH)->unavailable_reason(), HasSubstr("nvmlInit_v2 failed"));

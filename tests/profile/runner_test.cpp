@@ -15,6 +15,8 @@
 #include <map>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "hwgpt/analytic/flops.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
@@ -121,22 +123,30 @@ TEST_F(RunnerTest, AResumeByAnotherBuildKeepsTheRunsFirstRevisionAndSaysSo) {
   EXPECT_FALSE(run_profile(s, space::SearchSpace::builtin("t"), more, executor, *meter, config_).started_revision);
 }
 
-TEST_F(RunnerTest, EnergyIsRecordedPerMeasuredCallWhenAMeterExists) {
-  const auto root = std::filesystem::temp_directory_path() / ("hwgpt_runner_rapl_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(root / "intel-rapl:0");
-  std::ofstream(root / "intel-rapl:0" / "energy_uj") << 1000;
-  std::ofstream(root / "intel-rapl:0" / "max_energy_range_uj") << 1000000000;
-  auto meter = make_rapl_meter(root);
-  ASSERT_TRUE(meter->available());
+TEST_F(RunnerTest, EnergyComesFromWindowsOfCallsWhenAMeterExists) {
+  // The NVML stand-in's counter draws 100 W and steps every 100 ms: one window of >= 3 steps per
+  // sample, 2 samples per arch, each ~100 W x one forward pass's duration (its latency; the 25 %
+  // margin is for the difference between the latency calls and the window's calls under load).
+  setenv("FAKE_NVML_MODE", "ticking", 1);
+  auto meter = make_nvml_meter(0, FAKE_NVML_PATH);
+  ASSERT_TRUE(meter->available()) << meter->unavailable_reason();
+  config_.energy_window.min_updates = 3;
+  config_.energy_window.min_seconds = 0.25;
+  config_.energy_windows = 2;
   store::Store s(db_);
-  ArithmeticExecutor executor;
+  ArithmeticExecutor executor(2);  // >= 2 ms a call: the window loop's own overhead is negligible
   const std::vector<space::Arch> one(archs_.begin(), archs_.begin() + 1);
-  run_profile(s, space::SearchSpace::builtin("t"), one, executor, *meter, config_);
+  const auto report = run_profile(s, space::SearchSpace::builtin("t"), one, executor, *meter, config_);
+  EXPECT_TRUE(report.energy_failures.empty());
   const auto energy = s.samples({"box", "energy_mj", "", "", "", ""});
   ASSERT_EQ(energy.size(), 1u);
-  EXPECT_EQ(energy[0].set.samples.size(), s.samples({"box", "latency_ms", "", "", "", ""})[0].set.samples.size());
-  EXPECT_EQ(energy[0].set.mean, 0.0);  // the fake counter does not move
-  std::filesystem::remove_all(root);
+  ASSERT_EQ(energy[0].set.samples.size(), 2u);
+  const double latency_ms = s.samples({"box", "latency_ms", "", "", "", ""})[0].set.mean;
+  for (double mj : energy[0].set.samples) EXPECT_NEAR(mj, 100.0 * latency_ms, 0.25 * 100.0 * latency_ms);
+  const auto protocol = nlohmann::json::parse(s.runs()[0].protocol_json);
+  EXPECT_EQ(protocol.at("energy"), "nvml-counter");
+  EXPECT_EQ(protocol.at("energy_window").at("min_updates"), 3);
+  EXPECT_EQ(protocol.at("energy_window").at("windows_per_arch"), 2);
 }
 
 TEST_F(RunnerTest, AKillAtARandomMomentLosesAndDuplicatesNothing) {

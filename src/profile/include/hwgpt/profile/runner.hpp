@@ -11,6 +11,7 @@
 
 #include "hwgpt/analytic/workload.hpp"
 #include "hwgpt/profile/energy_meter.hpp"
+#include "hwgpt/profile/energy_window.hpp"
 #include "hwgpt/profile/protocol.hpp"
 #include "hwgpt/space/arch.hpp"
 #include "hwgpt/space/search_space.hpp"
@@ -46,6 +47,8 @@ struct ProfileConfig {
   ProtocolConfig protocol;
   int decode_tokens = 64;             // cached decoding: tokens fed after a reset, per sample
   bool measure_memory = true;         // peak memory added by one forward pass (CPU RSS or GPU allocator)
+  EnergyWindowConfig energy_window;   // with a meter: windows of back-to-back calls (energy_window.hpp)
+  int energy_windows = 3;             // windows per arch, one energy_mj sample each
   std::string command;                // recorded with the run
   std::string git_revision;           // of the build; a resumed run keeps the revision it started with
 };
@@ -54,6 +57,7 @@ struct ProfileReport {
   std::size_t profiled = 0;           // archs measured by this call
   std::size_t already_done = 0;       // archs the run had before (resume)
   std::string energy_status;          // meter name, or "unavailable: <reason>"
+  std::vector<std::string> energy_failures;  // "<arch>: <why>" where a meter gave no window
   // Set when the run was resumed by a build of another revision than the one it started with
   // (which the run keeps): that revision, so the caller can say that the run mixes builds.
   std::optional<std::string> started_revision;

@@ -1,0 +1,153 @@
+// Windowed energy against simulated meters with known truth: an NVML stand-in whose counter steps
+// every 100 ms, a RAPL stand-in whose counters wrap around, and a power trace that a meter polls.
+// Each draws a known power, so one call's true energy is power x the call's duration; the estimate
+// must be within 2 % of it for 5 ms and 50 ms calls (where bracketing one call reads 0 or a step).
+#include "hwgpt/profile/energy_window.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+namespace hwgpt::profile {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using ::testing::HasSubstr;
+
+// A call that keeps the CPU busy for `ms` milliseconds and records how long each call took.
+struct BusyCall {
+  double ms;
+  std::vector<double> seconds;
+  void operator()() {
+    const auto start = Clock::now();
+    while (std::chrono::duration<double, std::milli>(Clock::now() - start).count() < ms) {
+    }
+    seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  double mean_seconds() const {
+    double sum = 0;
+    for (double s : seconds) sum += s;
+    return sum / static_cast<double>(seconds.size());
+  }
+};
+
+// Measures one window with calls of `ms` and checks it against `watts` x the calls' duration.
+void expect_within_2_percent(EnergyMeter& meter, double watts, double ms, const EnergyWindowConfig& config) {
+  BusyCall call{ms, {}};
+  std::string why_not;
+  const auto w = measure_energy_window(meter, [&] { call(); }, config, &why_not);
+  ASSERT_TRUE(w.has_value()) << why_not;
+  const double truth_mj = watts * 1000.0 * call.mean_seconds();
+  EXPECT_NEAR(w->mj_per_call, truth_mj, 0.02 * truth_mj) << meter.name() << ", " << ms << " ms calls";
+  EXPECT_GE(w->updates, config.min_updates);
+  EXPECT_GE(w->seconds, config.min_seconds);
+  EXPECT_GT(w->calls, 0.9 * w->seconds / call.mean_seconds());
+  EXPECT_LT(w->uncertainty_mj, 0.02 * truth_mj);
+}
+
+TEST(EnergyWindow, NvmlCounterSteppingEvery100Ms) {
+  setenv("FAKE_NVML_MODE", "ticking", 1);
+  auto meter = make_nvml_meter(0, FAKE_NVML_PATH);
+  ASSERT_TRUE(meter->available()) << meter->unavailable_reason();
+  // The flaw windows fix: two reads around one 5 ms call see no step or one whole 100 ms step.
+  BusyCall one{5, {}};
+  const double before = *meter->read_mj();
+  one();
+  const double bracketed = *meter->read_mj() - before;
+  EXPECT_TRUE(bracketed == 0.0 || bracketed == 10000.0) << bracketed;  // truth: ~500 mJ
+  EnergyWindowConfig config;  // K = 10 updates: at least 1 s
+  for (double ms : {5.0, 50.0}) expect_within_2_percent(*meter, 100.0, ms, config);
+}
+
+// Two packages whose energy_uj files a writer thread updates every millisecond, through a
+// renamed temporary file (as sysfs gives whole values): 60 W on a counter that wraps every 50 ms,
+// 40 W on one that does not.
+class RaplStandIn {
+ public:
+  RaplStandIn() : root_(std::filesystem::temp_directory_path() / ("hwgpt_rapl_window_" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(root_);
+    for (const auto& [zone, range] : {std::pair{"intel-rapl:0", kWrapRange}, std::pair{"intel-rapl:1", kBigRange}}) {
+      std::filesystem::create_directories(root_ / zone);
+      std::ofstream(root_ / zone / "max_energy_range_uj") << range << "\n";
+    }
+    write();
+    writer_ = std::thread([this] {
+      while (running_) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        write();
+      }
+    });
+  }
+  ~RaplStandIn() {
+    running_ = false;
+    writer_.join();
+    std::filesystem::remove_all(root_);
+  }
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  static constexpr std::uint64_t kWrapRange = 3'000'000, kBigRange = 262'143'328'850;
+  void write() {
+    const double s = std::chrono::duration<double>(Clock::now() - start_).count();
+    put("intel-rapl:0", static_cast<std::uint64_t>(60e6 * s + 1000) % kWrapRange);
+    put("intel-rapl:1", static_cast<std::uint64_t>(40e6 * s + 7000) % kBigRange);
+  }
+  void put(const std::string& zone, std::uint64_t uj) {
+    const auto tmp = root_ / zone / "energy_uj.tmp";
+    std::ofstream(tmp) << uj << "\n";
+    std::filesystem::rename(tmp, root_ / zone / "energy_uj");
+  }
+  std::filesystem::path root_;
+  const Clock::time_point start_ = Clock::now();
+  std::atomic<bool> running_{true};
+  std::thread writer_;
+};
+
+TEST(EnergyWindow, RaplCountersWithWrapAround) {
+  RaplStandIn rapl;
+  auto meter = make_rapl_meter(rapl.root());
+  ASSERT_TRUE(meter->available()) << meter->unavailable_reason();
+  EnergyWindowConfig config;
+  config.min_seconds = 1.0;  // updates every ms: the window's length is what binds
+  for (double ms : {5.0, 50.0}) expect_within_2_percent(*meter, 100.0, ms, config);
+}
+
+TEST(EnergyWindow, PolledPowerTrace) {
+  setenv("FAKE_NVML_MODE", "trace", 1);  // 100 W + 50 W sin(2 pi t / 37 ms), no counter
+  auto meter = make_nvml_meter(0, FAKE_NVML_PATH);
+  ASSERT_TRUE(meter->available()) << meter->unavailable_reason();
+  ASSERT_EQ(meter->name(), "nvml-power");
+  EnergyWindowConfig config;
+  config.min_seconds = 1.0;
+  for (double ms : {5.0, 50.0}) expect_within_2_percent(*meter, 100.0, ms, config);
+}
+
+TEST(EnergyWindow, AStuckCounterIsAnErrorNotAGuess) {
+  const auto root = std::filesystem::temp_directory_path() / ("hwgpt_rapl_stuck_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root / "intel-rapl:0");
+  std::ofstream(root / "intel-rapl:0" / "energy_uj") << 1000 << "\n";
+  std::ofstream(root / "intel-rapl:0" / "max_energy_range_uj") << 1000000000 << "\n";
+  auto meter = make_rapl_meter(root);
+  EnergyWindowConfig config;
+  config.max_seconds = 0.2;
+  std::string why_not;
+  BusyCall call{5, {}};
+  EXPECT_FALSE(measure_energy_window(*meter, [&] { call(); }, config, &why_not).has_value());
+  EXPECT_THAT(why_not, HasSubstr("the rapl counter updated 0 times in 0.2"));
+  auto none = make_no_meter("test: none");
+  EXPECT_FALSE(measure_energy_window(*none, [&] { call(); }, config, &why_not).has_value());
+  EXPECT_THAT(why_not, HasSubstr("no energy meter: test: none"));
+  std::filesystem::remove_all(root);
+}
+
+}  // namespace
+}  // namespace hwgpt::profile
