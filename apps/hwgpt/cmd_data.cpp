@@ -2,7 +2,6 @@
 // checksum-verified downloads. Thin wrappers over the text module; text by default, --json too.
 #include <unistd.h>
 
-#include <optional>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -106,11 +105,10 @@ An existing shard in DIR is replaced only when the new one is complete.
   tokenizer_options.gpt2_dir = args.value_or("--gpt2-dir", "");
   const auto tokenizer = text::make_tokenizer(*tokenizer_name, tokenizer_options);
   const auto start = std::chrono::steady_clock::now();
-  std::optional<ProgressPrinter> progress;
+  ProgressPrinter progress("tokenizing", "MB", 0, ProgressPrinter::Style::kCounter);
   o.progress = [&progress](std::uint64_t done, std::uint64_t total) {
-    if (!progress)
-      progress.emplace("tokenizing", "MB", static_cast<double>(total) / 1e6, ProgressPrinter::Style::kCounter);
-    progress->update(static_cast<double>(done) / 1e6);
+    progress.set_total(static_cast<double>(total) / 1e6);
+    progress.update(static_cast<double>(done) / 1e6);
   };
   const auto meta = text::prepare_shard(*tokenizer, o);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -4,7 +4,6 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
-#include <optional>
 
 #include "commands.hpp"
 #include "hwgpt_git_revision.hpp"
@@ -135,12 +134,13 @@ int cmd_profile(const std::vector<std::string>& tokens) {
   auto meter = profile::detect_energy_meter(gpu ? "gpu" : "cpu");
   if (!meter->available()) std::cerr << "profile: energy not measured: " << meter->unavailable_reason() << "\n";
 
-  std::optional<ProgressPrinter> progress;
+  config.blas_threads = model::blas_threads();  // after the executor set its threads
+  ProgressPrinter progress("profile", "archs", 0, ProgressPrinter::Style::kCounter);
   const auto report = profile::run_profile(db, s, archs, *executor, *meter, config, [&](std::size_t done, std::size_t total) {
-    if (!progress) progress.emplace("profile", "archs", static_cast<double>(total), ProgressPrinter::Style::kCounter);
-    progress->update(static_cast<double>(done));
+    progress.set_total(static_cast<double>(total));
+    progress.update(static_cast<double>(done));
   });
-  if (progress) progress->finish();
+  progress.finish();
   if (report.started_revision)
     std::cerr << "profile: run " << config.run_uid << " was started by a build of revision '" << *report.started_revision
               << "' and resumed by one of '" << config.git_revision << "'; it keeps the first\n";

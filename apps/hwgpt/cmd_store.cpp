@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -70,13 +69,13 @@ int import(const std::vector<std::string>& tokens) {
   store::ImportOptions options;
   options.max_rows = static_cast<std::size_t>(args.integer("--rows", 0, 0, 1'000'000'000));
   options.file_filter = args.value_or("--filter", "");
-  std::optional<ProgressPrinter> progress;
+  ProgressPrinter progress("import", "files", 0, ProgressPrinter::Style::kCounter);
   options.progress = [&](const std::string& file, std::size_t done, std::size_t total) {
-    if (!progress) progress.emplace("import", "files", static_cast<double>(total), ProgressPrinter::Style::kCounter);
-    progress->update(static_cast<double>(done), file);
+    progress.set_total(static_cast<double>(total));
+    progress.update(static_cast<double>(done), file);
   };
   const auto report = store::import_hwgpt_bench(db, required(args, "--from", "DIR (the HW-GPT-Bench CSV folder)"), options);
-  if (progress) progress->finish();
+  progress.finish();
   std::cout << "imported " << report.files_imported << " files (" << report.rows_added
             << " rows); " << report.files_already_present << " already present\n";
   for (const auto& skipped : report.skipped_files) std::cout << "skipped " << skipped << "\n";

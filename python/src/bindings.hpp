@@ -20,5 +20,6 @@ void bind_space(py::module_& m);      // bind_space.cpp: arch strings, dicts, sa
 void bind_benchmark(py::module_& m);  // bind_benchmark.cpp: class Benchmark, queries
 void bind_search(py::module_& m);     // bind_search.cpp: hypervolume, Pareto fronts, search runs
 void bind_store(py::module_& m);      // bind_store.cpp: store import, measured samples
+void bind_profile(py::module_& m);    // bind_profile.cpp: the profiling runner with a Python executor
 
 }  // namespace hwgpt::python

@@ -38,4 +38,5 @@ PYBIND11_MODULE(_hwgpt, m) {
   hwgpt::python::bind_benchmark(m);
   hwgpt::python::bind_search(m);
   hwgpt::python::bind_store(m);
+  hwgpt::python::bind_profile(m);
 }

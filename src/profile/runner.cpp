@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include "hwgpt/core/error.hpp"
-#include "hwgpt/model/supernet.hpp"
 #include "hwgpt/profile/energy_window.hpp"
 #include "hwgpt/profile/memory_meter.hpp"
 #include "hwgpt/space/arch_string.hpp"
@@ -48,12 +47,11 @@ ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
   run.dtype = analytic::dtype_name(config.workload.dtype);
   run.threads = config.threads;
   nlohmann::json protocol = nlohmann::json::parse(protocol_json(config.protocol));
-  // The CPU wording predates the GPU path (which synchronises instead of using CUDA events); it
-  // is kept because the protocol is the resume key of existing runs.
-  protocol["timer"] = executor.on_gpu() ? "steady_clock around one forward pass, CUDA synchronised before and after"
-                                        : "steady_clock around one forward pass (CUDA events on GPUs)";
+  // The libtorch executor's CPU wording predates its GPU path (which synchronises instead of using
+  // CUDA events); it is kept because the protocol is the resume key of existing runs.
+  protocol["timer"] = executor.timer();
   protocol["decode_tokens"] = config.decode_tokens;
-  protocol["blas_threads"] = model::blas_threads();  // OpenBLAS's own pool; -1: not OpenBLAS
+  protocol["blas_threads"] = config.blas_threads;  // OpenBLAS's own pool; -1: not OpenBLAS
   protocol["energy"] = report.energy_status;
   // Only with a meter: runs without one keep the protocol (their resume key) they always had.
   if (meter.available())

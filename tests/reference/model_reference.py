@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Independent PyTorch (torch.nn) reference for hwgpt's model, written from DESIGN.md ("Model").
+"""Independent PyTorch (torch.nn) reference for hwgpt's model, written from DESIGN.md ("Model");
+the torch.nn model itself now lives in the product (hwgpt.torch_model, used by hwgpt.torch_profile).
 
 Builds dense models of a few scale-t archs with torch.nn modules, fills them with the prefix slices
 of deterministic super-weights (formula below, reproduced by tests/model/reference_test.cpp), runs
@@ -13,13 +14,21 @@ computed in float64 and rounded to float32.
 
 Run: /usr/bin/python3 tests/reference/model_reference.py  (Debian python3-torch 1.13; CPU; a few seconds)
 """
+import importlib.util
 import json
 import math
 import os
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+# The model is the product's (python/hwgpt/torch_model.py, which hwgpt.torch_profile profiles),
+# loaded as a file (it imports only torch; no build needed); this file supplies the super-weights
+# and the fixed batch.
+_spec = importlib.util.spec_from_file_location(
+    "torch_model", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python", "hwgpt", "torch_model.py"))
+torch_model = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(torch_model)
+Gpt, parse_arch = torch_model.Gpt, torch_model.parse_arch
 
 V, E_MAX, HS, H_MAX, R_MAX, L_MAX = 256, 192, 32, 4, 4, 5  # scale t (DESIGN.md)
 A_MAX, F_MAX = H_MAX * HS, R_MAX * E_MAX
@@ -56,71 +65,14 @@ def super_weights():
     return weights
 
 
-def rope(x, offset=0):
-    """GPT-NeoX rotary on the first half of the head dims, base 10000. x: (B, h, T, hs)."""
-    hs, t = x.size(-1), x.size(2)
-    n = hs // 2
-    inv_freq = 1.0 / (10000 ** (torch.arange(0, n, 2, dtype=torch.float32) / n))
-    angle = torch.outer(torch.arange(offset, offset + t, dtype=torch.float32), inv_freq)
-    angle = torch.cat([angle, angle], dim=-1)
-    xr, xp = x[..., :n], x[..., n:]
-    x1, x2 = xr[..., : n // 2], xr[..., n // 2:]
-    rotated = torch.cat([-x2, x1], dim=-1)
-    return torch.cat([xr * angle.cos() + rotated * angle.sin(), xp], dim=-1)
-
-
-class Block(nn.Module):
-    def __init__(self, e, h, r, bias):
-        super().__init__()
-        self.h = h
-        self.norm_1 = nn.LayerNorm(e, eps=1e-5)
-        self.qkv = nn.Linear(e, 3 * h * HS, bias=bias)
-        self.proj = nn.Linear(h * HS, e, bias=bias)
-        self.norm_2 = nn.LayerNorm(e, eps=1e-5)
-        self.fc = nn.Linear(e, r * e, bias=bias)
-        self.mlp_proj = nn.Linear(r * e, e, bias=bias)
-
-    def attn(self, x):
-        b, t, _ = x.shape
-        # LitGPT layout: rows grouped per head as [q k v].
-        qkv = self.qkv(x).view(b, t, self.h, 3, HS).permute(0, 2, 3, 1, 4)
-        q, k, v = rope(qkv[:, :, 0]), rope(qkv[:, :, 1]), qkv[:, :, 2]
-        att = (q @ k.transpose(-2, -1)) / math.sqrt(HS)
-        mask = torch.tril(torch.ones(t, t, dtype=torch.bool))
-        att = att.masked_fill(~mask, float("-inf")).softmax(dim=-1)
-        y = (att @ v).transpose(1, 2).reshape(b, t, self.h * HS)
-        return self.proj(y)
-
-    def forward(self, x):
-        return x + self.attn(self.norm_1(x)) + self.mlp_proj(F.gelu(self.fc(self.norm_2(x))))
-
-
-class Gpt(nn.Module):
-    def __init__(self, e, ratios, heads, bias):
-        super().__init__()
-        self.wte = nn.Embedding(V, e)
-        self.blocks = nn.ModuleList(Block(e, h, r, bias) for r, h in zip(ratios, heads))
-        self.ln_f = nn.LayerNorm(e, eps=1e-5)
-
-    def forward(self, idx):
-        x = self.wte(idx)
-        for block in self.blocks:
-            x = block(x)
-        return self.ln_f(x) @ self.wte.weight.t()  # tied LM head
-
-
 def parse(arch):
-    f = arch.split("-")
-    n_layers, e = int(f[2]), int(f[3])
-    ratios = [int(v) for v in f[4:4 + n_layers]]
-    heads = [int(v) for v in f[4 + n_layers:4 + 2 * n_layers]]
-    return n_layers, e, ratios, heads, f[-1] == "True"
+    return parse_arch(arch)
 
 
 @torch.no_grad()
 def build(arch, sw):
     n_layers, e, ratios, heads, bias = parse(arch)
-    m = Gpt(e, ratios, heads, bias)
+    m = Gpt(V, e, ratios, heads, bias, HS)
     m.wte.weight.copy_(sw["wte"][:, :e])
     m.ln_f.weight.copy_(sw["ln_f.weight"][:e])
     m.ln_f.bias.copy_(sw["ln_f.bias"][:e])

@@ -25,6 +25,8 @@ class ProgressPrinter {
   ProgressPrinter(const ProgressPrinter&) = delete;
   ProgressPrinter& operator=(const ProgressPrinter&) = delete;
 
+  // The total, when the job learns it only once it runs (the clock still starts at construction).
+  void set_total(double total) { total_ = total; }
   // Work found done when the job started (a resume): counted in done/total, not in the rate.
   void set_already_done(double done) { already_done_ = done; }
   // `done` so far (cumulative) of `total`; `detail` ends the line.

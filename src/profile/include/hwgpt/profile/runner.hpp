@@ -33,6 +33,11 @@ class ArchExecutor {
   // Executors on a GPU time with the device synchronised and measure memory with the allocator's
   // statistics: the peak device memory (MB) added by one forward pass, or nullopt with `why_not`.
   virtual bool on_gpu() const { return false; }
+  // How forward() times a call, recorded in the run's protocol (part of its resume key).
+  virtual std::string timer() const {
+    return on_gpu() ? "steady_clock around one forward pass, CUDA synchronised before and after"
+                    : "steady_clock around one forward pass (CUDA events on GPUs)";
+  }
   virtual std::optional<double> gpu_forward_memory_mb(std::string* why_not) {
     if (why_not) *why_not = "not a GPU executor";
     return std::nullopt;
@@ -44,6 +49,7 @@ struct ProfileConfig {
   std::string device;                 // store device name (must be in the store)
   analytic::Workload workload;
   int threads = 1;                    // recorded; the executor's caller sets them
+  int blas_threads = -1;              // recorded: OpenBLAS's own pool (model::blas_threads()); -1: not OpenBLAS
   ProtocolConfig protocol;
   int decode_tokens = 64;             // cached decoding: tokens fed after a reset, per sample
   bool measure_memory = true;         // peak memory added by one forward pass (CPU RSS or GPU allocator)
