@@ -5,9 +5,11 @@ latencies agree with `hwgpt profile`'s on the same archs and workload up to Pyth
 dispatch overhead. On a GPU the same code times with CUDA events (scripts/gpu_check.sh)."""
 
 import json
+import os
 import pathlib
 import sqlite3
 import statistics
+import subprocess
 
 import pytest
 
@@ -106,3 +108,23 @@ def test_cuda_without_a_gpu_is_refused_clearly():
         torch_profile.TorchExecutor("t", compute="cuda")
     with pytest.raises(ValueError, match="expected cpu, cuda or cuda:N"):
         torch_profile.TorchExecutor("t", compute="mps")
+
+
+def test_gpu_check_says_there_is_no_gpu_and_exits_0():
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    done = subprocess.run([str(REPO / "scripts" / "gpu_check.sh")], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHON="/usr/bin/python3"))
+    assert done.returncode == 0, done.stderr
+    assert "gpu_check: no GPU: torch" in done.stdout
+
+
+def test_gpu_check_steps_on_a_cpu(tmp_path, capsys):
+    from hwgpt import gpu_check
+    assert gpu_check.kendall_tau([1, 2, 3, 4], [10, 20, 30, 40]) == 1.0
+    assert gpu_check.kendall_tau([1, 2, 3, 4], [4, 3, 2, 1]) == -1.0
+    assert gpu_check.main(["--compute", "cpu", "--scale", "t", "--count", "4", "--batch", "1", "--seq", "32",
+                           "--db", str(tmp_path / "c.db"), "--compare", "epyc-2vcpu"]) == 0
+    out = capsys.readouterr().out
+    assert "gpu_check: 4 archs of scale t at batch 1 x 32 on cpu" in out
+    assert "Kendall tau with the shipped latency surrogate of epyc-2vcpu: " in out
