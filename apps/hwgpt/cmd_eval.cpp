@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/hash.hpp"
 #include "hwgpt/core/progress.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
@@ -26,14 +27,9 @@ namespace {
 // FNV-1a of the checkpoint's bytes: the store run is keyed by what was evaluated, not by a path.
 std::string file_fingerprint(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  std::uint64_t h = 1469598103934665603ull;
+  std::uint64_t h = kFnvOffsetBasis;
   char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    for (std::streamsize i = 0; i < in.gcount(); ++i) {
-      h ^= static_cast<unsigned char>(buffer[i]);
-      h *= 1099511628211ull;
-    }
-  }
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) h = fnv1a(h, buffer, static_cast<std::size_t>(in.gcount()));
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
   return hex;

@@ -39,7 +39,7 @@ const std::vector<Command>& command_table() {
       {"study", Needs::kLight, true,
        "  study           --config FILE [--threads N]                algorithms x seeds x problems, resumable\n"
        "                                                             (mpirun -np R hwgpt study: runs over R ranks)\n"},
-      {"report", Needs::kFull, false,
+      {"report", Needs::kLight, false,
        "  report          (--study DIR | --benchmark S) [--out FILE] [--png DIR] [--db STORE]\n"
        "                                                             HTML report (inline SVG), PNG per figure\n"},
       {"profile", Needs::kFull, false,
@@ -61,7 +61,7 @@ const std::vector<Command>& command_table() {
       {"pipeline", Needs::kFull, false,
        "  pipeline        --scale t --corpus FILE --out DIR [--fast] corpus -> supernet -> eval -> profile -> fit\n"
        "                                                             -> study, each step resumable\n"},
-      {"demo", Needs::kFull, false,
+      {"demo", Needs::kLight, false,
        "  demo            [-n N] [--seed K]                          sample archs of every scale, analyze,\n"
        "                                                             query; a study and its report\n"},
       {"data", Needs::kFull, false,
@@ -92,6 +92,8 @@ Runner light_runner(std::string_view name) {
   if (name == "store") return cmd_store;
   if (name == "search") return cmd_search;
   if (name == "study") return cmd_study;
+  if (name == "report") return cmd_report;
+  if (name == "demo") return cmd_demo;
   return nullptr;
 }
 

@@ -9,14 +9,12 @@ namespace hwgpt::cli {
 
 Runner runner_of(std::string_view name) {
   if (const Runner light = light_runner(name)) return light;
-  if (name == "report") return cmd_report;
   if (name == "profile") return cmd_profile;
   if (name == "fit") return cmd_fit;
   if (name == "train") return cmd_train;
   if (name == "eval") return cmd_eval;
   if (name == "generate") return cmd_generate;
   if (name == "pipeline") return cmd_pipeline;
-  if (name == "demo") return cmd_demo;
   if (name == "data") return cmd_data;
   if (name == "tokenize") return cmd_tokenize;
   return nullptr;

@@ -1,5 +1,6 @@
-// hwgpt's own commands: the torch-free ones (command_table.hpp). Everything else is handed over
-// to hwgpt-full, so this executable links no libtorch, XGBoost, MPI, curl or PCRE2.
+// hwgpt's own commands: the torch-free ones (command_table.hpp), including report and demo (the
+// main job). Everything else is handed over to hwgpt-full, so this executable links no libtorch,
+// XGBoost, MPI, curl or PCRE2.
 #include "command_table.hpp"
 
 namespace hwgpt::cli {

@@ -11,6 +11,7 @@
 
 #include "hwgpt/analytic/summary.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/hash.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/store/store.hpp"
@@ -45,13 +46,9 @@ const std::string* analytic_metric(std::string_view metric) {
   return nullptr;
 }
 
-std::uint64_t fnv(std::uint64_t h, std::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h ^ 0xff;
-}
+// FNV-1a of `s` continuing `h`, closed by a separator byte so that ("ab", "c") and ("a", "bc")
+// differ.
+std::uint64_t fnv(std::uint64_t h, std::string_view s) { return fnv1a(h, s) ^ 0xff; }
 
 }  // namespace
 
@@ -247,7 +244,7 @@ double answer(const surrogate::Surrogate& s, const space::Arch& arch, double log
       // One stream per (seed, arch, metric, device): independent of query order, batching and the
       // case the names were given in.
       const std::uint64_t key =
-          fnv(fnv(fnv(0xcbf29ce484222325ULL, space::format_arch(arch)), s.info().metric), s.info().device);
+          fnv(fnv(fnv(kFnvOffsetBasis, space::format_arch(arch)), s.info().metric), s.info().device);
       Rng rng = Rng::derive(how.seed, key);
       return s.sample_from_log(log_prediction, rng);
     }

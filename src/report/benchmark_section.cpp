@@ -13,7 +13,7 @@
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
 #include "hwgpt/surrogate/evaluation.hpp"
-#include "hwgpt/surrogate/fit.hpp"
+#include "hwgpt/surrogate/dataset.hpp"
 
 namespace hwgpt::report {
 namespace {
@@ -55,7 +55,7 @@ CalibrationData calibration_data(const surrogate::Surrogate& model, const space:
   // The split and data selection of `hwgpt fit` (cmd_fit.cpp), so these are the held-out archs.
   const auto data = surrogate::dataset_from_store(store, space, info.device, info.metric,
                                                   info.device.empty() ? "" : info.run_kind);
-  const surrogate::FitOptions split_options;  // seed 1 and fractions of the shipped fits
+  const surrogate::SplitOptions split_options;  // the defaults, which the shipped fits used
   CalibrationData c;
   c.key = key_of(info);
   c.unit = info.unit;

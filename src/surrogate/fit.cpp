@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/hash.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "gbt_fit.hpp"
 #include "mlp_fit.hpp"
@@ -20,30 +21,9 @@
 namespace hwgpt::surrogate {
 namespace {
 
-std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t size) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (std::size_t i = 0; i < size; ++i) {
-    h ^= p[i];
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-}  // namespace
-
-Split split_of(const std::string& arch, const FitOptions& options) {
-  const std::uint64_t h = fnv1a(fnv1a(0xcbf29ce484222325ULL, &options.seed, sizeof options.seed), arch.data(), arch.size());
-  const double u = static_cast<double>(h >> 11) * 0x1.0p-53;
-  if (u < options.test_fraction) return Split::kTest;
-  if (u < options.test_fraction + options.calibration_fraction) return Split::kCalibration;
-  return Split::kTrain;
-}
-
-namespace {
-
 // Fold of an arch for cross-conformal calibration: a hash of its string, independent of its split.
 std::size_t fold_of(const std::string& arch, const FitOptions& options) {
-  const std::uint64_t h = fnv1a(fnv1a(0xcbf29ce484222325ULL, &options.seed, sizeof options.seed), (arch + "#fold").data(),
+  const std::uint64_t h = fnv1a(fnv1a(kFnvOffsetBasis, &options.seed, sizeof options.seed), (arch + "#fold").data(),
                                 arch.size() + 5);
   return static_cast<std::size_t>(static_cast<double>(h >> 11) * 0x1.0p-53 * static_cast<double>(options.cv_folds));
 }
@@ -89,7 +69,7 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
   std::vector<double> row(n_features);
   std::vector<std::vector<double>> features_of(data.archs.size());
   std::vector<Split> split(data.archs.size());
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  std::uint64_t hash = kFnvOffsetBasis;
   std::vector<double> spreads;
   // Rows of the training split (as doubles for the MLP/GP, floats for XGBoost), divided into a fit
   // part and a validation part (~20 %) for model selection; the test split is never looked at.
@@ -311,44 +291,6 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
     info.test = evaluate(truth, predicted, lower, upper, sigma);
   }
   return Surrogate(std::move(info), std::move(predictor), s.residual_quantiles(), s.noise_log_sigma());
-}
-
-Dataset dataset_from_store(const store::Store& store, const space::SearchSpace& space, const std::string& device,
-                           const std::string& metric, const std::string& run_kind, const std::string& split,
-                           const std::string& run_uid) {
-  Dataset d;
-  std::map<std::string, bool> seen;
-  if (device.empty() && (metric == "perplexity" || metric == "accuracy")) {
-    for (const auto& p : store.perplexities(space.name(), split)) {
-      if (seen[p.arch]) continue;
-      if (metric == "accuracy" && !p.accuracy) continue;
-      seen[p.arch] = true;
-      d.archs.push_back(space::parse_arch(p.arch, space));
-      d.targets.push_back(metric == "perplexity" ? p.perplexity : *p.accuracy);
-      d.log_spreads.push_back(0.0);
-    }
-    return d;
-  }
-  for (const auto& row : store.samples({device, metric, space.name(), "", run_kind, run_uid})) {
-    if (seen[row.set.arch]) continue;
-    seen[row.set.arch] = true;
-    if (!(row.set.mean > 0)) {
-      ++d.dropped_nonpositive;
-      continue;
-    }
-    d.archs.push_back(space::parse_arch(row.set.arch, space));
-    d.targets.push_back(row.set.mean);
-    double spread = 0;
-    if (row.set.samples.size() >= 2) {
-      double m = 0;
-      for (double v : row.set.samples) m += std::log(v);
-      m /= static_cast<double>(row.set.samples.size());
-      for (double v : row.set.samples) spread += (std::log(v) - m) * (std::log(v) - m);
-      spread = std::sqrt(spread / static_cast<double>(row.set.samples.size() - 1));
-    }
-    d.log_spreads.push_back(spread);
-  }
-  return d;
 }
 
 }  // namespace hwgpt::surrogate

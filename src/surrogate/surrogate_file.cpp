@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/hash.hpp"
 #include "hwgpt/surrogate/surrogate.hpp"
 
 namespace hwgpt::surrogate {
@@ -25,15 +26,6 @@ using nlohmann::json;
 
 constexpr char kMagic[8] = {'H', 'W', 'G', 'P', 'T', 'S', 'R', 'G'};
 constexpr std::uint32_t kFormatVersion = 2;
-
-std::uint64_t fnv1a(const std::string& bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 template <typename T>
 void put(std::string& out, T value) {

@@ -8,20 +8,12 @@
 
 #include "hwgpt/space/arch.hpp"
 #include "hwgpt/store/store.hpp"
+#include "hwgpt/surrogate/dataset.hpp"
 #include "hwgpt/surrogate/surrogate.hpp"
 
 namespace hwgpt::surrogate {
 
 // Per-arch targets: the measured mean, and the standard deviation of log samples (0 if unknown).
-struct Dataset {
-  std::vector<space::Arch> archs;
-  std::vector<double> targets;
-  std::vector<double> log_spreads;
-  // Archs left out because their target was <= 0 (the model is fitted on log y), e.g. a memory
-  // increase below the meter's resolution. Reported by `hwgpt fit`.
-  std::size_t dropped_nonpositive = 0;
-};
-
 // MLP training settings (surrogate_fit's private mlp_fit.hpp has the defaults' meaning).
 struct MlpOptions {
   std::vector<int> hidden = {128, 128};  // SiLU layers
@@ -45,32 +37,24 @@ struct FitOptions {
   double subsample = 0.8;
   double colsample = 0.8;
   int threads = 2;
-  std::uint64_t seed = 1;             // XGBoost seed and the arch split
-  double test_fraction = 0.2;         // archs held out for the reported evaluation
-  double calibration_fraction = 0.15; // archs for the conformal residual quantiles
+  std::uint64_t seed = SplitOptions{}.seed;  // XGBoost seed and the arch split
+  double test_fraction = SplitOptions{}.test_fraction;
+  double calibration_fraction = SplitOptions{}.calibration_fraction;
   // Below this many calibration archs, cross-conformal calibration over the training and
   // calibration archs (cv_folds folds) replaces split-conformal (fit.cpp says why).
   std::size_t cross_conformal_below = 500;
   std::size_t cv_folds = 5;
 };
 
-enum class Split { kTrain, kCalibration, kTest };
-// Deterministic per arch string and seed, so one arch is in the same split for every metric and
-// device (no test arch leaks into another surrogate's training through shared structure).
-Split split_of(const std::string& arch, const FitOptions& options);
+// The split of dataset.hpp with the fit's seed and fractions.
+inline Split split_of(const std::string& arch, const FitOptions& options) {
+  return split_of(arch, SplitOptions{options.seed, options.test_fraction, options.calibration_fraction});
+}
 
 // Selects and fits on the train split, calibrates on the calibration split (or cross-conformally
 // on both, for small data), evaluates on the test split and fills info.{data_hash, fitted_with,
 // *_count, test}. Throws ValueError with too little data.
 Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, SurrogateInfo info,
                         const FitOptions& options = {});
-
-// Targets of `metric` measured on `device` for archs of `space` in runs of `run_kind` ("" = any)
-// and, if `run_uid` is not empty, in that run only; for perplexity/accuracy (device ""), the
-// store's perplexity records of `split`.
-Dataset dataset_from_store(const store::Store& store, const space::SearchSpace& space,
-                           const std::string& device, const std::string& metric,
-                           const std::string& run_kind = "", const std::string& split = "",
-                           const std::string& run_uid = "");
 
 }  // namespace hwgpt::surrogate
