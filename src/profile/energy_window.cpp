@@ -14,25 +14,31 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Update {
-  Clock::time_point at;  // when the reader saw the new value
+  Clock::time_point at;  // when the read that saw the new value ended
+  double bracket_s;      // the update happened within this long before `at`: since the previous read began
   double mj;
 };
 
-// Reads the meter every poll_ms in its own thread and keeps the moments its value changed.
+// Reads the meter every poll_ms in its own thread and keeps the moments its value changed, each
+// with the interval it is known to lie in: a reader that was descheduled (a loaded machine) sees
+// an update late, and its wide bracket says so.
 class UpdateRecorder {
  public:
   UpdateRecorder(EnergyMeter& meter, double poll_ms) : meter_(meter) {
     last_ = meter_.read_mj().value_or(0.0);
     thread_ = std::thread([this, poll_ms] {
+      auto previous_begin = Clock::now();
       while (running_) {
+        const auto begin = Clock::now();
         const double mj = meter_.read_mj().value_or(last_);
-        const auto now = Clock::now();
+        const auto end = Clock::now();
         if (mj != last_) {
           std::lock_guard lock(mutex_);
-          updates_.push_back({now, mj});
+          updates_.push_back({end, std::chrono::duration<double>(end - previous_begin).count(), mj});
           last_ = mj;
           count_ = updates_.size();
         }
+        previous_begin = begin;
         std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(poll_ms));
       }
     });
@@ -65,11 +71,15 @@ struct Call {
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-// The updates seen after the first call started: the window may only begin while calls run.
-std::vector<Update> usable(const std::vector<Update>& all, Clock::time_point first_start, Clock::time_point last_end) {
+// The updates that can be a window's edge: seen while calls ran (the window may only begin after
+// the first call started) and pinned in time to within `max_bracket_s`.
+std::vector<Update> usable(const std::vector<Update>& all, Clock::time_point first_start, Clock::time_point last_end,
+                           double max_bracket_s) {
   std::vector<Update> out;
   for (const auto& u : all)
-    if (u.at >= first_start && u.at <= last_end) out.push_back(u);
+    if (u.at - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(u.bracket_s)) >= first_start &&
+        u.at <= last_end && u.bracket_s <= max_bracket_s)
+      out.push_back(u);
   return out;
 }
 
@@ -83,6 +93,8 @@ std::optional<EnergyWindow> measure_energy_window(EnergyMeter& meter, const std:
   };
   if (!meter.available()) return fail("no energy meter: " + meter.unavailable_reason());
   UpdateRecorder recorder(meter, config.poll_ms);
+  // An edge is usable when the reader saw it within three polling periods (and at least 3 ms).
+  const double max_bracket_s = std::max(0.003, 3.0 * config.poll_ms / 1000.0);
   std::vector<Call> calls;
   std::vector<Update> window;
   const auto begin = Clock::now();
@@ -93,14 +105,14 @@ std::optional<EnergyWindow> measure_energy_window(EnergyMeter& meter, const std:
     // The calls' own overhead stays small next to a call: the updates are copied only when there
     // are enough of them to close the window.
     if (recorder.count() > static_cast<std::size_t>(config.min_updates)) {
-      window = usable(recorder.snapshot(), calls.front().start, calls.back().end);
+      window = usable(recorder.snapshot(), calls.front().start, calls.back().end, max_bracket_s);
       if (static_cast<int>(window.size()) > config.min_updates &&
           seconds(window.back().at - window.front().at) >= config.min_seconds)
         break;
     }
     if (seconds(calls.back().end - begin) > config.max_seconds) {
       recorder.stop();
-      window = usable(recorder.snapshot(), calls.front().start, calls.back().end);
+      window = usable(recorder.snapshot(), calls.front().start, calls.back().end, max_bracket_s);
       return fail("the " + meter.name() + " counter updated " + std::to_string(window.size()) + " times in " +
                   std::to_string(config.max_seconds) + " s; a window needs " + std::to_string(config.min_updates + 1));
     }
@@ -108,17 +120,26 @@ std::optional<EnergyWindow> measure_energy_window(EnergyMeter& meter, const std:
   recorder.stop();
   const Clock::time_point from = window.front().at, to = window.back().at;
   EnergyWindow w;
-  // Calls inside [from, to], each by the fraction of its duration there.
+  // Calls inside [from, to], each by the fraction of its duration there, and the time they ran.
+  double call_seconds = 0;
   for (const auto& c : calls) {
     const auto lo = std::max(c.start, from), hi = std::min(c.end, to);
-    if (hi > lo && c.end > c.start) w.calls += seconds(hi - lo) / seconds(c.end - c.start);
+    if (hi > lo && c.end > c.start) {
+      w.calls += seconds(hi - lo) / seconds(c.end - c.start);
+      call_seconds += seconds(hi - lo);
+    }
   }
   w.updates = static_cast<int>(window.size()) - 1;
   w.seconds = seconds(to - from);
-  w.mj_per_call = (window.back().mj - window.front().mj) / w.calls;
-  // Each edge is known to within the reader's period plus, for a polled power meter, its own period.
-  const double edge_s = config.poll_ms / 1000.0 + meter.poll_period_s();
-  w.uncertainty_mj = w.mj_per_call * 2.0 * edge_s / w.seconds;
+  w.from = from;
+  w.to = to;
+  // The window's mean power times the mean duration of a call in it. Back to back, the calls fill
+  // the window and this is its energy / calls; the few microseconds between calls (or a
+  // descheduled moment of this thread on a loaded machine) are not charged to the calls.
+  w.mj_per_call = (window.back().mj - window.front().mj) / w.seconds * (call_seconds / w.calls);
+  // Each edge is known to within its bracket plus, for a polled power meter, its own period.
+  const double edges_s = window.front().bracket_s + window.back().bracket_s + 2.0 * meter.poll_period_s();
+  w.uncertainty_mj = w.mj_per_call * edges_s / w.seconds;
   return w;
 }
 

@@ -72,6 +72,14 @@ TEST_F(Executables, QueryAndSpaceCommandsMapNoHeavyLibraryAndAnswerAsHwgptFull) 
     ASSERT_EQ(full.exit_code, 0) << full.err;
     EXPECT_EQ(light.out, full.out) << args;
   }
+  // report and demo (the main job) run in hwgpt too: their help comes without the heavy libraries.
+  for (const std::string& args : {std::string("report --help"), std::string("demo --help")}) {
+    CliResult light;
+    const auto libs = libraries_of(kCli, args, &light);
+    ASSERT_EQ(light.exit_code, 0) << args << light.err;
+    std::string heavy;
+    EXPECT_FALSE(any_heavy(libs, &heavy)) << args << " mapped " << heavy;
+  }
   // hwgpt-full itself maps libtorch: the check above can fail.
   CliResult full;
   std::string heavy;
