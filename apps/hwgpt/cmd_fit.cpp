@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "hwgpt/core/atomic_file.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/surrogate/fit.hpp"
@@ -161,7 +162,7 @@ int cmd_fit(const std::vector<std::string>& tokens) {
                                      {"coverage_90", e.coverage_90}, {"width_90", e.width_90}, {"nll", e.nll}}},
                            {"fitted_with", model.info().fitted_with}, {"data_hash", model.info().data_hash}};
     if (!only_run.empty()) eval["run_uid"] = only_run;
-    std::ofstream(folder / (stem + ".eval.json")) << eval.dump(2) << "\n";
+    write_file_atomically(folder / (stem + ".eval.json"), eval.dump(2) + "\n");
     model.save(folder / (stem + ".hsur"));
     std::printf("%-22s %-12s %6zu %7.4f %7.4f %7.4f %8.3f %7.3f %7.3f\n", t.metric.c_str(), t.device.c_str(),
                 data.archs.size(), e.kendall_tau, e.r2, e.mape, e.within_10pct, e.coverage_90, e.width_90);

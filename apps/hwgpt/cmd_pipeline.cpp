@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "hwgpt/core/atomic_file.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/profile/device_info.hpp"
 #include "hwgpt/train/byte_corpus.hpp"
@@ -86,7 +87,7 @@ void check_corpus(const fs::path& corpus, const fs::path& out) {
     std::cerr << "  (done: " << path.string() << ")\n";
     return;
   }
-  std::ofstream(path) << record.dump(2) << "\n";
+  write_file_atomically(path, record.dump(2) + "\n");
   std::cerr << "  " << data.train.size() << " train, " << data.validation.size() << " validation, "
             << data.nas_eval.size() << " nas-eval tokens -> " << path.string() << "\n";
 }
@@ -146,7 +147,7 @@ int cmd_pipeline(const std::vector<std::string>& tokens) {
   config["objective_sets"] = nlohmann::json::array({nlohmann::json::array({"perplexity", "latency@" + device})});
   config["output"] = (out / "study").string();
   config["threads"] = std::stoi(threads);
-  std::ofstream(study_config) << config.dump(2) << "\n";
+  write_file_atomically(study_config, config.dump(2) + "\n");
   ::setenv("HWGPT_DATA_DIR", out.c_str(), 1);
   step(6, "study on the fitted benchmark", "study", cmd_study, {"--config", study_config.string()});
   step(7, "report", "report", cmd_report, {"--study", (out / "study").string()});

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "hwgpt/core/atomic_file.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/progress.hpp"
 #include "hwgpt/store/export.hpp"
@@ -114,17 +115,10 @@ int export_rows(const std::vector<std::string>& tokens) {
     write(std::cout);
     return 0;
   }
-  const std::filesystem::path target(*out_path);
-  const std::filesystem::path temporary = target.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    if (!out) throw FileError("cannot write '" + temporary.string() + "'");
-    const auto rows = write(out);
-    out.close();
-    if (!out) throw FileError("writing '" + temporary.string() + "' failed (disk full?)");
-    std::cerr << "wrote " << rows << " rows to " << target.string() << "\n";
-  }
-  std::filesystem::rename(temporary, target);
+  AtomicFile out(*out_path);
+  const auto rows = write(out.stream());
+  out.commit();
+  std::cerr << "wrote " << rows << " rows to " << *out_path << "\n";
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "hwgpt/core/atomic_file.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/zip_check.hpp"
 #include "hwgpt/space/arch_string.hpp"
@@ -230,32 +231,18 @@ void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supe
 }
 
 void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  std::FILE* file = std::fopen(tmp.c_str(), "wb");
-  if (file == nullptr)
-    throw FileError("cannot write '" + tmp.string() + "': " + std::strerror(errno) +
-                    "; check that the folder exists and is writable");
+  AtomicFile file(path);
   // libtorch 1.13 aborts the process when its own file write fails (its writer's destructor throws
-  // after a short write), so we write, and report a failed write (a full disk) after save_to.
-  int write_errno = 0;
+  // after a short write), so we write, and AtomicFile reports a failed write (a full disk) at commit.
   try {
     archive.save_to([&](const void* data, std::size_t bytes) -> std::size_t {
-      if (write_errno == 0 && std::fwrite(data, 1, bytes, file) != bytes) write_errno = errno != 0 ? errno : EIO;
+      file.write(data, bytes);
       return bytes;
     });
   } catch (const c10::Error& e) {
-    std::fclose(file);
-    std::filesystem::remove(tmp);
-    throw FileError("cannot write '" + tmp.string() + "': " + e.what_without_backtrace());
+    throw FileError("cannot write '" + file.temporary().string() + "': " + e.what_without_backtrace());
   }
-  if (std::fclose(file) != 0 && write_errno == 0) write_errno = errno != 0 ? errno : EIO;
-  if (write_errno != 0) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    throw FileError("cannot write '" + tmp.string() + "': " + std::strerror(write_errno) +
-                    " (disk full?); the previous file is kept");
-  }
-  std::filesystem::rename(tmp, path);  // atomic on POSIX: readers see the old or the new file
+  file.commit();
 }
 
 void load_archive_checked(torch::serialize::InputArchive& archive, const std::filesystem::path& path,

@@ -147,23 +147,4 @@ std::string run_to_json(const RunResult& run) {
   return j.dump(1) + "\n";
 }
 
-void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
-  const auto tmp = std::filesystem::path(path.string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw FileError("cannot write '" + tmp.string() + "'; check that the folder exists and is writable");
-    out << text;
-    out.flush();
-    if (!out) {
-      out.close();
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);  // leave the folder as it was
-      throw FileError("writing '" + tmp.string() + "' failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw FileError("cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + ec.message());
-}
-
 }  // namespace hwgpt::search

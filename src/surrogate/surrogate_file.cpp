@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hwgpt/core/atomic_file.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/hash.hpp"
 #include "hwgpt/surrogate/surrogate.hpp"
@@ -189,15 +190,7 @@ void Surrogate::save(const std::filesystem::path& path) const {
   put<std::uint64_t>(file, payload.size());
   put<std::uint64_t>(file, fnv1a(payload));
   file += payload;
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw FileError("cannot write surrogate file '" + temporary.string() + "'");
-    out.write(file.data(), static_cast<std::streamsize>(file.size()));
-    out.close();
-    if (!out) throw FileError("writing surrogate file '" + temporary.string() + "' failed (disk full?)");
-  }
-  std::filesystem::rename(temporary, path);
+  write_file_atomically(path, file);
 }
 
 Surrogate Surrogate::load(const std::filesystem::path& path, const std::string& expected_space) {

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hwgpt/core/atomic_file.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/text/checksum.hpp"
 
@@ -81,15 +82,10 @@ json meta_json(const ShardMeta& m) {
 
 void write_file_atomically(const std::filesystem::path& path, const std::string& header,
                            std::span<const char> body) {
-  const auto temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw FileError("cannot write '" + temporary + "'");
-    out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    out.write(body.data(), static_cast<std::streamsize>(body.size()));
-    if (!out.flush()) throw FileError("cannot write '" + temporary + "' (disk full?)");
-  }
-  std::filesystem::rename(temporary, path);
+  AtomicFile file(path);
+  file.write(header);
+  file.write(body.data(), body.size());
+  file.commit();
 }
 
 template <class T>

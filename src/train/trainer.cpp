@@ -9,6 +9,7 @@
 #include <span>
 #include <sstream>
 
+#include "hwgpt/core/atomic_file.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
@@ -291,13 +292,9 @@ void Trainer::Impl::write_csv_header_or_trim() {
     while (std::getline(in, line))
       if (std::stoi(line.substr(0, line.find(','))) <= step) keep.push_back(line);
   }
-  const std::filesystem::path tmp = csv.string() + ".tmp";
-  std::ofstream out(tmp);
-  out << "step,role,arch,loss,perplexity\n";
-  for (const auto& l : keep) out << l << "\n";
-  out.close();
-  if (!out) throw FileError("cannot write validation CSV '" + tmp.string() + "'");
-  std::filesystem::rename(tmp, csv);
+  std::string text = "step,role,arch,loss,perplexity\n";
+  for (const auto& l : keep) text += l + "\n";
+  write_file_atomically(csv, text);
 }
 
 void Trainer::Impl::validate_and_log() {

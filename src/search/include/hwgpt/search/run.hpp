@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "hwgpt/core/atomic_file.hpp"
 #include "hwgpt/search/hypervolume.hpp"
 #include "hwgpt/search/optimizer.hpp"
 #include "hwgpt/search/problem.hpp"
@@ -95,8 +96,7 @@ std::string run_to_csv(const RunResult& run);
 // JSON: metadata, bounds, reference, hv_curve, final front (no per-evaluation list: that is the CSV).
 std::string run_to_json(const RunResult& run);
 
-// Writes `text` to `path` through a temporary file renamed into place, so a crash never leaves a
-// partial file under the final name. Throws FileError naming the path.
-void write_file_atomically(const std::filesystem::path& path, const std::string& text);
+// Run files, study tables and reports are written with core's atomic writer.
+using hwgpt::write_file_atomically;
 
 }  // namespace hwgpt::search
