@@ -4,7 +4,8 @@
 Usage: scripts/kendall_tau.py A.csv B.csv   (prints the pairs and tau-b; stdlib only)
 """
 import csv
-import math
+import importlib.util
+import os
 import sys
 
 
@@ -13,23 +14,12 @@ def read(path):
         return {row["arch"]: float(row["perplexity"]) for row in csv.DictReader(f)}
 
 
-def tau_b(x, y):
-    concordant = discordant = ties_x = ties_y = 0
-    for i in range(len(x)):
-        for j in range(i + 1, len(x)):
-            dx, dy = x[i] - x[j], y[i] - y[j]
-            if dx == 0 and dy == 0:
-                continue
-            if dx == 0:
-                ties_x += 1
-            elif dy == 0:
-                ties_y += 1
-            elif dx * dy > 0:
-                concordant += 1
-            else:
-                discordant += 1
-    denom = math.sqrt((concordant + discordant + ties_x) * (concordant + discordant + ties_y))
-    return (concordant - discordant) / denom if denom else float("nan")
+# Kendall's tau-b of the product (python/hwgpt/rank.py, plain Python), loaded as a file.
+_spec = importlib.util.spec_from_file_location(
+    "rank", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python", "hwgpt", "rank.py"))
+_rank = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_rank)
+tau_b = _rank.kendall_tau
 
 
 def main():
