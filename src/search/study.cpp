@@ -132,27 +132,21 @@ void write_attainment(const StudyConfig& config, const std::vector<Problem>& pro
 OptimizerOptions parse_options(const json& j, std::string_view origin) {
   if (!j.is_object()) throw ParseError(std::string(origin) + ": 'options' must be an object");
   OptimizerOptions o;
-  const std::map<std::string, std::size_t*> sizes = {
-      {"batch_size", &o.batch_size},           {"population_size", &o.population_size},
-      {"morea_population_size", &o.morea_population_size}, {"morea_sample_size", &o.morea_sample_size},
-      {"bo_initial_samples", &o.bo_initial_samples}, {"bo_candidates", &o.bo_candidates},
-      {"gp_max_points", &o.gp_max_points},     {"gp_refit_every", &o.gp_refit_every},
-      {"moasha_eta", &o.moasha_eta},           {"moasha_rungs", &o.moasha_rungs}};
-  const std::map<std::string, double*> reals = {{"crossover_probability", &o.crossover_probability},
-                                                {"mutation_probability", &o.mutation_probability}};
+  const auto& fields = optimizer_option_fields();
   for (const auto& [key, value] : j.items()) {
     const std::string where = std::string(origin) + ": options." + key;
-    if (const auto it = sizes.find(key); it != sizes.end()) {
-      if (!value.is_number_unsigned()) throw ParseError(where + " is " + value.dump() + "; expected a non-negative integer");
-      *it->second = value.get<std::size_t>();
-    } else if (const auto r = reals.find(key); r != reals.end()) {
-      if (!value.is_number()) throw ParseError(where + " is " + value.dump() + "; expected a number");
-      *r->second = value.get<double>();
-    } else {
+    const auto field = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return key == f.name; });
+    if (field == fields.end()) {
       std::string names;
-      for (const auto& [name, _] : sizes) names += (names.empty() ? "" : ", ") + name;
-      for (const auto& [name, _] : reals) names += ", " + name;
+      for (const auto& f : fields) names += std::string(names.empty() ? "" : ", ") + f.name;
       throw ParseError(std::string(origin) + ": unknown optimizer option '" + key + "'; expected one of: " + names);
+    }
+    if (field->count) {
+      if (!value.is_number_unsigned()) throw ParseError(where + " is " + value.dump() + "; expected a non-negative integer");
+      o.*(field->count) = value.get<std::size_t>();
+    } else {
+      if (!value.is_number()) throw ParseError(where + " is " + value.dump() + "; expected a number");
+      o.*(field->real) = value.get<double>();
     }
   }
   return o;
@@ -317,19 +311,10 @@ std::string study_config_to_json(const StudyConfig& config) {
   j["threads"] = config.threads;
   // No "output": the file lives in the output folder, and a folder must not depend on where it was
   // written (two runs of one study into two folders give the same bytes; a moved folder stays true).
-  const OptimizerOptions& o = config.options;
-  j["options"] = {{"batch_size", o.batch_size},
-                  {"population_size", o.population_size},
-                  {"crossover_probability", o.crossover_probability},
-                  {"mutation_probability", o.mutation_probability},
-                  {"morea_population_size", o.morea_population_size},
-                  {"morea_sample_size", o.morea_sample_size},
-                  {"bo_initial_samples", o.bo_initial_samples},
-                  {"bo_candidates", o.bo_candidates},
-                  {"gp_max_points", o.gp_max_points},
-                  {"gp_refit_every", o.gp_refit_every},
-                  {"moasha_eta", o.moasha_eta},
-                  {"moasha_rungs", o.moasha_rungs}};
+  json options = json::object();
+  for (const auto& f : optimizer_option_fields())
+    options[f.name] = f.count ? json(config.options.*(f.count)) : json(config.options.*(f.real));
+  j["options"] = options;
   return j.dump(2) + "\n";
 }
 

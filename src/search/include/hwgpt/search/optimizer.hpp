@@ -112,6 +112,15 @@ struct OptimizerOptions {
   std::size_t moasha_rungs = 4;            // moasha: fidelities 1/27, 1/9, 1/3, 1 with eta 3
 };
 
+// OptimizerOptions' fields by name (a study config's "options", Python's options=): the one list
+// that parsing, writing a config back and error messages use. Each field is a count or a real.
+struct OptimizerOptionField {
+  const char* name;
+  std::size_t OptimizerOptions::*count = nullptr;
+  double OptimizerOptions::*real = nullptr;
+};
+const std::vector<OptimizerOptionField>& optimizer_option_fields();
+
 // "rs", "ls", "nsga2", "morea", "lsbo", "rsbo", "ehvi", "moasha". Throws ValueError listing the names, or naming a bad option.
 Optimizer make_optimizer(std::string_view name, const Problem& problem, std::uint64_t seed,
                          const OptimizerOptions& options = {});
