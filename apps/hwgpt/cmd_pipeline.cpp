@@ -140,15 +140,15 @@ int cmd_pipeline(const std::vector<std::string>& tokens) {
   step(5, "surrogates", "fit", cmd_fit,
        std::vector<std::string>{"--db", db, "--scale", "t", "--out", (out / "surrogates").string()} + setting.fit);
 
-  // Step 6 queries the surrogates just fitted (HWGPT_DATA_DIR points the benchmark at DIR).
+  // Step 6 queries the surrogates just fitted: the study config's data_dir is DIR.
   const fs::path study_config = out / "study.json";
   nlohmann::json config = nlohmann::json::parse(setting.study_json);
   config["space"] = "t";
   config["objective_sets"] = nlohmann::json::array({nlohmann::json::array({"perplexity", "latency@" + device})});
   config["output"] = (out / "study").string();
   config["threads"] = std::stoi(threads);
+  config["data_dir"] = out.string();
   write_file_atomically(study_config, config.dump(2) + "\n");
-  ::setenv("HWGPT_DATA_DIR", out.c_str(), 1);
   step(6, "study on the fitted benchmark", "study", cmd_study, {"--config", study_config.string()});
   step(7, "report", "report", cmd_report, {"--study", (out / "study").string()});
 

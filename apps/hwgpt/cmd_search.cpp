@@ -18,6 +18,7 @@ constexpr const char* kHelp = R"(usage: hwgpt search [--scale S | --space-file F
                     [--test-problem zdt1|zdt2|dtlz2 [--variables N] [--levels K]]
                     [--algorithm NAME (nsga2)] [--budget N (500)] [--seed K (1)]
                     [--population N (50, nsga2)] [--out DIR] [--json] [--bounds]
+                    [--data-dir DIR (surrogates of DIR/surrogates; default: the shipped ones)]
 Minimises the objectives with a seeded ask/tell optimizer and reports the hypervolume of the
 normalised objectives: each objective is mapped to (f - ideal) / (nadir - ideal), with ideal and
 nadir fixed per problem (arch spaces: the exact values of the space's smallest and largest archs),
@@ -58,7 +59,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 
 int cmd_search(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--scale", "--space-file", "--objectives", "--test-problem", "--variables", "--levels",
-                         "--algorithm", "--budget", "--seed", "--population", "--out"},
+                         "--algorithm", "--budget", "--seed", "--population", "--out", "--data-dir"},
                         {"--json", "--help", "--bounds"},
                         {}};
   const Args args("search", tokens, spec);
@@ -79,7 +80,9 @@ int cmd_search(const std::vector<std::string>& tokens) {
     problem_spec.space = args.value("--space-file").value_or(args.value_or("--scale", "s"));
     problem_spec.objectives = split_commas(args.value_or("--objectives", "params,flops"));
   }
-  const search::Problem problem = search::make_problem(problem_spec);
+  const auto surrogate_dir = args.value("--data-dir") ? std::filesystem::path(*args.value("--data-dir")) / "surrogates"
+                                                    : std::filesystem::path();
+  const search::Problem problem = search::make_problem(problem_spec, search::benchmark_for(problem_spec, surrogate_dir));
   if (args.flag("--bounds")) {
     char line[160];
     std::cout << "objective              ideal (-> 0)          nadir (-> 1)   problem " << problem.name() << "\n";

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "hwgpt/report/study_data.hpp"
 #include "hwgpt/search/arch_problem.hpp"
 
@@ -62,6 +64,12 @@ Report study_report(const StudyReportOptions& o) {
       if (std::find(names.begin(), names.end(), space) == names.end()) continue;
       BenchmarkReportOptions b = o.benchmark;
       b.space = space;
+      // The surrogates the study used (its config's data_dir, e.g. a pipeline's), unless given.
+      if (b.surrogate_dir.empty() && !study.config_json.empty()) {
+        const auto config = nlohmann::json::parse(study.config_json, nullptr, false);
+        if (config.is_object() && config.contains("data_dir") && config["data_dir"].is_string())
+          b.surrogate_dir = std::filesystem::path(config["data_dir"].get<std::string>()) / "surrogates";
+      }
       if (b.calibrate.empty()) b.calibrate = keys;
       // Config stays last: insert the benchmark section before it.
       r.sections.insert(r.sections.end() - 1, benchmark_section(b));

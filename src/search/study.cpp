@@ -164,26 +164,41 @@ std::string ProblemSpec::label() const {
 
 namespace {
 
-// The shipped benchmark of a space, loaded once per process (studies build many problems).
-std::shared_ptr<const benchmark::Benchmark> shared_benchmark(const space::SearchSpace& s) {
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const benchmark::Benchmark>> cache;
-  std::lock_guard lock(mutex);
-  auto& slot = cache[s.name()];
-  if (!slot)
-    slot = std::make_shared<const benchmark::Benchmark>(benchmark::Benchmark::load(s, benchmark::default_surrogate_dir()));
-  return slot;
+space::SearchSpace space_of(const ProblemSpec& spec) {
+  const bool is_file = spec.space.find('/') != std::string::npos || spec.space.ends_with(".json");
+  return is_file ? space::SearchSpace::load(spec.space) : space::SearchSpace::builtin(spec.space);
+}
+
+// The problems of a study, each space's benchmark loaded once for all of its problems.
+std::vector<Problem> make_problems(const StudyConfig& config) {
+  std::map<std::string, std::shared_ptr<const benchmark::Benchmark>> loaded;
+  std::vector<Problem> problems;
+  for (const auto& p : config.problems) {
+    std::shared_ptr<const benchmark::Benchmark> bench;
+    if (p.test_problem.empty()) {
+      auto& slot = loaded[p.space];
+      if (!slot) slot = benchmark_for(p, config.surrogate_dir());
+      bench = slot;
+    }
+    problems.push_back(make_problem(p, bench));
+  }
+  return problems;
 }
 
 }  // namespace
 
-Problem make_problem(const ProblemSpec& spec) {
+std::shared_ptr<const benchmark::Benchmark> benchmark_for(const ProblemSpec& spec,
+                                                          const std::filesystem::path& surrogate_dir) {
+  if (!spec.test_problem.empty() ||
+      std::none_of(spec.objectives.begin(), spec.objectives.end(), is_benchmark_objective))
+    return nullptr;
+  return std::make_shared<const benchmark::Benchmark>(benchmark::Benchmark::load(
+      space_of(spec), surrogate_dir.empty() ? benchmark::default_surrogate_dir() : surrogate_dir));
+}
+
+Problem make_problem(const ProblemSpec& spec, std::shared_ptr<const benchmark::Benchmark> bench) {
   if (!spec.test_problem.empty()) return make_test_problem(spec.test_problem, spec.test_config);
-  const bool is_file = spec.space.find('/') != std::string::npos || spec.space.ends_with(".json");
-  space::SearchSpace s = is_file ? space::SearchSpace::load(spec.space) : space::SearchSpace::builtin(spec.space);
-  const bool needs_benchmark = std::any_of(spec.objectives.begin(), spec.objectives.end(), is_benchmark_objective);
-  auto bench = needs_benchmark ? shared_benchmark(s) : nullptr;
-  return Problem(ArchProblem(std::move(s), spec.objectives, std::move(bench)));
+  return Problem(ArchProblem(space_of(spec), spec.objectives, std::move(bench)));
 }
 
 OptimizerOptions parse_optimizer_options(std::string_view json_object_text, std::string_view origin) {
@@ -197,7 +212,7 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   if (j.is_discarded() || !j.is_object()) throw ParseError(std::string(origin) + ": not a JSON object");
   static const std::vector<std::string> known = {"space", "objective_sets", "test_problems", "variables", "levels",
                                                  "algorithms", "seeds", "budget", "algorithm_budgets", "threads", "output",
-                                                 "options", "devices"};
+                                                 "options", "devices", "data_dir"};
   for (const auto& [key, value] : j.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
       throw ParseError(std::string(origin) + ": unknown key '" + key + "'; expected one of: " + join(known, ", "));
@@ -251,12 +266,11 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   }
   if (j.contains("threads")) c.threads = get<std::size_t>(j, "threads", origin);
   if (j.contains("output")) c.output = get<std::string>(j, "output", origin);
+  if (j.contains("data_dir")) c.data_dir = get<std::string>(j, "data_dir", origin);
   if (j.contains("options")) c.options = parse_options(j.at("options"), origin);
   // Build every problem and optimizer once now, so a bad name fails before any run starts.
-  for (const auto& p : c.problems) {
-    const Problem problem = make_problem(p);
+  for (const auto& problem : make_problems(c))
     for (const auto& a : c.algorithms) make_optimizer(a, problem, 0, c.options);
-  }
   return c;
 }
 
@@ -309,6 +323,7 @@ std::string study_config_to_json(const StudyConfig& config) {
   j["budget"] = config.budget;
   if (!config.algorithm_budgets.empty()) j["algorithm_budgets"] = config.algorithm_budgets;
   j["threads"] = config.threads;
+  if (!config.data_dir.empty()) j["data_dir"] = config.data_dir.string();
   // No "output": the file lives in the output folder, and a folder must not depend on where it was
   // written (two runs of one study into two folders give the same bytes; a moved folder stays true).
   json options = json::object();
@@ -319,8 +334,7 @@ std::string study_config_to_json(const StudyConfig& config) {
 }
 
 std::vector<StudyRunSummary> run_study(const StudyConfig& config, std::ostream* progress, Communicator& comm) {
-  std::vector<Problem> problems;
-  for (const auto& p : config.problems) problems.push_back(make_problem(p));
+  const std::vector<Problem> problems = make_problems(config);
   std::vector<Job> jobs;
   for (std::size_t p = 0; p < config.problems.size(); ++p)
     for (const auto& a : config.algorithms)

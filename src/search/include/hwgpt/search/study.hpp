@@ -12,10 +12,12 @@
 #include <filesystem>
 #include <iosfwd>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "hwgpt/benchmark/benchmark.hpp"
 #include "hwgpt/core/communicator.hpp"
 #include "hwgpt/search/optimizer.hpp"
 #include "hwgpt/search/problem.hpp"
@@ -34,8 +36,16 @@ struct ProblemSpec {
   std::string label() const;
 };
 
-// Throws ValueError (unknown problem, objective, benchmark metric) or FileError (space file).
-Problem make_problem(const ProblemSpec& spec);
+// The problem of `spec`; its benchmark objectives (perplexity, latency@h100, ...) are answered by
+// `bench`, which must be the space's benchmark when there are any (benchmark_for). Throws
+// ValueError (unknown problem, objective, benchmark metric, no benchmark for benchmark objectives)
+// or FileError (space file).
+Problem make_problem(const ProblemSpec& spec, std::shared_ptr<const benchmark::Benchmark> bench = nullptr);
+
+// The benchmark `spec` needs: its space's surrogates under `surrogate_dir` (default:
+// benchmark::default_surrogate_dir()), or null when its objectives need none.
+std::shared_ptr<const benchmark::Benchmark> benchmark_for(const ProblemSpec& spec,
+                                                          const std::filesystem::path& surrogate_dir = {});
 
 struct StudyConfig {
   std::vector<ProblemSpec> problems;
@@ -52,6 +62,10 @@ struct StudyConfig {
   std::size_t threads = 0;            // 0: std::thread::hardware_concurrency()
   OptimizerOptions options;
   std::filesystem::path output = "study";
+  // "data_dir": the folder whose surrogates/ answer benchmark objectives (a pipeline's fitted
+  // ones); empty: the shipped surrogates (benchmark::default_surrogate_dir()).
+  std::filesystem::path data_dir;
+  std::filesystem::path surrogate_dir() const { return data_dir.empty() ? std::filesystem::path() : data_dir / "surrogates"; }
 };
 
 // Parses a study config; `origin` names the source in messages. Throws ParseError naming the key.
