@@ -65,18 +65,25 @@ def latency_medians(db):
 
 
 def test_latencies_agree_with_hwgpt_profile_on_the_same_archs(tmp_path):
-    listing = tmp_path / "archs.txt"
-    listing.write_text("\n".join(ARCHS) + "\n")
-    torch_profile.profile("t", ARCHS, tmp_path / "py.db", device="box", **WORKLOAD)
-    run_cli("profile", "--scale", "t", "--archs", listing, "--db", tmp_path / "cpp.db", "--device", "box",
-            "--batch", 1, "--seq", 128, "--max-seconds", 5, "--decode-tokens", 8)
+    # The two routes measure each arch one after the other (the CTest suite runs beside other
+    # tests, so the machine's load moves; back to back, both see about the same).
+    for arch in ARCHS:
+        listing = tmp_path / "arch.txt"
+        listing.write_text(arch + "\n")
+        run_cli("profile", "--scale", "t", "--archs", listing, "--db", tmp_path / "cpp.db", "--device", "box",
+                "--batch", 1, "--seq", 128, "--max-seconds", 5, "--decode-tokens", 8)
+        torch_profile.profile("t", [arch], tmp_path / "py.db", device="box", **WORKLOAD)
     py, cpp = latency_medians(tmp_path / "py.db"), latency_medians(tmp_path / "cpp.db")
     assert set(py) == set(cpp) == set(ARCHS)
-    # Same order of the three archs, and each within a factor 2 (measured here: 1.55x for the
-    # smallest, where Python's dispatch of ~40 modules per forward adds ~0.3 ms; 0.95x for the largest).
+    # The same order of the three archs, and the largest, where the model's arithmetic dominates,
+    # within a factor 1.5 (measured on an idle VM: 0.95x). The smaller ones pay Python's dispatch of
+    # ~40 modules per forward (~0.3 ms idle: 1.55x for the smallest), which grows on a loaded
+    # machine, so they are only bounded (a factor 4).
     assert sorted(ARCHS, key=py.get) == sorted(ARCHS, key=cpp.get) == ARCHS
+    largest = ARCHS[-1]
+    assert 1 / 1.5 < py[largest] / cpp[largest] < 1.5, (largest, py[largest], cpp[largest])
     for arch in ARCHS:
-        assert 0.5 < py[arch] / cpp[arch] < 2.0, (arch, py[arch], cpp[arch])
+        assert 0.5 < py[arch] / cpp[arch] < 4.0, (arch, py[arch], cpp[arch])
 
 
 def test_its_rows_are_what_fit_merge_and_summary_read(tmp_path):
