@@ -133,7 +133,10 @@ OptimizerOptions parse_options(const json& j, std::string_view origin) {
   if (!j.is_object()) throw ParseError(std::string(origin) + ": 'options' must be an object");
   OptimizerOptions o;
   const auto& fields = optimizer_option_fields();
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    // Named copies, not structured bindings: clang 14 (the fuzz build) cannot capture those.
+    const std::string key = item.key();
+    const json& value = item.value();
     const std::string where = std::string(origin) + ": options." + key;
     const auto field = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return key == f.name; });
     if (field == fields.end()) {
