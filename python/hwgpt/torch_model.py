@@ -12,6 +12,7 @@ tests/model/reference_test.cpp checks the C++ model against logits this code com
 the rest of the hwgpt package never does.
 """
 
+import functools
 import math
 
 import torch
@@ -28,19 +29,28 @@ def parse_arch(arch):
     return n_layers, e, ratios, heads, f[-1] == "True"
 
 
+@functools.lru_cache(maxsize=64)
+def _rope_tables(hs, offset, t, device, dtype):
+    """cos and sin of the rotary angles of positions offset .. offset + t - 1 (cached: a forward
+    pass asks for the same tables in every layer, and profiling repeats it)."""
+    n = hs // 2
+    inv_freq = 1.0 / (10000 ** (torch.arange(0, n, 2, dtype=torch.float32, device=device) / n))
+    positions = torch.arange(offset, offset + t, dtype=torch.float32, device=device)
+    angle = torch.outer(positions, inv_freq)
+    angle = torch.cat([angle, angle], dim=-1).to(dtype)
+    return angle.cos(), angle.sin()
+
+
 def rope(x, offset=0):
     """GPT-NeoX rotary on the first half of the head dims, base 10000. x: (B, h, T, hs); the
     positions are offset .. offset + T - 1 (decoding with a cache)."""
     hs, t = x.size(-1), x.size(2)
     n = hs // 2
-    inv_freq = 1.0 / (10000 ** (torch.arange(0, n, 2, dtype=torch.float32, device=x.device) / n))
-    positions = torch.arange(offset, offset + t, dtype=torch.float32, device=x.device)
-    angle = torch.outer(positions, inv_freq)
-    angle = torch.cat([angle, angle], dim=-1).to(x.dtype)
+    cos, sin = _rope_tables(hs, offset, t, x.device, x.dtype)
     xr, xp = x[..., :n], x[..., n:]
     x1, x2 = xr[..., : n // 2], xr[..., n // 2:]
     rotated = torch.cat([-x2, x1], dim=-1)
-    return torch.cat([xr * angle.cos() + rotated * angle.sin(), xp], dim=-1)
+    return torch.cat([xr * cos + rotated * sin, xp], dim=-1)
 
 
 class Block(nn.Module):

@@ -20,6 +20,20 @@ import time
 from . import _hwgpt
 
 
+def _set_openblas_threads(threads):
+    """Sets OpenBLAS's pool to `threads` when the process has OpenBLAS loaded; returns its size
+    then, or -1 (not OpenBLAS), as the store's protocol records it."""
+    import ctypes
+    for name in ("libopenblas.so.0", "libblas.so.3"):
+        try:
+            lib = ctypes.CDLL(name)
+            lib.openblas_set_num_threads(ctypes.c_int(threads))
+            return int(lib.openblas_get_num_threads())
+        except (OSError, AttributeError):
+            continue
+    return -1
+
+
 class TorchExecutor:
     """Runs the dense model of one arch at a time on `compute` ("cpu", "cuda" or "cuda:N")."""
 
@@ -38,6 +52,9 @@ class TorchExecutor:
             raise ValueError(f"compute device '{compute}'; expected cpu, cuda or cuda:N")
         self.seed = seed
         torch.set_num_threads(threads)
+        # PyTorch's thread count does not bound OpenBLAS's own pool (Debian's torch calls it), as
+        # `hwgpt profile` bounds it: set it too, or the two routes would time different threads.
+        self.blas_threads = _set_openblas_threads(threads)
         self.model = self.tokens = self.next_token = self.caches = None
 
     # ---- the runner's interface (profile::ArchExecutor) ---------------------------------------
@@ -116,6 +133,7 @@ def profile(space, archs, db, device=None, compute="cpu", seed=1, threads=1, **o
     if device is not None:
         opts["device"] = device
     opts["threads"] = threads
+    opts["blas_threads"] = executor.blas_threads
     opts.setdefault("revision", f"torch {torch.__version__}")
     if executor.on_gpu():
         if device is None:

@@ -86,6 +86,7 @@ void bind_profile(py::module_& m) {
         config.workload.batch = get("batch", config.workload.batch);
         config.workload.sequence_length = get("seq", config.workload.sequence_length);
         config.threads = get("threads", 1);
+        config.blas_threads = get("blas_threads", -1);
         config.protocol.warmup = get("warmup", config.protocol.warmup);
         config.protocol.min_repeats = get("min_repeats", config.protocol.min_repeats);
         config.protocol.max_repeats = get("max_repeats", config.protocol.max_repeats);
@@ -125,7 +126,7 @@ void bind_profile(py::module_& m) {
       "Profiles `archs` (canonical strings) of `space` into the store `db` with `executor` (an object with "
       "prepare(arch, batch, seq), forward() -> ms, reset_decode(), decode_token() -> ms; optionally on_gpu(), "
       "timer(), gpu_forward_memory_mb(), model_variant()), under the protocol of `hwgpt profile`. options: "
-      "device, kind (cpu|gpu), gpu_name, gpu_memory_mb, batch, seq, threads, warmup, min_repeats, max_repeats, "
+      "device, kind (cpu|gpu), gpu_name, gpu_memory_mb, batch, seq, threads, blas_threads, warmup, min_repeats, max_repeats, "
       "target_ci, max_seconds, decode_tokens, memory, energy_updates, energy_window, energy_windows, command, "
       "revision, run_uid, energy_meter (a reason: no meter). Resumable by run uid.");
 }

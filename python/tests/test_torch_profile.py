@@ -76,12 +76,12 @@ def test_latencies_agree_with_hwgpt_profile_on_the_same_archs(tmp_path):
     py, cpp = latency_medians(tmp_path / "py.db"), latency_medians(tmp_path / "cpp.db")
     assert set(py) == set(cpp) == set(ARCHS)
     # The same order of the three archs, and the largest, where the model's arithmetic dominates,
-    # within a factor 1.5 (measured on an idle VM: 0.95x). The smaller ones pay Python's dispatch of
-    # ~40 modules per forward (~0.3 ms idle: 1.55x for the smallest), which grows on a loaded
-    # machine, so they are only bounded (a factor 4).
+    # within a factor 2 (repeated runs on this VM, one thread and one OpenBLAS thread each: Python /
+    # C++ 0.95-1.42 for it, 0.93-1.78 for the smallest). The smaller ones pay Python's dispatch of
+    # ~40 modules per forward, which grows on a loaded machine, so they are only bounded (4x).
     assert sorted(ARCHS, key=py.get) == sorted(ARCHS, key=cpp.get) == ARCHS
     largest = ARCHS[-1]
-    assert 1 / 1.5 < py[largest] / cpp[largest] < 1.5, (largest, py[largest], cpp[largest])
+    assert 0.5 < py[largest] / cpp[largest] < 2.0, (largest, py[largest], cpp[largest])
     for arch in ARCHS:
         assert 0.5 < py[arch] / cpp[arch] < 4.0, (arch, py[arch], cpp[arch])
 
