@@ -72,7 +72,7 @@ std::string add_run_to_study(const std::filesystem::path& folder, const std::str
   if (ec) throw FileError("cannot create '" + (folder / "runs").string() + "': " + ec.message());
 
   StudyRunSummary s;
-  s.id = problem_label + "__" + run.algorithm + "__seed" + std::to_string(run.seed);
+  s.id = run_id(problem_label, run.algorithm, run.seed);
   s.problem = problem_label;
   s.algorithm = run.algorithm;
   s.seed = run.seed;

@@ -42,6 +42,9 @@ struct ProblemSpec {
 // or FileError (space file).
 Problem make_problem(const ProblemSpec& spec, std::shared_ptr<const benchmark::Benchmark> bench = nullptr);
 
+// The id of a run in a study folder: "<problem label>__<algorithm>__seed<seed>".
+std::string run_id(const std::string& problem_label, const std::string& algorithm, std::uint64_t seed);
+
 // The benchmark `spec` needs: its space's surrogates under `surrogate_dir` (default:
 // benchmark::default_surrogate_dir()), or null when its objectives need none.
 std::shared_ptr<const benchmark::Benchmark> benchmark_for(const ProblemSpec& spec,
@@ -74,6 +77,10 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
 // Parses the "options" object of a study config alone (any OptimizerOptions field by name), e.g.
 // for the Python API's search(options=...). Throws ParseError naming the key and value.
 OptimizerOptions parse_optimizer_options(std::string_view json_object_text, std::string_view origin = "<options>");
+
+// The problems of `config`, each space's benchmark loaded once for all of its problems (from
+// config.data_dir, else the shipped surrogates).
+std::vector<Problem> make_problems(const StudyConfig& config);
 
 struct StudyRunSummary {
   std::string id, problem, algorithm;
