@@ -7,6 +7,7 @@
 
 #include <iostream>
 #include <optional>
+#include <type_traits>
 
 #include "bindings.hpp"
 #include "hwgpt/core/error.hpp"
@@ -64,7 +65,14 @@ void bind_profile(py::module_& m) {
         std::vector<space::Arch> archs;
         for (const auto& a : arch_strings) archs.push_back(space::parse_arch(a, space));
         auto get = [&](const char* key, auto fallback) {
-          return options.contains(key) ? options[key].cast<decltype(fallback)>() : fallback;
+          if (!options.contains(key)) return fallback;
+          try {
+            return options[key].cast<decltype(fallback)>();
+          } catch (const py::cast_error&) {
+            throw ValueError(std::string("profile option '") + key + "' is " +
+                             py::repr(options[key]).cast<std::string>() + "; expected " +
+                             (std::is_same_v<decltype(fallback), std::string> ? "a string" : "a number"));
+          }
         };
         store::Store store(db);
         // The device: this host's CPU fields under the given name; a GPU keeps them as its host's.

@@ -117,6 +117,13 @@ def test_cuda_without_a_gpu_is_refused_clearly():
         torch_profile.TorchExecutor("t", compute="mps")
 
 
+def test_bad_options_are_clear_errors(tmp_path):
+    with pytest.raises(ValueError, match="profile option 'batch' is 'eight'; expected a number"):
+        torch_profile.profile("t", ARCHS[:1], tmp_path / "x.db", device="box", batch="eight")
+    with pytest.raises(ValueError, match="energy windows need windows per arch >= 1"):
+        torch_profile.profile("t", ARCHS[:1], tmp_path / "x.db", device="box", energy_windows=0)
+
+
 def test_gpu_check_says_there_is_no_gpu_and_exits_0():
     if torch.cuda.is_available():
         pytest.skip("this machine has a GPU")

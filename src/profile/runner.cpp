@@ -29,6 +29,13 @@ ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
                           EnergyMeter& meter, const ProfileConfig& config,
                           const std::function<void(std::size_t, std::size_t)>& progress) {
   if (config.run_uid.empty()) throw ValueError("profile: run uid is empty");
+  const EnergyWindowConfig& ew = config.energy_window;
+  if (config.energy_windows < 1 || ew.min_updates < 1 || !(ew.min_seconds >= 0) || !(ew.max_seconds > ew.min_seconds) ||
+      !(ew.poll_ms > 0))
+    throw ValueError("profile: energy windows need windows per arch >= 1, updates >= 1, 0 <= window seconds < "
+                     "max seconds and a poll period > 0 (got " + std::to_string(config.energy_windows) + ", " +
+                     std::to_string(ew.min_updates) + ", " + std::to_string(ew.min_seconds) + ", " +
+                     std::to_string(ew.max_seconds) + ", " + std::to_string(ew.poll_ms) + ")");
   if (!store.find_device(config.device))
     throw ValueError("profile: device '" + config.device + "' is not in the store; add it first");
   ProfileReport report;

@@ -12,8 +12,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
+#include "../common/test_data.hpp"
 #include "hwgpt/core/error.hpp"
 
 namespace hwgpt {
@@ -23,12 +23,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string slurp(const fs::path& p) { return test::read_all(p); }
 
 class AtomicFileTest : public ::testing::Test {
  protected:

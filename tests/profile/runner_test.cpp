@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hwgpt/analytic/flops.hpp"
+#include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
@@ -143,6 +144,15 @@ TEST_F(RunnerTest, EnergyComesFromWindowsOfCallsWhenAMeterExists) {
   ASSERT_EQ(energy[0].set.samples.size(), 2u);
   const double latency_ms = s.samples({"box", "latency_ms", "", "", "", ""})[0].set.mean;
   for (double mj : energy[0].set.samples) EXPECT_NEAR(mj, 100.0 * latency_ms, 0.25 * 100.0 * latency_ms);
+  // Settings that could only give no sample or a meaningless one are refused before anything runs.
+  for (int bad : {0, -1}) {
+    ProfileConfig c = config_;
+    c.energy_windows = bad;
+    EXPECT_THROW(run_profile(s, space::SearchSpace::builtin("t"), one, executor, *meter, c), ValueError);
+  }
+  ProfileConfig zero_updates = config_;
+  zero_updates.energy_window.min_updates = 0;
+  EXPECT_THROW(run_profile(s, space::SearchSpace::builtin("t"), one, executor, *meter, zero_updates), ValueError);
   const auto protocol = nlohmann::json::parse(s.runs()[0].protocol_json);
   EXPECT_EQ(protocol.at("energy"), "nvml-counter");
   EXPECT_EQ(protocol.at("energy_window").at("min_updates"), 3);
