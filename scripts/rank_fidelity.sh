@@ -16,10 +16,10 @@ i=0
 while read -r arch; do
   i=$((i + 1))
   if ! grep -q "^$arch," "$out/standalone.csv" 2>/dev/null; then
-    "$hwgpt" train --corpus "$corpus" --arch "$arch" --checkpoint "$out/standalone-$i.pt" --steps "$steps" \
+    "$hwgpt" train --corpus "$corpus" --arch "$arch" --checkpoint "$out/standalone-$i.hwgpt" --steps "$steps" \
       --threads "${HWGPT_THREADS:-1}" --eval-every 0 --checkpoint-every 250 --log-every 250
     echo "$arch" > "$out/arch-$i.txt"
-    "$hwgpt" eval --checkpoint "$out/standalone-$i.pt" --corpus "$corpus" --archs "$out/arch-$i.txt" \
+    "$hwgpt" eval --checkpoint "$out/standalone-$i.hwgpt" --corpus "$corpus" --archs "$out/arch-$i.txt" \
       --out "$out/standalone.csv" --threads "${HWGPT_THREADS:-1}"
   fi
 done < "$out/archs.txt"

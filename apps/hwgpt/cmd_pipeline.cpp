@@ -125,7 +125,7 @@ int cmd_pipeline(const std::vector<std::string>& tokens) {
   const std::string threads = std::to_string(args.integer("--threads", 1, 1, 4096));
   const std::string device =
       args.value_or("--device", profile::default_cpu_device_name(profile::detect_cpu_device("")));
-  const std::string checkpoint = (out / "supernet.pt").string(), db = (out / "store.db").string();
+  const std::string checkpoint = (out / "supernet.hwgpt").string(), db = (out / "store.db").string();
 
   check_corpus(*corpus, out);
   step(2, "supernet training", "train", cmd_train,
@@ -154,7 +154,7 @@ int cmd_pipeline(const std::vector<std::string>& tokens) {
 
   std::cout << "pipeline: done; outputs in " << out.string() << ":\n"
             << "  corpus.json            corpus, tokenizer and split sizes\n"
-            << "  supernet.pt            trained supernet (checkpoint)\n"
+            << "  supernet.hwgpt            trained supernet (checkpoint)\n"
             << "  validation.csv         validation loss of the largest/smallest/middle subnets\n"
             << "  eval.csv               perplexity and accuracy of sampled archs\n"
             << "  store.db               measurement store (profile of device '" << device << "', perplexities)\n"

@@ -1,24 +1,20 @@
 // Supernet: the super-weights, prefix slicing for any arch of the space, extraction into dense
-// models, and the checked, atomic model file (docs/FORMATS.md, "Supernet files").
+// models, and its model file (core/tensor_file.hpp; docs/FORMATS.md, "Model files").
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 
-#include "hwgpt/core/atomic_file.hpp"
 #include "hwgpt/core/error.hpp"
-#include "hwgpt/core/zip_check.hpp"
 #include "hwgpt/space/arch_string.hpp"
-#include "hwgpt/text/checksum.hpp"
 #include "supernet_impl.hpp"
 
 namespace hwgpt::model {
 namespace {
 
-constexpr const char* kMagic = "hwgpt-supernet";
-// 2: adds `checksum` over the parameters (version 1 files, without one, still load).
-constexpr std::int64_t kFormatVersion = 2;
+// The metadata's "format" of supernet files and checkpoints (which add "train").
+constexpr const char* kFormat = "hwgpt-supernet";
 
 std::string layer_name(int i, const char* suffix) { return "h." + std::to_string(i) + "." + suffix; }
 
@@ -208,122 +204,51 @@ DenseModel Supernet::extract(const space::Arch& arch) const {
   return DenseModel(std::move(dense));
 }
 
-// ---- model files -----------------------------------------------------------------------------
+// ---- model files (core/tensor_file.hpp; docs/FORMATS.md "Model files") -------------------------
 
-std::uint64_t tensor_checksum(const std::vector<std::string>& names, const std::vector<torch::Tensor>& tensors) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const torch::Tensor t = tensors[i].detach().to(torch::kCPU, torch::kFloat32).contiguous();
-    h = text::fnv1a64_words(names[i], h);
-    h = text::fnv1a64_words({static_cast<const char*>(t.data_ptr()), static_cast<std::size_t>(t.numel()) * 4}, h);
-  }
-  return h;
+void ModelFileTensors::add(std::string name, const torch::Tensor& tensor) {
+  copies_.push_back(tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous());
+  const auto sizes = copies_.back().sizes();
+  writer_.add(std::move(name), {sizes.begin(), sizes.end()}, copies_.back().data_ptr<float>());
 }
 
-void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supernet::Impl& impl) {
-  archive.write("magic", c10::IValue(std::string(kMagic)));
-  archive.write("version", c10::IValue(kFormatVersion));
-  archive.write("space", c10::IValue(impl.space.to_json()));
-  for (std::size_t i = 0; i < impl.names.size(); ++i)
-    archive.write("param/" + impl.names[i], impl.tensors[i].detach().to(torch::kCPU));
-  // Stored as the int64 with the same bits (IValue has no unsigned integers).
-  archive.write("checksum", c10::IValue(static_cast<std::int64_t>(tensor_checksum(impl.names, impl.tensors))));
+void ModelFileTensors::write(const std::filesystem::path& path) const { writer_.write(path); }
+
+nlohmann::json supernet_metadata(const Supernet::Impl& impl) {
+  return {{"format", kFormat}, {"space", nlohmann::json::parse(impl.space.to_json())}};
 }
 
-void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {
-  AtomicFile file(path);
-  // libtorch 1.13 aborts the process when its own file write fails (its writer's destructor throws
-  // after a short write), so we write, and AtomicFile reports a failed write (a full disk) at commit.
-  try {
-    archive.save_to([&](const void* data, std::size_t bytes) -> std::size_t {
-      file.write(data, bytes);
-      return bytes;
-    });
-  } catch (const c10::Error& e) {
-    throw FileError("cannot write '" + file.temporary().string() + "': " + e.what_without_backtrace());
-  }
-  file.commit();
+void add_supernet_tensors(ModelFileTensors& file, const Supernet::Impl& impl) {
+  for (std::size_t i = 0; i < impl.names.size(); ++i) file.add("param/" + impl.names[i], impl.tensors[i]);
 }
 
-void load_archive_checked(torch::serialize::InputArchive& archive, const std::filesystem::path& path,
-                          const std::string& kind) {
-  check_zip(path, kind);
-  const auto refused = [&](const std::string& why) {
-    return FileError("'" + path.string() + "' is not a readable " + kind + " (libtorch refused it): " + why);
-  };
-  try {
-    archive.load_from(path.string());
-  } catch (const c10::Error& e) {
-    throw refused(e.what_without_backtrace());
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw refused(e.what());
-  }
+nlohmann::json read_model_metadata(const TensorFile& file) {
+  nlohmann::json meta = nlohmann::json::parse(file.metadata(), nullptr, /*allow_exceptions=*/false);
+  if (!meta.is_object() || meta.value("format", "") != kFormat || !meta.contains("space"))
+    file.fail("is not an hwgpt supernet file (its metadata lacks format '" + std::string(kFormat) + "' or space)");
+  return meta;
 }
 
 void Supernet::save(const std::filesystem::path& path) const {
-  torch::serialize::OutputArchive archive;
-  write_supernet_entries(archive, *impl_);
-  save_archive_atomically(archive, path);
+  ModelFileTensors file(supernet_metadata(*impl_).dump());
+  add_supernet_tensors(file, *impl_);
+  file.write(path);
 }
 
 Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSpace* expected) {
-  if (!std::filesystem::is_regular_file(path))
-    throw FileError("supernet file '" + path.string() + "' does not exist or is not a regular file");
-  // The zip check refuses damaged bytes before libtorch parses them (some crashed it); what libtorch
-  // still refuses (c10::Error, std::runtime_error from its TorchScript parser, std::out_of_range)
-  // becomes a FileError naming the file too (tests/model/checkpoint_corruption_test.cpp).
-  const auto corrupt = [&](const std::string& why) {
-    return FileError("'" + path.string() + "' is not a readable hwgpt supernet file (truncated or corrupt?): " + why);
-  };
-  torch::serialize::InputArchive archive;
-  c10::IValue magic, version, space_json;
-  try {
-    load_archive_checked(archive, path, "hwgpt supernet file");
-    if (!archive.try_read("magic", magic) || !magic.isString() || magic.toStringRef() != kMagic)
-      throw FileError("'" + path.string() + "' is not a hwgpt supernet file (magic '" + kMagic + "' missing)");
-    archive.read("version", version);
-    archive.read("space", space_json);
-  } catch (const c10::Error& e) {
-    throw corrupt(e.what_without_backtrace());
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw corrupt(e.what());
-  }
-  if (!version.isInt() || version.toInt() < 1 || version.toInt() > kFormatVersion)
-    throw FileError("'" + path.string() + "' has supernet format version " +
-                    (version.isInt() ? std::to_string(version.toInt()) : std::string("?")) + "; expected 1 to " +
-                    std::to_string(kFormatVersion));
-  if (!space_json.isString()) throw corrupt("its space entry is not a string");
-  const space::SearchSpace space = space::SearchSpace::from_json(space_json.toStringRef(), path.string());
+  const TensorFile file = TensorFile::read(path, "hwgpt supernet file");
+  const nlohmann::json meta = read_model_metadata(file);
+  const space::SearchSpace space = space::SearchSpace::from_json(meta["space"].dump(), path.string());
   if (expected && !(space == *expected))
-    throw FileError("'" + path.string() + "' holds a supernet of space '" + space.name() +
-                    "'; expected space '" + expected->name() + "'");
+    file.fail("holds a supernet of space '" + space.name() + "'; expected space '" + expected->name() + "'");
   auto impl = make_impl(space);
-  try {
-    for (std::size_t i = 0; i < impl->names.size(); ++i) {
-      torch::Tensor t;
-      archive.read("param/" + impl->names[i], t);
-      if (!t.sizes().equals(impl->tensors[i].sizes()) || t.scalar_type() != torch::kFloat32)
-        throw FileError("'" + path.string() + "': parameter '" + impl->names[i] + "' has shape " +
-                        c10::str(t.sizes()) + "; expected " + c10::str(impl->tensors[i].sizes()));
-      impl->tensors[i] = t.contiguous();
-    }
-    c10::IValue stored;
-    if (version.toInt() >= 2) {
-      if (!archive.try_read("checksum", stored) || !stored.isInt())
-        throw corrupt("its checksum entry is missing");
-      if (static_cast<std::uint64_t>(stored.toInt()) != tensor_checksum(impl->names, impl->tensors))
-        throw corrupt("the parameters do not match the file's checksum");
-    }
-  } catch (const c10::Error& e) {
-    throw FileError("'" + path.string() + "' is truncated or corrupt: " + e.what_without_backtrace());
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw FileError("'" + path.string() + "' is truncated or corrupt: " + e.what());
+  for (std::size_t i = 0; i < impl->names.size(); ++i) {
+    const StoredTensor& stored = file.get("param/" + impl->names[i]);
+    torch::Tensor& t = impl->tensors[i];
+    if (!t.sizes().equals(stored.shape))
+      file.fail("has parameter '" + impl->names[i] + "' of shape " + c10::str(at::IntArrayRef(stored.shape)) +
+                "; its space needs " + c10::str(t.sizes()));
+    stored.copy_to(t.data_ptr<float>());
   }
   bind_full(*impl);
   return Supernet(std::move(impl));

@@ -4,9 +4,12 @@
 
 #include <torch/torch.h>
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "hwgpt/core/tensor_file.hpp"
 #include "hwgpt/model/supernet.hpp"
 
 namespace hwgpt::model {
@@ -74,20 +77,25 @@ struct Supernet::Impl {
   Weights slice(const space::Arch& arch) const;
 };
 
-// 64-bit FNV-1a (text::fnv1a64_words) over each tensor's name and float32 bytes, in order: the
-// checksum model files carry so that damaged tensor data is an error, not silently other weights.
-std::uint64_t tensor_checksum(const std::vector<std::string>& names, const std::vector<torch::Tensor>& tensors);
+// A model file being written: CPU float32 copies of the tensors, kept until write() has read them.
+class ModelFileTensors {
+ public:
+  explicit ModelFileTensors(std::string metadata) : writer_(std::move(metadata)) {}
+  void add(std::string name, const torch::Tensor& tensor);
+  void write(const std::filesystem::path& path) const;  // atomic; FileError naming the file
 
-// Writes the supernet entries (magic, version, space, param/<name>, checksum) to `archive`; the training
-// checkpoint adds its own entries beside them, so every checkpoint is also a supernet file.
-void write_supernet_entries(torch::serialize::OutputArchive& archive, const Supernet::Impl& impl);
-// Saves `archive` to `path` atomically: a temporary file beside it, then rename.
-void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::filesystem::path& path);
-// Loads `path` into `archive` after check_zip (zip_check.hpp) has accepted every byte of it:
-// libtorch never parses a damaged file. Any failure is a FileError naming the file.
-// `kind` names the file in messages ("hwgpt supernet file", "training checkpoint").
-void load_archive_checked(torch::serialize::InputArchive& archive, const std::filesystem::path& path,
-                          const std::string& kind);
+ private:
+  std::vector<torch::Tensor> copies_;  // writer_ points into their storage (which never moves)
+  TensorFileWriter writer_;
+};
+
+// A supernet file's metadata ({"format": "hwgpt-supernet", "space": {...}}) and its tensors
+// ("param/<name>"); a training checkpoint adds "train" and the AdamW moments beside them, so every
+// checkpoint is also a supernet file.
+nlohmann::json supernet_metadata(const Supernet::Impl& impl);
+void add_supernet_tensors(ModelFileTensors& file, const Supernet::Impl& impl);
+// The metadata of a model file, checked to be a supernet's (FileError naming the file otherwise).
+nlohmann::json read_model_metadata(const TensorFile& file);
 
 struct DenseModel::Impl {
   space::Arch arch;

@@ -39,20 +39,4 @@ std::string sha256_hex(std::string_view bytes) {
   return sha.hex_digest();
 }
 
-std::uint64_t fnv1a64_words(std::string_view bytes, std::uint64_t state) {
-  constexpr std::uint64_t kPrime = 0x100000001b3ull;
-  std::size_t i = 0;
-  for (; i + 8 <= bytes.size(); i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, bytes.data() + i, 8);  // little-endian hosts only (x86-64, arm64)
-    state = (state ^ word) * kPrime;
-  }
-  if (i < bytes.size()) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, bytes.data() + i, bytes.size() - i);
-    state = (state ^ word) * kPrime;
-  }
-  return state;
-}
-
 }  // namespace hwgpt::text

@@ -14,6 +14,7 @@
 
 #include "hwgpt/core/atomic_file.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/hash.hpp"
 #include "hwgpt/text/checksum.hpp"
 
 namespace hwgpt::text {
@@ -130,7 +131,7 @@ void write_shard(const std::filesystem::path& dir, std::span<const TokenId> toke
       put(body, 4 * i, static_cast<std::uint32_t>(tokens[i]));
   }
   meta.num_tokens = tokens.size();
-  meta.checksum = fnv1a64_words(body);
+  meta.checksum = fnv1a_words(body);
   std::string header(kShardHeaderBytes, '\0');
   std::memcpy(header.data(), kShardMagic, 8);
   put(header, 8, kShardVersion);
@@ -194,7 +195,7 @@ TokenShard TokenShard::open(const std::filesystem::path& dir) {
                     std::to_string(m.num_tokens * m.token_bytes) + " bytes) but the body has " +
                     std::to_string(body_bytes) + " bytes (truncated or damaged)");
   shard.body_ = h + kShardHeaderBytes;
-  const auto actual = fnv1a64_words(std::string_view(h + kShardHeaderBytes, body_bytes));
+  const auto actual = fnv1a_words(std::string_view(h + kShardHeaderBytes, body_bytes));
   if (actual != m.checksum)
     throw FileError(where + ": body checksum is " + hex64(actual) + "; header says " + hex64(m.checksum) +
                     " (the file is damaged; prepare it again)");

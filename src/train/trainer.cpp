@@ -14,7 +14,6 @@
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
-#include "hwgpt/text/checksum.hpp"
 #include "hwgpt/train/evaluate.hpp"
 #include "supernet_impl.hpp"
 
@@ -65,24 +64,6 @@ torch::Tensor prefix_region(const torch::Tensor& full, at::IntArrayRef sizes) {
   torch::Tensor region = full;
   for (std::size_t d = 0; d < sizes.size(); ++d) region = region.narrow(static_cast<std::int64_t>(d), 0, sizes[d]);
   return region;
-}
-
-// What a resume depends on besides the weights (which the supernet entries' checksum covers):
-// every AdamW moment at full size, the step, the stand-alone arch, the tokenizer and the data.
-std::uint64_t train_state_checksum(const std::vector<std::string>& names, const std::vector<torch::Tensor>& m,
-                                   const std::vector<torch::Tensor>& v, std::int64_t step, const std::string& arch,
-                                   const std::string& tokenizer, std::uint64_t data_fingerprint) {
-  std::vector<std::string> keys;
-  std::vector<torch::Tensor> tensors;
-  for (std::size_t j = 0; j < names.size(); ++j) {
-    keys.push_back("adam_m/" + names[j]);
-    tensors.push_back(m[j]);
-    keys.push_back("adam_v/" + names[j]);
-    tensors.push_back(v[j]);
-  }
-  const std::string scalars = "step=" + std::to_string(step) + ";arch=" + arch + ";tokenizer=" + tokenizer +
-                              ";data=" + std::to_string(data_fingerprint);
-  return text::fnv1a64_words(scalars, model::tensor_checksum(keys, tensors));
 }
 
 }  // namespace
@@ -182,69 +163,57 @@ torch::Tensor Trainer::Impl::full_size(std::size_t j, const std::vector<torch::T
   return full;
 }
 
+// Reads the training state of the checkpoint (metadata "train" and the tensors "adam_m/<name>",
+// "adam_v/<name>" at full size; the file's checksum covers them) and refuses a run whose options,
+// stand-alone arch, tokenizer or data differ from the checkpoint's. The trainer draws step s's
+// randomness from Rng::derive(seed, s), so (seed, step) is the whole RNG state.
 void Trainer::Impl::load_train_state() {
-  const std::string where = "checkpoint '" + checkpoint.string() + "'";
-  torch::serialize::InputArchive archive;
-  c10::IValue value;
+  const TensorFile file = TensorFile::read(checkpoint, "training checkpoint");
+  const nlohmann::json meta = model::read_model_metadata(file);
+  if (!meta.contains("train"))
+    file.fail("is a supernet file without training state; expected a checkpoint written by hwgpt train");
   try {
-    model::load_archive_checked(archive, checkpoint, "training checkpoint");
-    if (!archive.try_read("train/step", value))
-      throw FileError(where + " is a supernet file without training state; expected a checkpoint written by "
-                      "hwgpt train");
-    step = static_cast<int>(value.toInt());
+    const nlohmann::json& train = meta.at("train");
+    step = train.at("step").get<int>();
     for (const auto& [name, expected] : config_fields(config)) {
-      archive.read("train/config/" + name, value);
-      if (value.toDouble() != expected) {
+      const double stored = train.at("config").at(name).get<double>();
+      if (stored != expected) {
         std::ostringstream msg;
-        msg << where << " was trained with " << name << " " << value.toDouble() << "; this run asks for "
-            << expected << " (resume with the same options, or start a new checkpoint)";
-        throw FileError(msg.str());
+        msg << "was trained with " << name << " " << stored << "; this run asks for " << expected
+            << " (resume with the same options, or start a new checkpoint)";
+        file.fail(msg.str());
       }
     }
-    const std::string standalone_arch = archive.try_read("train/standalone_arch", value) ? value.toStringRef() : "";
+    const std::string standalone_arch = train.at("standalone_arch").get<std::string>();
     if (standalone_arch != config.standalone_arch)
-      throw FileError(where + " was trained with standalone arch '" + standalone_arch + "'; this run asks for '" +
-                      config.standalone_arch + "'");
-    archive.read("train/tokenizer", value);
-    if (value.toStringRef() != data.tokenizer)
-      throw FileError(where + " was trained on tokenizer '" + value.toStringRef() + "'; the corpus has '" +
-                      data.tokenizer + "'");
-    archive.read("train/data_fingerprint", value);
-    if (static_cast<std::uint64_t>(value.toInt()) != data.fingerprint())
-      throw FileError(where + " was trained on other data than '" + data.source +
-                      "' (token fingerprint differs); use the same corpus file");
-    const auto& names = net.impl().names;
-    std::vector<torch::Tensor> full_m(names.size()), full_v(names.size());
-    for (std::size_t j = 0; j < names.size(); ++j) {
-      archive.read("train/adam_m/" + names[j], full_m[j]);
-      archive.read("train/adam_v/" + names[j], full_v[j]);
-      const auto& shape = net.impl().tensors[j].sizes();
-      if (!full_m[j].sizes().equals(shape) || !full_v[j].sizes().equals(shape))
-        throw FileError(where + " is corrupt: the AdamW moments of '" + names[j] + "' have another shape than it");
-    }
-    // Files of format 2 on carry a checksum of the training state; version 1 files have none.
-    archive.read("version", value);
-    c10::IValue stored;
-    if (value.toInt() >= 2) {
-      if (!archive.try_read("train/checksum", stored) || !stored.isInt())
-        throw FileError(where + " is corrupt: its training-state checksum is missing");
-      if (static_cast<std::uint64_t>(stored.toInt()) !=
-          train_state_checksum(names, full_m, full_v, step, standalone_arch, data.tokenizer, data.fingerprint()))
-        throw FileError(where + " is corrupt: the training state does not match its checksum");
-    }
-    for (std::size_t i = 0; i < trainable.size(); ++i) {
-      const torch::Device device = trainable[i].device();
-      const auto sizes = trainable[i].sizes();
-      adam_m[i] = prefix_region(full_m[source[i]], sizes).to(device).clone(at::MemoryFormat::Contiguous);
-      adam_v[i] = prefix_region(full_v[source[i]], sizes).to(device).clone(at::MemoryFormat::Contiguous);
-    }
-  } catch (const c10::Error& e) {
-    throw FileError(where + " is truncated or corrupt: " + e.what_without_backtrace());
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    // libtorch's reader also throws std::runtime_error and std::out_of_range on damaged archives.
-    throw FileError(where + " is truncated or corrupt: " + e.what());
+      file.fail("was trained with standalone arch '" + standalone_arch + "'; this run asks for '" +
+                config.standalone_arch + "'");
+    const std::string tokenizer = train.at("tokenizer").get<std::string>();
+    if (tokenizer != data.tokenizer)
+      file.fail("was trained on tokenizer '" + tokenizer + "'; the corpus has '" + data.tokenizer + "'");
+    if (train.at("data_fingerprint").get<std::uint64_t>() != data.fingerprint())
+      file.fail("was trained on other data than '" + data.source + "' (token fingerprint differs); use the same corpus file");
+  } catch (const nlohmann::json::exception& e) {
+    file.fail(std::string("has malformed training metadata: ") + e.what());
+  }
+  const auto& names = net.impl().names;
+  std::vector<torch::Tensor> full_m(names.size()), full_v(names.size());
+  const auto read_moment = [&](const std::string& name, std::size_t j) {
+    const StoredTensor& stored = file.get(name);
+    torch::Tensor t = torch::empty_like(net.impl().tensors[j], torch::TensorOptions().device(torch::kCPU));
+    if (!t.sizes().equals(stored.shape)) file.fail("is corrupt: '" + name + "' has another shape than its parameter");
+    stored.copy_to(t.data_ptr<float>());
+    return t;
+  };
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    full_m[j] = read_moment("adam_m/" + names[j], j);
+    full_v[j] = read_moment("adam_v/" + names[j], j);
+  }
+  for (std::size_t i = 0; i < trainable.size(); ++i) {
+    const torch::Device device = trainable[i].device();
+    const auto sizes = trainable[i].sizes();
+    adam_m[i] = prefix_region(full_m[source[i]], sizes).to(device).clone(at::MemoryFormat::Contiguous);
+    adam_v[i] = prefix_region(full_v[source[i]], sizes).to(device).clone(at::MemoryFormat::Contiguous);
   }
   resumed = true;
 }
@@ -434,25 +403,22 @@ void Trainer::save_checkpoint() const {
 void Trainer::write_checkpoint() const {
   const Impl& s = *impl_;
   s.sync_standalone_into_supernet();
-  torch::serialize::OutputArchive archive;
-  model::write_supernet_entries(archive, s.net.impl());
-  archive.write("train/step", c10::IValue(static_cast<std::int64_t>(s.step)));
-  for (const auto& [name, value] : config_fields(s.config)) archive.write("train/config/" + name, c10::IValue(value));
-  archive.write("train/standalone_arch", c10::IValue(s.config.standalone_arch));
-  archive.write("train/tokenizer", c10::IValue(s.data.tokenizer));
-  archive.write("train/data_fingerprint", c10::IValue(static_cast<std::int64_t>(s.data.fingerprint())));
+  nlohmann::json meta = model::supernet_metadata(s.net.impl());
+  nlohmann::json config = nlohmann::json::object();
+  for (const auto& [name, value] : config_fields(s.config)) config[name] = value;
+  meta["train"] = {{"step", s.step},
+                   {"config", config},
+                   {"standalone_arch", s.config.standalone_arch},
+                   {"tokenizer", s.data.tokenizer},
+                   {"data_fingerprint", s.data.fingerprint()}};
+  model::ModelFileTensors file(meta.dump());
+  model::add_supernet_tensors(file, s.net.impl());
   const auto& names = s.net.impl().names;
-  std::vector<torch::Tensor> full_m, full_v;
   for (std::size_t j = 0; j < names.size(); ++j) {
-    full_m.push_back(s.full_size(j, s.adam_m).to(torch::kCPU));
-    full_v.push_back(s.full_size(j, s.adam_v).to(torch::kCPU));
-    archive.write("train/adam_m/" + names[j], full_m.back());
-    archive.write("train/adam_v/" + names[j], full_v.back());
+    file.add("adam_m/" + names[j], s.full_size(j, s.adam_m));
+    file.add("adam_v/" + names[j], s.full_size(j, s.adam_v));
   }
-  const std::uint64_t checksum = train_state_checksum(names, full_m, full_v, s.step, s.config.standalone_arch,
-                                                      s.data.tokenizer, s.data.fingerprint());
-  archive.write("train/checksum", c10::IValue(static_cast<std::int64_t>(checksum)));
-  model::save_archive_atomically(archive, s.checkpoint);
+  file.write(s.checkpoint);
 }
 
 void Trainer::run(int stop_after, const std::function<void(const StepReport&)>& on_step) {

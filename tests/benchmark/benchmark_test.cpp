@@ -6,8 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
+#include "../common/temp_dir.hpp"
 #include "../common/test_data.hpp"
 #include "../surrogate/surrogate_fixture.hpp"
 #include "hwgpt/analytic/summary.hpp"
@@ -24,17 +23,15 @@ using ::testing::ThrowsMessage;
 class BenchmarkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("hwgpt_benchmark_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_ / "t");
     surrogate::test::fitted_t_surrogate().model.save(dir_ / "t" / "latency_ms@box.hsur");
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  test::TempDir dir_{"benchmark"};
 };
 
 TEST_F(BenchmarkTest, AnswersSurrogateAndAnalyticMetrics) {
   const auto& t = space::SearchSpace::builtin("t");
-  const auto bench = Benchmark::load(t, dir_);
+  const auto bench = Benchmark::load(t, dir_.path());
   const auto arch = t.mid_arch();
   const double mean = bench.query(arch, "latency_ms", "box");
   EXPECT_EQ(mean, bench.query(arch, "latency_ms", "cpu_box"));  // alias
@@ -50,7 +47,7 @@ TEST_F(BenchmarkTest, AnswersSurrogateAndAnalyticMetrics) {
 
 TEST_F(BenchmarkTest, SamplesAreSeededPerArchAndIndependentOfOrder) {
   const auto& t = space::SearchSpace::builtin("t");
-  const auto bench = Benchmark::load(t, dir_);
+  const auto bench = Benchmark::load(t, dir_.path());
   Rng rng(3);
   const auto archs = space::sample_archs(t, 20, rng);
   const auto forward = bench.query(archs, "latency_ms", "box", Query::sample(42));
@@ -64,7 +61,7 @@ TEST_F(BenchmarkTest, SamplesAreSeededPerArchAndIndependentOfOrder) {
 
 TEST_F(BenchmarkTest, UnknownNamesAndModesAreClearErrors) {
   const auto& t = space::SearchSpace::builtin("t");
-  const auto bench = Benchmark::load(t, dir_);
+  const auto bench = Benchmark::load(t, dir_.path());
   EXPECT_THAT([&] { (void)bench.query(t.mid_arch(), "latency_ms", "h100"); },
               ThrowsMessage<ValueError>(HasSubstr("unknown device 'h100' for space 't'; known: box, cpu_box")));
   EXPECT_THAT([&] { (void)bench.query(t.mid_arch(), "energy_mj", "box"); },
@@ -75,13 +72,13 @@ TEST_F(BenchmarkTest, UnknownNamesAndModesAreClearErrors) {
   // A surrogate file of another space in the folder is refused by name.
   std::filesystem::create_directories(dir_ / "s");
   std::filesystem::copy_file(dir_ / "t" / "latency_ms@box.hsur", dir_ / "s" / "latency_ms@box.hsur");
-  EXPECT_THAT([&] { (void)Benchmark::load(space::SearchSpace::builtin("s"), dir_); },
+  EXPECT_THAT([&] { (void)Benchmark::load(space::SearchSpace::builtin("s"), dir_.path()); },
               ThrowsMessage<FileError>(HasSubstr("expected space 's'")));
 }
 
 TEST_F(BenchmarkTest, MeasuredValuesComeFromAnAttachedStore) {
   const auto& t = space::SearchSpace::builtin("t");
-  auto bench = Benchmark::load(t, dir_);
+  auto bench = Benchmark::load(t, dir_.path());
   EXPECT_THAT([&] { (void)bench.measured(t.mid_arch(), "latency_ms", "box"); },
               ThrowsMessage<ValueError>(HasSubstr("no store attached")));
   const auto db = dir_ / "m.db";

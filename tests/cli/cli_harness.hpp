@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/core/rng.hpp"
 
 extern char** environ;
@@ -106,26 +107,17 @@ struct CliResult {
 // A scratch folder removed on destruction; the hwgpt binary runs with it as working directory.
 class CliSandbox {
  public:
-  explicit CliSandbox(const std::string& name)
-      : dir_(std::filesystem::temp_directory_path() / ("hwgpt_" + name + "_" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    std::filesystem::permissions(dir_, std::filesystem::perms::all);  // reachable by `nobody`
+  explicit CliSandbox(const std::string& name) : dir_(name) {
+    std::filesystem::permissions(dir_.path(), std::filesystem::perms::all);  // reachable by `nobody`
   }
-  ~CliSandbox() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  CliSandbox(const CliSandbox&) = delete;
-  CliSandbox& operator=(const CliSandbox&) = delete;
-  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
   std::filesystem::path operator/(const std::string& name) const { return dir_ / name; }
 
   // The shell line that runs `hwgpt <args>` in dir() with stdout/stderr to out.txt/err.txt;
   // `prefix` goes between `exec` and the binary (e.g. "prlimit --fsize=4096").
   std::string command(const std::string& args, const std::string& prefix = "") const {
-    return "cd '" + dir_.string() + "' && OMP_WAIT_POLICY=passive exec " + prefix + " '" + HWGPT_CLI_PATH + "' " +
-           args + " >out.txt 2>err.txt </dev/null";
+    return "cd '" + dir_.path().string() + "' && OMP_WAIT_POLICY=passive exec " + prefix + " '" + HWGPT_CLI_PATH +
+           "' " + args + " >out.txt 2>err.txt </dev/null";
   }
 
   CliResult run(const std::string& args, const std::string& prefix = "") const {
@@ -175,7 +167,7 @@ class CliSandbox {
     r.err = slurp_file(dir_ / "err.txt");
     return r;
   }
-  std::filesystem::path dir_;
+  TempDir dir_;
 };
 
 }  // namespace hwgpt::test

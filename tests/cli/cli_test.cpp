@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../common/http_server.hpp"
+#include "../common/temp_dir.hpp"
 #include "../common/test_data.hpp"
 #include "../surrogate/surrogate_fixture.hpp"
 
@@ -34,9 +35,7 @@ std::string slurp(const std::filesystem::path& p) {
 
 // Runs `hwgpt <args>` through the shell; `stdin_text` is fed on standard input.
 Result run(const std::string& args, const std::string& stdin_text = "") {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("hwgpt_cli_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const hwgpt::test::TempDir dir("cli_test");
   std::ofstream(dir / "in") << stdin_text;
   const std::string cmd = std::string("'") + HWGPT_CLI_PATH + "' " + args + " <'" + (dir / "in").string() +
                           "' >'" + (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
@@ -45,7 +44,6 @@ Result run(const std::string& args, const std::string& stdin_text = "") {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = slurp(dir / "out");
   r.err = slurp(dir / "err");
-  std::filesystem::remove_all(dir);
   return r;
 }
 
@@ -136,8 +134,7 @@ TEST(Cli, MutateAndNeighboursStayInTheSpace) {
 
 TEST(Cli, StoreImportInfoExportMerge) {
   HWGPT_REQUIRE_SHARED_DATA();
-  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_store_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const hwgpt::test::TempDir dir("cli_store");
   const std::string a = (dir / "a.db").string(), b = (dir / "b.db").string();
   const std::string from = hwgpt::test::hwgpt_bench_dir().string();
   const Result imported = run("store import --db " + a + " --from " + from + " --rows 3 --filter h100_s");
@@ -163,14 +160,13 @@ TEST(Cli, StoreImportInfoExportMerge) {
   const Result bad = run("store info --db " + (dir / "missing.db").string());
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("does not exist"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, QueryDevicesMetricsOverASurrogateFolder) {
-  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_query_" + std::to_string(::getpid()));
+  const hwgpt::test::TempDir dir("cli_query");
   std::filesystem::create_directories(dir / "surrogates" / "t");
   hwgpt::surrogate::test::fitted_t_surrogate().model.save(dir / "surrogates" / "t" / "latency_ms@box.hsur");
-  const std::string common = " --scale t --data-dir " + dir.string();
+  const std::string common = " --scale t --data-dir " + dir.path().string();
   const std::string arch = "gpt-t-3-128-2-3-4-1-2-4-True";
   const Result mean = run("query" + common + " --arch " + arch + " --metric latency_ms --device cpu_box");
   ASSERT_EQ(mean.exit_code, 0) << mean.err;
@@ -186,14 +182,13 @@ TEST(Cli, QueryDevicesMetricsOverASurrogateFolder) {
   const Result bad = run("query" + common + " --arch " + arch + " --metric latency_ms --device h100");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("unknown device 'h100'"));
-  std::filesystem::remove_all(dir);
 }
 
 // Killing `hwgpt profile` (and train, eval, study) at random moments: tests/cli/fault_test.cpp.
 
 TEST(Cli, DemoRunsEveryScaleThenAStudyAndPrintsItsReport) {
-  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_demo_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const hwgpt::test::TempDir tmp("cli_demo");
+  const auto dir = tmp / "demo";  // absent: the demo creates it
   // The demo's study, shrunk: all eight algorithms, two seeds, a few evaluations each.
   const Result r = run("demo -n 1 --seed 1 --budget 20 --bo-budget 12 --seeds 2 --out " + dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -208,13 +203,10 @@ TEST(Cli, DemoRunsEveryScaleThenAStudyAndPrintsItsReport) {
   EXPECT_THAT(html, HasSubstr("<figure id=\"kendall-tau\""));
   EXPECT_THAT(html, HasSubstr("Ranking by final hypervolume"));
   EXPECT_EQ(run("demo --device nowhere --out " + dir.string()).exit_code, 1);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, ReportOfAStudyAndOfABenchmark) {
-  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_report_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const hwgpt::test::TempDir dir("cli_report");
   std::ofstream(dir / "study.json") << R"({"test_problems": ["zdt1"], "variables": 6, "levels": 11,
       "algorithms": ["rs", "nsga2"], "seeds": [1, 2], "budget": 40, "output": ")" + (dir / "out").string() + "\"}";
   ASSERT_EQ(run("study --config " + (dir / "study.json").string()).exit_code, 0);
@@ -238,7 +230,6 @@ TEST(Cli, ReportOfAStudyAndOfABenchmark) {
   const Result no_scale = run("report --benchmark t9");
   EXPECT_EQ(no_scale.exit_code, 1);
   EXPECT_THAT(no_scale.err, HasSubstr("error: "));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, SearchIsReproducibleAndItsFrontValidates) {
@@ -285,9 +276,7 @@ TEST(Cli, SearchOverBenchmarkMetricsAndBounds) {
 }
 
 TEST(Cli, StudyWritesResultsAndResumes) {
-  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_study_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const hwgpt::test::TempDir dir("cli_study");
   std::ofstream(dir / "study.json") << R"({"space": "t", "objective_sets": [["params", "kv_cache_mb"]],
       "algorithms": ["rs", "morea"], "seeds": [1, 2], "budget": 100, "output": ")" + (dir / "out").string() + "\"}";
   const Result first = run("study --config " + (dir / "study.json").string() + " --threads 2");
@@ -298,7 +287,6 @@ TEST(Cli, StudyWritesResultsAndResumes) {
   const Result second = run("study --config " + (dir / "study.json").string());
   EXPECT_THAT(second.err, HasSubstr("(resumed)"));
   EXPECT_EQ(first.out.substr(0, first.out.rfind("4 runs in")), second.out.substr(0, second.out.rfind("4 runs in")));
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
@@ -320,9 +308,7 @@ TEST(Cli, TokenizeGivesGpt2IdsAndDecodesThemBack) {
 }
 
 TEST(Cli, DataPrepareAndInfoDescribeTheSameShard) {
-  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_cli_data_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const hwgpt::test::TempDir dir("cli_data");
   {
     std::ofstream corpus(dir / "c.txt");
     for (int i = 0; i < 3000; ++i) corpus << "line " << i << " of the corpus\n";
@@ -348,13 +334,13 @@ TEST(Cli, DataPrepareAndInfoDescribeTheSameShard) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("bad.txt':1:4: byte 0xE9 is not valid UTF-8"));
   EXPECT_EQ(run("data info '" + (dir / "shard").string() + "' --json").out, i.out);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, DataFetchVerifiesAgainstALocalServer) {
   const std::string body = slurp(std::filesystem::path(HWGPT_TEST_DATA_DIR) / "text" / "fetch_sample.txt");
   hwgpt::test::HttpServer server({{"/sample.txt", body}});
-  const auto out = std::filesystem::temp_directory_path() / ("hwgpt_cli_fetch_" + std::to_string(::getpid()) + ".txt");
+  const hwgpt::test::TempDir dir("cli_fetch");
+  const auto out = dir / "fetched.txt";
   // sha256 of tests/data/text/fetch_sample.txt (sha256sum)
   const std::string sha = "d188d554bd8bbc42a8a91ea8cb57ae6b65f135677a8a1eeffc0e48659bc85191";
   const Result r = run("data fetch --url " + server.url("/sample.txt") + " --sha256 " + sha + " --out '" + out.string() + "'");

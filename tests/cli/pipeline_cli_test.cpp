@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/model/supernet.hpp"
 
@@ -38,13 +39,8 @@ std::size_t lines(const std::string& text) { return static_cast<std::size_t>(std
 
 class ScaleOut : public ::testing::Test {
  protected:
-  fs::path dir = fs::temp_directory_path() / ("hwgpt_scaleout_" + std::to_string(::getpid()));
-  void SetUp() override {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    write_corpus("corpus.txt", 1);
-  }
-  void TearDown() override { fs::remove_all(dir); }
+  hwgpt::test::TempDir dir{"scaleout"};
+  void SetUp() override { write_corpus("corpus.txt", 1); }
 
   // 40 kB of words from a small vocabulary (learnable in a few steps).
   void write_corpus(const std::string& name, std::uint64_t seed) const {
@@ -57,8 +53,8 @@ class ScaleOut : public ::testing::Test {
 
   // Runs `prefix hwgpt <args>` in `dir`; prefix is e.g. an mpirun command line.
   Result run(const std::string& args, const std::string& prefix = "") const {
-    const std::string cmd = "cd '" + dir.string() + "' && OMP_WAIT_POLICY=passive OMP_NUM_THREADS=1 " + prefix + " '" +
-                            HWGPT_CLI_PATH + "' " + args + " >out.txt 2>err.txt";
+    const std::string cmd = "cd '" + dir.path().string() + "' && OMP_WAIT_POLICY=passive OMP_NUM_THREADS=1 " + prefix +
+                            " '" + HWGPT_CLI_PATH + "' " + args + " >out.txt 2>err.txt";
     const int status = std::system(cmd.c_str());
     Result r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -90,12 +86,12 @@ TEST_F(ScaleOut, PipelineFastSettingRunsEveryStepAndAResumeSkipsThemAll) {
   const Result first = run(command);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   for (int step = 1; step <= 7; ++step) EXPECT_THAT(first.err, HasSubstr("step " + std::to_string(step) + "/7"));
-  EXPECT_THAT(first.err, HasSubstr("hwgpt train --scale t --corpus corpus.txt --checkpoint p/supernet.pt"));
+  EXPECT_THAT(first.err, HasSubstr("hwgpt train --scale t --corpus corpus.txt --checkpoint p/supernet.hwgpt"));
   EXPECT_THAT(first.out, HasSubstr("pipeline: done; outputs in p"));
   // Every step's output, with the sizes of the fast setting.
   EXPECT_EQ(nlohmann::json::parse(slurp(dir / "p" / "corpus.json")).at("train_tokens"),
             fs::file_size(dir / "corpus.txt") * 8 / 10);
-  EXPECT_EQ(hwgpt::model::Supernet::load(dir / "p" / "supernet.pt").search_space().name(), "t");
+  EXPECT_EQ(hwgpt::model::Supernet::load(dir / "p" / "supernet.hwgpt").search_space().name(), "t");
   EXPECT_EQ(lines(slurp(dir / "p" / "eval.csv")), 201u);
   for (const char* model : {"latency_ms@test-cpu", "perplexity", "accuracy"})
     EXPECT_TRUE(fs::exists(dir / "p" / "surrogates" / "t" / (std::string(model) + ".hsur"))) << model;
@@ -115,7 +111,7 @@ TEST_F(ScaleOut, PipelineFastSettingRunsEveryStepAndAResumeSkipsThemAll) {
   const Result again = run(command);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.err, HasSubstr("(done: p/corpus.json)"));
-  EXPECT_THAT(again.err, HasSubstr("train: resumed p/supernet.pt at step 30/30"));
+  EXPECT_THAT(again.err, HasSubstr("train: resumed p/supernet.hwgpt at step 30/30"));
   EXPECT_THAT(again.err, HasSubstr("eval: 200 archs were already in p/eval.csv"));
   EXPECT_THAT(again.out, HasSubstr("profiled 0 archs, 200 already done"));
   EXPECT_THAT(again.out, HasSubstr("(exists; --force refits)"));

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/model/supernet.hpp"
 
@@ -32,22 +33,19 @@ std::string slurp(const fs::path& p) {
 
 class TrainCli : public ::testing::Test {
  protected:
-  fs::path dir = fs::temp_directory_path() / ("hwgpt_train_cli_" + std::to_string(::getpid()));
+  hwgpt::test::TempDir dir{"train_cli"};
   void SetUp() override {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
     static const char* words[] = {"the ", "king ", "and ", "queen ", "of ", "rome ", "speak ", "now.\n"};
     hwgpt::Rng rng(1);
     std::string text;
     while (text.size() < 20000) text += words[rng.uniform_index(8)];
     std::ofstream(dir / "corpus.txt", std::ios::binary) << text;
   }
-  void TearDown() override { fs::remove_all(dir); }
 
   // Runs `hwgpt <args>` in `dir` with `env` prefixed (e.g. "VAR=1").
   Result run(const std::string& args, const std::string& env = "") const {
-    const std::string cmd = "cd '" + dir.string() + "' && " + env + " OMP_WAIT_POLICY=passive '" + HWGPT_CLI_PATH +
-                            "' " + args + " >out.txt 2>err.txt";
+    const std::string cmd = "cd '" + dir.path().string() + "' && " + env + " OMP_WAIT_POLICY=passive '" +
+                            HWGPT_CLI_PATH + "' " + args + " >out.txt 2>err.txt";
     const int status = std::system(cmd.c_str());
     Result r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -112,12 +110,12 @@ TEST_F(TrainCli, EvalGenerateAndBadInput) {
   EXPECT_EQ(other.exit_code, 1);
   EXPECT_THAT(other.err, StartsWith("error: "));
   const Result missing = run("eval --checkpoint nope.pt --corpus corpus.txt --sample 1");
-  EXPECT_THAT(missing.err, HasSubstr("error: supernet file 'nope.pt' does not exist"));
+  EXPECT_THAT(missing.err, HasSubstr("error: hwgpt supernet file 'nope.pt' does not exist"));
   fs::copy_file(dir / "c.pt", dir / "cut.pt");
   fs::resize_file(dir / "cut.pt", fs::file_size(dir / "c.pt") / 3);
   const Result cut = run(std::string(kTrain) + " --checkpoint cut.pt");
   EXPECT_EQ(cut.exit_code, 1);
-  EXPECT_THAT(cut.err, HasSubstr("error: 'cut.pt' is not a readable hwgpt supernet file"));
+  EXPECT_THAT(cut.err, HasSubstr("error: hwgpt supernet file 'cut.pt' is truncated or corrupt"));
   EXPECT_EQ(fs::file_size(dir / "cut.pt"), fs::file_size(dir / "c.pt") / 3);
   const Result changed = run("train --corpus corpus.txt --steps 6 --batch 2 --seq 16 --checkpoint c.pt");
   EXPECT_THAT(changed.err, HasSubstr("was trained with max_steps 5; this run asks for 6"));

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../common/temp_dir.hpp"
 #include "../common/test_data.hpp"
 #include "hwgpt/core/error.hpp"
 
@@ -27,13 +28,7 @@ std::string slurp(const fs::path& p) { return test::read_all(p); }
 
 class AtomicFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("hwgpt_atomic_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  test::TempDir dir_{"atomic"};
 };
 
 TEST_F(AtomicFileTest, WritesBytesAndStreamsAndReplacesTheOldFile) {

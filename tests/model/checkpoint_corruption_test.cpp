@@ -1,6 +1,6 @@
-// Seeded corruption of supernet files (issue 9): the stand-in for a libFuzzer target, which
-// cannot be built because libtorch 1.13's headers do not compile with clang-14 in C++20 mode
-// (docs/RELIABILITY.md). A tiny supernet file is truncated, bit-flipped and overwritten in
+// Seeded corruption of supernet files (issue 9) through Supernet::load, beside the libFuzzer target
+// of the file format itself (fuzz/model_file_fuzz.cpp; libtorch's headers do not build with
+// clang-14, docs/RELIABILITY.md). A tiny supernet file is truncated, bit-flipped and overwritten in
 // windows at 400 seeded places; every load must either throw hwgpt::Error or return a supernet
 // with exactly the original's weights, never crash or throw anything else. HWGPT_CORRUPTION_TRIALS scales it up.
 #include <gmock/gmock.h>
@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "../common/temp_dir.hpp"
 #include "../common/test_data.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
@@ -23,7 +24,7 @@ using hwgpt::test::read_all;
 using hwgpt::test::write_all;
 
 // One seeded damage: a truncation, 1-8 flipped bits, or a 4-byte window set to 0x00 or 0xFF
-// (zip sizes and offsets are 4-byte fields). Returns what it did, for the failure message.
+// (sizes and counts are 4-byte fields). Returns what it did, for the failure message.
 std::string damage(std::string& bytes, hwgpt::Rng& rng) {
   const std::size_t at = rng.uniform_index(bytes.size());
   switch (rng.uniform_index(3)) {
@@ -52,8 +53,7 @@ TEST(CheckpointCorruption, EveryDamagedFileIsAnErrorOrAnEqualShapedSupernet) {
   const auto space = hwgpt::space::SearchSpace::from_json(
       R"({"name": "tiny", "embed_dims": [8], "layer_counts": [1], "mlp_ratios": [1], "head_counts": [1],
           "head_size": 4, "vocab_size": 8, "tokenizer": "bytes"})");
-  const fs::path dir = fs::temp_directory_path() / ("hwgpt_corruption_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const hwgpt::test::TempDir dir("corruption");
   const hwgpt::model::Supernet original(space, 1);
   original.save(dir / "good.pt");
   const std::string good = read_all(dir / "good.pt");
@@ -68,7 +68,7 @@ TEST(CheckpointCorruption, EveryDamagedFileIsAnErrorOrAnEqualShapedSupernet) {
     try {
       const auto net = hwgpt::model::Supernet::load(dir / "bad.pt");
       ++loaded;
-      // The checksum over the parameters (format 2): damage that loads touched no weight.
+      // The file's checksum: damage that loads touched no weight.
       ASSERT_EQ(net.parameter_names(), original.parameter_names()) << what;
       for (const auto& name : net.parameter_names())
         ASSERT_EQ(net.parameter(name), original.parameter(name)) << what << ": " << name;
@@ -81,7 +81,6 @@ TEST(CheckpointCorruption, EveryDamagedFileIsAnErrorOrAnEqualShapedSupernet) {
   }
   std::fprintf(stderr, "corruption: %d trials, %d rejected with hwgpt::Error, %d loaded\n", trials, rejected, loaded);
   EXPECT_GT(rejected, trials / 4);
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/model/supernet.hpp"
@@ -79,7 +80,8 @@ TEST(ComputeDevice, GpuLogitsAndDecodingMatchTheCpu) {
   const std::size_t V = step.size(), last = 4 * V;
   for (std::size_t v = 0; v < V; ++v) EXPECT_NEAR(step[v], full.values[last + v], 1e-3);
   // Files are written from CPU copies: a GPU supernet loads on the CPU.
-  const auto path = std::filesystem::temp_directory_path() / ("hwgpt_device_" + std::to_string(::getpid()) + ".pt");
+  const hwgpt::test::TempDir dir("device");
+  const auto path = dir / "net.hwgpt";
   gpu.save(path);
   EXPECT_EQ(Supernet::load(path).parameter("wte"), gpu.parameter("wte"));
   std::filesystem::remove(path);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/analytic/params.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
@@ -170,32 +171,30 @@ TEST(Supernet, SameSeedSameWeightsOtherSeedOther) {
 }
 
 TEST(Supernet, SaveLoadRoundTripsExactly) {
-  const auto path = std::filesystem::temp_directory_path() / ("hwgpt_supernet_" + std::to_string(::getpid()) + ".pt");
+  const hwgpt::test::TempDir dir("supernet");
+  const auto path = dir / "net.hwgpt";
   shared_supernet().save(path);
   const Supernet loaded = Supernet::load(path, &t_space());
   for (const std::string& name : shared_supernet().parameter_names())
     EXPECT_EQ(loaded.parameter(name), shared_supernet().parameter(name)) << name;
   EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
-  std::filesystem::remove(path);
 }
 
 TEST(Supernet, RejectsTruncatedForeignAndOtherScaleFiles) {
-  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_supernet_bad_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const hwgpt::test::TempDir dir("supernet_bad");
   shared_supernet().save(dir / "good.pt");
   const auto size = std::filesystem::file_size(dir / "good.pt");
   std::filesystem::copy_file(dir / "good.pt", dir / "cut.pt");
   std::filesystem::resize_file(dir / "cut.pt", size / 2);
   EXPECT_THAT([&] { Supernet::load(dir / "cut.pt"); },
-              ThrowsMessage<hwgpt::FileError>(HasSubstr("cut.pt' is not a readable hwgpt supernet file")));
+              ThrowsMessage<hwgpt::FileError>(HasSubstr("cut.pt' is truncated or corrupt")));
   std::ofstream(dir / "text.pt") << "hello";
   EXPECT_THAT([&] { Supernet::load(dir / "text.pt"); },
-              ThrowsMessage<hwgpt::FileError>(HasSubstr("text.pt' is not a readable hwgpt supernet file")));
+              ThrowsMessage<hwgpt::FileError>(HasSubstr("text.pt' is not an hwgpt model file")));
   EXPECT_THAT([&] { Supernet::load(dir / "missing.pt"); },
               ThrowsMessage<hwgpt::FileError>(HasSubstr("does not exist")));
   EXPECT_THAT([&] { Supernet::load(dir / "good.pt", &SearchSpace::builtin("s")); },
               ThrowsMessage<hwgpt::FileError>(HasSubstr("holds a supernet of space 't'; expected space 's'")));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Supernet, RejectsArchOutsideItsSpaceAndBadTokens) {

@@ -6,33 +6,29 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
-#include <unistd.h>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/core/communicator.hpp"
 
 namespace hwgpt::test {
 
-// Created by rank 0 (its name carries rank 0's pid), removed by rank 0 at the end; the barrier in
-// both places keeps other ranks from using it before it exists or after it is gone.
+// Created by rank 0 (a TempDir: its name carries rank 0's pid), which broadcasts the path and
+// removes the folder at the end; the barrier in both places keeps other ranks from using it
+// before it exists or after it is gone.
 struct SharedTempDir {
   Communicator& comm;
+  std::optional<TempDir> owned;  // rank 0 only
   std::filesystem::path path;
   SharedTempDir(Communicator& c, const std::string& name) : comm(c) {
-    std::string p = (std::filesystem::temp_directory_path() / ("hwgpt_mpi_" + name + "_" + std::to_string(::getpid())))
-                        .string();
+    std::string p;
+    if (comm.is_root()) p = owned.emplace("mpi_" + name).path().string();
     comm.broadcast(p, 0);
     path = p;
-    if (comm.is_root()) {
-      std::filesystem::remove_all(path);
-      std::filesystem::create_directories(path);
-    }
     comm.barrier();
   }
-  ~SharedTempDir() {
-    comm.barrier();
-    if (comm.is_root()) std::filesystem::remove_all(path);
-  }
+  ~SharedTempDir() { comm.barrier(); }  // then `owned` removes the folder (on rank 0)
   SharedTempDir(const SharedTempDir&) = delete;
   SharedTempDir& operator=(const SharedTempDir&) = delete;
 };

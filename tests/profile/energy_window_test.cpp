@@ -7,8 +7,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -16,6 +14,8 @@
 #include <fstream>
 #include <thread>
 #include <vector>
+
+#include "../common/temp_dir.hpp"
 
 namespace hwgpt::profile {
 namespace {
@@ -83,8 +83,7 @@ TEST(EnergyWindow, NvmlCounterSteppingEvery100Ms) {
 // 40 W on one that does not.
 class RaplStandIn {
  public:
-  RaplStandIn() : root_(std::filesystem::temp_directory_path() / ("hwgpt_rapl_window_" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(root_);
+  RaplStandIn() {
     for (const auto& [zone, range] : {std::pair{"intel-rapl:0", kWrapRange}, std::pair{"intel-rapl:1", kBigRange}}) {
       std::filesystem::create_directories(root_ / zone);
       std::ofstream(root_ / zone / "max_energy_range_uj") << range << "\n";
@@ -100,9 +99,8 @@ class RaplStandIn {
   ~RaplStandIn() {
     running_ = false;
     writer_.join();
-    std::filesystem::remove_all(root_);
   }
-  const std::filesystem::path& root() const { return root_; }
+  const std::filesystem::path& root() const { return root_.path(); }
 
  private:
   static constexpr std::uint64_t kWrapRange = 3'000'000, kBigRange = 262'143'328'850;
@@ -116,7 +114,7 @@ class RaplStandIn {
     std::ofstream(tmp) << uj << "\n";
     std::filesystem::rename(tmp, root_ / zone / "energy_uj");
   }
-  std::filesystem::path root_;
+  test::TempDir root_{"rapl_window"};
   const Clock::time_point start_ = Clock::now();
   std::atomic<bool> running_{true};
   std::thread writer_;
@@ -142,11 +140,11 @@ TEST(EnergyWindow, PolledPowerTrace) {
 }
 
 TEST(EnergyWindow, AStuckCounterIsAnErrorNotAGuess) {
-  const auto root = std::filesystem::temp_directory_path() / ("hwgpt_rapl_stuck_" + std::to_string(::getpid()));
+  const test::TempDir root("rapl_stuck");
   std::filesystem::create_directories(root / "intel-rapl:0");
   std::ofstream(root / "intel-rapl:0" / "energy_uj") << 1000 << "\n";
   std::ofstream(root / "intel-rapl:0" / "max_energy_range_uj") << 1000000000 << "\n";
-  auto meter = make_rapl_meter(root);
+  auto meter = make_rapl_meter(root.path());
   EnergyWindowConfig config;
   config.max_seconds = 0.2;
   std::string why_not;
@@ -156,7 +154,6 @@ TEST(EnergyWindow, AStuckCounterIsAnErrorNotAGuess) {
   auto none = make_no_meter("test: none");
   EXPECT_FALSE(measure_energy_window(*none, [&] { call(); }, config, &why_not).has_value());
   EXPECT_THAT(why_not, HasSubstr("no energy meter: test: none"));
-  std::filesystem::remove_all(root);
 }
 
 }  // namespace

@@ -6,9 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <unistd.h>
-
+#include "../common/temp_dir.hpp"
 #include "hwgpt/core/error.hpp"
 
 namespace hwgpt::profile {
@@ -21,8 +19,8 @@ std::vector<double> ramp(double start, double step, int n) {
 }
 
 TEST(RunPrecision, SharesWidthsAndCallsFollowTheOrderStatistics) {
-  const auto db = std::filesystem::temp_directory_path() / ("hwgpt_precision_" + std::to_string(::getpid()) + ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+  const test::TempDir dir("precision");
+  const auto db = dir / "precision.db";
   {
     store::Store s(db);
     store::Device d;
@@ -64,7 +62,6 @@ TEST(RunPrecision, SharesWidthsAndCallsFollowTheOrderStatistics) {
   EXPECT_DOUBLE_EQ(run_precision(s, "box/t/p", 0.005)[0].share_within_target, 0.0);
   EXPECT_DOUBLE_EQ(run_precision(s, "box/t/p", 0.07)[0].share_within_target, 1.0);
   EXPECT_THROW(run_precision(s, "box/t/other", 0.02), ValueError);
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
 }
 
 }  // namespace

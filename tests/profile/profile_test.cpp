@@ -4,14 +4,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <thread>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/profile/device_info.hpp"
 #include "hwgpt/profile/energy_meter.hpp"
 #include "hwgpt/profile/memory_meter.hpp"
@@ -63,24 +62,21 @@ TEST(Protocol, StopsAtTheRepeatCapWhenNoiseIsTooLarge) {
 class FakePowercap : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() / ("hwgpt_powercap_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(root_);
     zone("intel-rapl:0", 1000, 262143328850);
     zone("intel-rapl:0:0", 77, 262143328850);  // a sub-zone: part of package 0, not counted again
     zone("intel-rapl:1", 262143328000, 262143328850);  // 850 µJ before wrapping
   }
-  void TearDown() override { std::filesystem::remove_all(root_); }
   void zone(const std::string& name, std::uint64_t energy, std::uint64_t range) {
     std::filesystem::create_directories(root_ / name);
     std::ofstream(root_ / name / "energy_uj") << energy << "\n";
     std::ofstream(root_ / name / "max_energy_range_uj") << range << "\n";
   }
   void set(const std::string& name, std::uint64_t energy) { std::ofstream(root_ / name / "energy_uj") << energy << "\n"; }
-  std::filesystem::path root_;
+  test::TempDir root_{"powercap"};
 };
 
 TEST_F(FakePowercap, SumsPackagesAndHandlesWrapAround) {
-  auto meter = make_rapl_meter(root_);
+  auto meter = make_rapl_meter(root_.path());
   ASSERT_TRUE(meter->available()) << meter->unavailable_reason();
   EXPECT_EQ(meter->name(), "rapl");
   EXPECT_DOUBLE_EQ(*meter->read_mj(), 0.0);  // counted from the meter's creation
@@ -148,12 +144,12 @@ TEST(MemoryMeter, MeasuresTheAddedPeakOfAKnownAllocation) {
 }
 
 TEST(DeviceInfo, ReadsModelCoresAndThreads) {
-  const auto path = std::filesystem::temp_directory_path() / ("hwgpt_cpuinfo_" + std::to_string(::getpid()));
+  const test::TempDir dir("cpuinfo");
+  const auto path = dir / "cpuinfo";
   std::ofstream(path) << "processor\t: 0\nmodel name\t: AMD EPYC 7B13 64-Core Processor\nphysical id\t: 0\ncore id\t\t: 0\n\n"
                          "processor\t: 1\nmodel name\t: AMD EPYC 7B13 64-Core Processor\nphysical id\t: 0\ncore id\t\t: 0\n\n"
                          "processor\t: 2\nmodel name\t: AMD EPYC 7B13 64-Core Processor\nphysical id\t: 0\ncore id\t\t: 1\n";
   const auto d = detect_cpu_device("box", path);
-  std::filesystem::remove(path);
   EXPECT_EQ(d.cpu_model, "AMD EPYC 7B13 64-Core Processor");
   EXPECT_EQ(d.cpu_threads, 3);
   EXPECT_EQ(d.cpu_cores, 2);

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/analytic/flops.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
@@ -54,10 +55,6 @@ class ArithmeticExecutor final : public ArchExecutor {
 class RunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = std::filesystem::temp_directory_path() /
-          ("hwgpt_runner_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + suffix);
     store::Store s(db_);
     store::Device d;
     d.name = "box";
@@ -71,10 +68,8 @@ class RunnerTest : public ::testing::Test {
     config_.protocol = {1, 6, 8, 0.5, 5};
     config_.decode_tokens = 4;
   }
-  void TearDown() override {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + suffix);
-  }
-  std::filesystem::path db_;
+  test::TempDir dir_{"runner"};  // holds the store and its -wal/-shm files
+  std::filesystem::path db_ = dir_ / "runner.db";
   std::vector<space::Arch> archs_;
   ProfileConfig config_;
 };

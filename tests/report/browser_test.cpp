@@ -8,8 +8,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -17,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/report/report_builder.hpp"
 #include "hwgpt/search/run.hpp"
 #include "hwgpt/search/study.hpp"
@@ -103,8 +102,6 @@ class ReportInChromium : public ::testing::Test {
  protected:
   void SetUp() override {
     if (chromium_path().empty()) GTEST_SKIP() << "chromium is not on PATH (Debian package chromium)";
-    dir_ = std::filesystem::temp_directory_path() / ("hwgpt_browser_test_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
     // A small study on the shipped benchmark, so the report has every kind of figure: fronts,
     // HV bands, attainment staircases and the Kendall tau heat map.
     search::StudyConfig config = search::parse_study_config(
@@ -119,9 +116,8 @@ class ReportInChromium : public ::testing::Test {
     html_ = render_html(study_report(o));
     ids_ = test::XmlDocument(html_).values("//figure[@class='figure']", "id");
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::filesystem::path dir_;
+  test::TempDir dir_{"browser_test"};
   std::string html_;
   std::vector<std::string> ids_;
 };

@@ -4,8 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
+#include "../common/temp_dir.hpp"
 #include "hwgpt/report/png_export.hpp"
 #include "png_image.hpp"
 
@@ -16,8 +15,8 @@ using ::testing::HasSubstr;
 
 TEST(PngExport, EveryFigureBecomesANonBlankPngOfTheRequestedSize) {
   if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not on PATH (Debian package gnuplot-nox)";
-  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_png_test_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const test::TempDir tmp("png_test");
+  const auto dir = tmp / "png";  // absent: export_pngs creates it
   Chart chart;
   chart.id = "hv";
   chart.title = "HV with a \"quoted\" title";
@@ -50,7 +49,6 @@ TEST(PngExport, EveryFigureBecomesANonBlankPngOfTheRequestedSize) {
   EXPECT_EQ(tau.height, 400);  // at least the requested height; wider for the colour bar
   EXPECT_GT(test::count_colour(tau, 0xb2182b, 20), 1000);  // tau = +1 cells
   EXPECT_GT(test::count_colour(tau, 0x2166ac, 20), 1000);  // tau = -1 cells
-  std::filesystem::remove_all(dir);
 }
 
 TEST(GnuplotScript, EscapesQuotesAndKeepsTheSvgAxisRanges) {

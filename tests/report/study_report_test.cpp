@@ -6,12 +6,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "../common/temp_dir.hpp"
 #include "../common/test_data.hpp"
 #include "hwgpt/benchmark/benchmark.hpp"
 #include "hwgpt/core/error.hpp"
@@ -44,18 +43,20 @@ class StudyReport : public ::testing::Test {
     config_ = new search::StudyConfig(search::parse_study_config(
         R"({"test_problems": ["zdt1"], "variables": 6, "levels": 11, "algorithms": ["rs", "nsga2"],
             "seeds": [1, 2, 3], "budget": 60, "threads": 2})"));
-    config_->output = std::filesystem::temp_directory_path() / ("hwgpt_report_test_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(config_->output);
+    dir_ = new test::TempDir("report_test");
+    config_->output = *dir_ / "study";  // absent: run_study creates it
     runs_ = new std::vector<search::StudyRunSummary>(search::run_study(*config_));
   }
   static void TearDownTestSuite() {
-    std::filesystem::remove_all(config_->output);
     delete runs_;
     delete config_;
+    delete dir_;
   }
+  static test::TempDir* dir_;
   static search::StudyConfig* config_;
   static std::vector<search::StudyRunSummary>* runs_;
 };
+test::TempDir* StudyReport::dir_ = nullptr;
 search::StudyConfig* StudyReport::config_ = nullptr;
 std::vector<search::StudyRunSummary>* StudyReport::runs_ = nullptr;
 
@@ -156,8 +157,8 @@ TEST_F(StudyReport, HtmlIsWellFormedSelfContainedAndComplete) {
 }
 
 TEST(LoadStudy, NamesTheBadFile) {
-  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_report_bad_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const test::TempDir tmp("report_bad");
+  const auto dir = tmp / "study";  // absent at first
   EXPECT_THAT([&] { load_study(dir); },
               ThrowsMessage<FileError>(HasSubstr("cannot read '" + (dir / "summary.csv").string() + "'")));
   std::filesystem::create_directories(dir);
@@ -168,7 +169,6 @@ TEST(LoadStudy, NamesTheBadFile) {
   std::filesystem::create_directories(dir / "runs");
   std::ofstream(dir / "runs" / "r1.json") << "{\"format\": \"other\"}";
   EXPECT_THAT([&] { load_study(dir); }, ThrowsMessage<ParseError>(HasSubstr("is not a search run JSON")));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(ObjectiveLabel, CarriesUnits) {
@@ -224,8 +224,8 @@ TEST(BenchmarkSection, KendallTauHeatMapIsASymmetricCorrelationMatrix) {
 // model: same test archs (count), same 90 % coverage and Kendall tau.
 TEST(BenchmarkSection, CalibrationReproducesTheFitsHeldOutScores) {
   HWGPT_REQUIRE_SHARED_DATA();
-  const auto db_path = std::filesystem::temp_directory_path() / ("hwgpt_report_cal_" + std::to_string(::getpid()) + ".db");
-  std::filesystem::remove(db_path);
+  const test::TempDir dir("report_cal");
+  const auto db_path = dir / "calibration.db";
   {
     store::Store db(db_path);
     store::ImportOptions only;
@@ -241,7 +241,6 @@ TEST(BenchmarkSection, CalibrationReproducesTheFitsHeldOutScores) {
   EXPECT_NEAR(surrogate::kendall_tau(c.measured, c.predicted), model.info().test.kendall_tau, 1e-12);
   // Coverage grows with the nominal level.
   EXPECT_TRUE(std::is_sorted(c.coverage.begin(), c.coverage.end()));
-  std::filesystem::remove(db_path);
 }
 
 }  // namespace

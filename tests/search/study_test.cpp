@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/search/attainment.hpp"
 #include "hwgpt/search/run.hpp"
@@ -19,12 +20,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using ::testing::ThrowsMessage;
-
-std::filesystem::path fresh_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_study_test_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  return dir;
-}
 
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p);
@@ -111,7 +106,8 @@ TEST(Study, ParallelRunsEqualSerialRunsAndResume) {
   StudyConfig c = parse_study_config(R"({"space": "t", "objective_sets": [["params", "flops"]],
       "test_problems": ["zdt1"], "variables": 6, "levels": 11, "algorithms": ["rs", "ls", "nsga2", "morea", "ehvi"],
       "seeds": [1, 2], "budget": 120, "algorithm_budgets": {"ehvi": 30}, "threads": 2})");
-  c.output = fresh_dir("parallel");
+  const test::TempDir dir("study_test");
+  c.output = dir / "parallel";  // absent: run_study creates it
   const auto runs = run_study(c);
   ASSERT_EQ(runs.size(), 20u);
   for (const auto& r : runs) {
@@ -158,7 +154,6 @@ TEST(Study, ParallelRunsEqualSerialRunsAndResume) {
   best.precision(17);
   for (const auto& z : attainment_surface(fronts, 1)) best << "zdt1-n6-levels11,rs,1,2," << z[0] << "," << z[1] << "\n";
   EXPECT_THAT(attainment, HasSubstr(best.str()));
-  std::filesystem::remove_all(c.output);
 }
 
 }  // namespace
@@ -194,7 +189,8 @@ TEST(RunRecorder, SameEvaluationsGiveTheSameRunAsRunSearch) {
 TEST(Study, ExternalRunsJoinTheTablesAndSurviveAResume) {
   StudyConfig c = parse_study_config(R"({"space": "t", "objective_sets": [["params", "kv_cache_mb"]],
       "algorithms": ["rs"], "seeds": [1], "budget": 40, "threads": 1})");
-  c.output = fresh_dir("external");
+  const test::TempDir dir("study_test");
+  c.output = dir / "external";  // absent: run_study creates it
   run_study(c);
   const Problem problem = make_problem(c.problems[0]);
   RunResult mine = run_search(problem, {"ls", 9, 40, {}});
@@ -222,7 +218,6 @@ TEST(Study, ExternalRunsJoinTheTablesAndSurviveAResume) {
   mine.algorithm = "a,b";
   EXPECT_THAT([&] { add_run_to_study(c.output, "p", mine); },
               ThrowsMessage<ValueError>(HasSubstr("algorithm name 'a,b'")));
-  std::filesystem::remove_all(c.output);
 }
 
 }  // namespace

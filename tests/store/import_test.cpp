@@ -6,8 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
+#include "../common/temp_dir.hpp"
 #include "../common/test_data.hpp"
 #include "hwgpt/core/error.hpp"
 
@@ -19,16 +18,8 @@ using ::testing::ThrowsMessage;
 
 class ImportTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    db_ = std::filesystem::temp_directory_path() /
-          ("hwgpt_import_test_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(db_);
-  }
-  void TearDown() override {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + suffix);
-  }
-  std::filesystem::path db_;
+  test::TempDir dir_{"import_test"};  // holds the store and its -wal/-shm files
+  std::filesystem::path db_ = dir_ / "import.db";
 };
 
 // Field `column` of data row `row` (0-based, after the header) of a shared CSV file.
@@ -120,7 +111,7 @@ TEST_F(ImportTest, BadFoldersAndFilesGiveClearErrors) {
   Store s(db_);
   EXPECT_THAT([&] { import_hwgpt_bench(s, "/nonexistent", {}); },
               ThrowsMessage<FileError>(HasSubstr("'/nonexistent' is not a folder")));
-  const auto dir = db_.parent_path() / ("import_bad_" + std::to_string(::getpid()));
+  const auto dir = dir_ / "import_bad";
   std::filesystem::create_directories(dir);
   EXPECT_THAT([&] { import_hwgpt_bench(s, dir, {}); },
               ThrowsMessage<FileError>(HasSubstr("has no hw_*, memory_* or perplexity_*")));
@@ -136,7 +127,6 @@ TEST_F(ImportTest, BadFoldersAndFilesGiveClearErrors) {
   EXPECT_THAT([&] { import_hwgpt_bench(s, dir, {}); },
               ThrowsMessage<FileError>(HasSubstr("hw_a100_s.csv.gz:2: column 'latency_ms': 'x' is not a number")));
   EXPECT_EQ(s.info().runs, 0);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

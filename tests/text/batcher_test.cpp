@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/text/byte_tokenizer.hpp"
 #include "hwgpt/text/prepare.hpp"

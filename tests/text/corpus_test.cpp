@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/core/error.hpp"
 #include "text_test_util.hpp"
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "../common/http_server.hpp"
+#include "../common/temp_dir.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/text/checksum.hpp"
 #include "text_test_util.hpp"

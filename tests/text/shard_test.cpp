@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "../common/temp_dir.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/text/byte_tokenizer.hpp"
 #include "hwgpt/text/prepare.hpp"

@@ -1,4 +1,5 @@
-// Helpers for the text tests: the GPT-2 tokenizer (loaded once), hex, corpora paths, temp folders.
+// Helpers for the text tests: the GPT-2 tokenizer (loaded once), hex, corpora paths. Temporary
+// folders: ../common/temp_dir.hpp.
 #pragma once
 
 #include <filesystem>
@@ -6,8 +7,6 @@
 #include <memory>
 #include <sstream>
 #include <string>
-
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -31,24 +30,6 @@ inline std::string from_hex(const std::string& hex) {
     out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   return out;
 }
-
-// A fresh folder under the system temp dir, removed when the object goes.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
-            ("hwgpt_text_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-             std::to_string(::getpid()));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 }  // namespace hwgpt::test
 

@@ -1,5 +1,5 @@
-// Checksums used by the text module: SHA-256 for downloads (what corpus publishers print) and a
-// fast 64-bit FNV-1a for shard bodies (a corruption check, not a security property).
+// SHA-256 for downloads (what corpus publishers print). Shard bodies use core's word-wise FNV-1a
+// (hwgpt/core/hash.hpp).
 #pragma once
 
 #include <cstdint>
@@ -24,9 +24,5 @@ class Sha256 {
  private:
   void* context_;  // EVP_MD_CTX*, kept out of this header
 };
-
-// 64-bit FNV-1a over 8-byte little-endian words (a tail of < 8 bytes is zero-padded); continues
-// from `state`, so a body can be hashed in chunks whose sizes are multiples of 8. Fast (one multiply per 8 bytes) and stable across platforms.
-std::uint64_t fnv1a64_words(std::string_view bytes, std::uint64_t state = 0xcbf29ce484222325ull);
 
 }  // namespace hwgpt::text

@@ -26,7 +26,7 @@ struct ShardMeta {
   std::uint32_t vocab_size = 0;
   std::uint32_t token_bytes = 2;  // 2 (uint16) or 4 (uint32)
   std::uint64_t num_tokens = 0;
-  std::uint64_t checksum = 0;    // fnv1a64_words of the body
+  std::uint64_t checksum = 0;    // word-wise FNV-1a (core/hash.hpp) of the body
   std::string document_separator;
   std::vector<SourceFile> sources;
   std::vector<std::uint64_t> document_starts;  // token offset of each document

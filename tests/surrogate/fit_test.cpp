@@ -1,0 +1,167 @@
+// Tests of src/surrogate/fit.cpp: a fit on a known function (the native trees are checked against
+// XGBoost inside fit_surrogate), interval coverage on unseen archs, and the choice among trees,
+// MLP and GP by validation score.
+#include "hwgpt/surrogate/fit.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "../common/temp_dir.hpp"
+#include "hwgpt/analytic/params.hpp"
+#include "hwgpt/core/rng.hpp"
+#include "hwgpt/space/sampling.hpp"
+#include "surrogate_fixture.hpp"
+
+namespace hwgpt::surrogate {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(Fit, LearnsAKnownFunctionWithCalibratedIntervals) {
+  const auto& fx = test::fitted_t_surrogate();
+  const auto& info = fx.model.info();
+  EXPECT_GT(info.test.r2, 0.98);
+  EXPECT_GT(info.test.kendall_tau, 0.9);
+  // 90 % intervals on unseen archs, for a target with 5 % log-normal noise.
+  EXPECT_GT(info.test.coverage_90, 0.84);
+  EXPECT_LT(info.test.coverage_90, 0.96);
+  // ~225 calibration archs, fewer than 500: cross-conformal over every non-test arch.
+  EXPECT_THAT(info.fitted_with, HasSubstr("cross-conformal residual quantiles (5 folds"));
+  EXPECT_EQ(info.train_count, info.calibration_count);
+  EXPECT_EQ(info.train_count + info.test_count, 1500);
+  EXPECT_EQ(info.data_hash.size(), 16u);
+  EXPECT_NEAR(fx.model.noise_log_sigma(), 0.0, 1e-12);  // the fixture has no per-arch samples
+}
+
+// Intervals from a small data set (160 archs: ~24 calibration archs) against 3,000 fresh archs
+// with fresh noise. Cross-conformal calibration uses out-of-fold residuals of all 128 non-test
+// archs; had it used in-sample residuals (a model's fit to its own data is tighter than to new
+// archs), the 90 % interval would cover far fewer. The split-conformal path (forced) uses the 24.
+TEST(Fit, CrossConformalIntervalsOfASmallDataSetCoverFreshArchs) {
+  const auto& t = space::SearchSpace::builtin("t");
+  Rng rng(31);
+  auto normal = [&rng] {
+    const double u1 = 1.0 - rng.uniform_double(), u2 = rng.uniform_double();
+    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  };
+  auto target = [&](const space::Arch& a) {
+    const auto p = analytic::num_params(analytic::model_spec(a, t, analytic::ModelVariant::kHwgpt));
+    return std::pow(static_cast<double>(p), 0.7) * std::exp(0.05 * normal());
+  };
+  Dataset data;
+  data.archs = space::sample_archs(t, 160, rng, space::SamplingMode::kPerChoice, true);
+  for (const auto& a : data.archs) data.targets.push_back(target(a));
+  const auto fresh = space::sample_archs(t, 3000, rng, space::SamplingMode::kPerChoice, true);
+  std::vector<double> fresh_y;
+  for (const auto& a : fresh) fresh_y.push_back(target(a));
+  SurrogateInfo info;
+  info.space = "t";
+  info.metric = "perplexity";
+  FitOptions options;
+  options.models = {"gbt"};
+  options.depths = {3};
+  options.max_rounds = 300;
+  options.threads = 1;
+  auto coverage = [&](const Surrogate& m) {
+    const std::size_t width = feature_count(m.info().features, t);
+    std::vector<double> row(width);
+    int inside = 0;
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      features(fresh[i], t, m.info().features, row);
+      inside += m.quantile(row, 0.05) <= fresh_y[i] && fresh_y[i] <= m.quantile(row, 0.95);
+    }
+    return inside / static_cast<double>(fresh.size());
+  };
+  const Surrogate cross = fit_surrogate(data, t, info, options);
+  EXPECT_THAT(cross.info().fitted_with, HasSubstr("cross-conformal"));
+  EXPECT_EQ(cross.info().calibration_count, cross.info().train_count);
+  EXPECT_EQ(cross.info().train_count + cross.info().test_count, 160);
+  const double cross_coverage = coverage(cross);
+  EXPECT_GT(cross_coverage, 0.86);
+  EXPECT_LT(cross_coverage, 0.96);
+  options.cross_conformal_below = 0;  // split-conformal whatever the size
+  const Surrogate split = fit_surrogate(data, t, info, options);
+  EXPECT_THAT(split.info().fitted_with, HasSubstr("split-conformal residual quantiles ("));
+  EXPECT_LT(split.info().calibration_count, 40);
+  EXPECT_EQ(split.info().train_count + split.info().calibration_count + split.info().test_count, 160);
+  EXPECT_GT(coverage(split), 0.86);
+}
+
+// Validation scores "name score" pairs from fitted_with: "... (chosen by validation RMSE of log
+// y: gbt 0.01395, mlp 0.02142, ...)".
+std::map<std::string, double> validation_scores(const std::string& fitted_with) {
+  const auto start = fitted_with.find("log y: ") + 7, end = fitted_with.find(')', start);
+  std::map<std::string, double> scores;
+  std::istringstream in(fitted_with.substr(start, end - start));
+  std::string name, value;
+  while (in >> name >> value) scores[name] = std::stod(value.substr(0, value.find(',')));
+  return scores;
+}
+
+// A smooth target (a power of the parameter count, 1 % noise) on 400 t archs. The fit scores
+// boosted trees, the MLP, the GP and every ensemble of them on validation archs and keeps the
+// best (an ensemble only when clearly better); each member round-trips through the file, batches
+// equal single predictions, and a refit with the same seed is identical.
+TEST(Fit, SelectsAmongTreesMlpAndGpByValidationAndRecordsTheChoice) {
+  if (!HWGPT_FIT_WITH_MLP) GTEST_SKIP() << "built without libtorch: no MLP (HWGPT_WITH_TORCH=OFF)";
+  const auto& t = space::SearchSpace::builtin("t");
+  Dataset data;
+  Rng rng(21);
+  data.archs = space::sample_archs(t, 400, rng, space::SamplingMode::kPerChoice, true);
+  for (const auto& a : data.archs) {
+    const double u1 = 1.0 - rng.uniform_double(), u2 = rng.uniform_double();
+    const double z = std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    const auto p = analytic::num_params(analytic::model_spec(a, t, analytic::ModelVariant::kHwgpt));
+    data.targets.push_back(std::pow(static_cast<double>(p), 0.7) * std::exp(0.01 * z));
+  }
+  SurrogateInfo info;
+  info.space = "t";
+  info.metric = "perplexity";
+  FitOptions options;
+  options.depths = {3};
+  options.max_rounds = 300;
+  options.threads = 1;
+  options.mlp.max_epochs = 150;
+  const Surrogate all = fit_surrogate(data, t, info, options);
+  const auto scores = validation_scores(all.info().fitted_with);
+  ASSERT_EQ(scores.size(), 7u) << all.info().fitted_with;  // 3 members, 4 ensembles
+  const std::string kind = all.info().model_kind;
+  EXPECT_EQ(kind, all.predictor().kind());
+  for (const auto& [name, score] : scores) EXPECT_LE(scores.at(kind), score * (1 + 1e-3)) << name;
+
+  options.models = {"mlp", "gp"};
+  const Surrogate s = fit_surrogate(data, t, info, options);
+  EXPECT_EQ(validation_scores(s.info().fitted_with).size(), 3u) << s.info().fitted_with;
+  EXPECT_THAT(s.info().model_kind, ::testing::AnyOf("mlp", "gp", "mlp+gp"));
+  EXPECT_GT(s.info().test.kendall_tau, 0.9) << s.info().fitted_with;
+  EXPECT_GT(s.info().test.coverage_90, 0.75);
+  EXPECT_EQ(fit_surrogate(data, t, info, options), s);  // seeded: the same fit twice
+  options.models = {"mlp"};
+  const Surrogate mlp = fit_surrogate(data, t, info, options);
+  options.models = {"gp"};
+  const Surrogate gp = fit_surrogate(data, t, info, options);
+  EXPECT_EQ(mlp.info().model_kind, "mlp");
+  EXPECT_EQ(gp.info().model_kind, "gp");
+  const hwgpt::test::TempDir dir("select");
+  const auto path = dir / "model.hsur";
+  for (const Surrogate* model : {&all, &s, &mlp, &gp}) {
+    model->save(path);
+    const Surrogate loaded = Surrogate::load(path);
+    EXPECT_EQ(loaded, *model);
+    const std::size_t width = feature_count(model->info().features, t);
+    std::vector<double> rows(70 * width), batch(70);
+    for (std::size_t i = 0; i < 70; ++i)
+      features(data.archs[i], t, model->info().features, std::span(rows).subspan(i * width, width));
+    loaded.predict_log_batch(rows, width, batch);
+    for (std::size_t i = 0; i < 70; ++i)
+      ASSERT_EQ(batch[i], model->predict_log(std::span<const double>(rows).subspan(i * width, width)))
+          << model->info().model_kind << " row " << i;
+  }
+}
+
+}  // namespace
+}  // namespace hwgpt::surrogate
