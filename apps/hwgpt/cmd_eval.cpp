@@ -1,69 +1,35 @@
 // `hwgpt eval`: perplexity and next-token accuracy of sub-networks of a trained supernet on the
-// nas-eval split (never trained on), by weight inheritance. Appends to a CSV and skips the archs
-// already in it, so an interrupted evaluation resumes.
-#include <chrono>
+// nas-eval split (never trained on), by weight inheritance; the resumable loop is the train
+// module's evaluate_archs.
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
-#include <optional>
-#include <set>
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
-#include "hwgpt/core/hash.hpp"
 #include "hwgpt/core/progress.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
-#include "hwgpt/store/store.hpp"
 #include "hwgpt/train/byte_corpus.hpp"
-#include "hwgpt/train/evaluate.hpp"
+#include "hwgpt/train/evaluate_archs.hpp"
 
 namespace hwgpt::cli {
 namespace {
 
-// FNV-1a of the checkpoint's bytes: the store run is keyed by what was evaluated, not by a path.
-std::string file_fingerprint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::uint64_t h = kFnvOffsetBasis;
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) h = fnv1a(h, buffer, static_cast<std::size_t>(in.gcount()));
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
-}
-
-store::RunInfo perplexity_run(const std::string& checkpoint, const std::string& space, const std::string& split,
-                              const train::EvalOptions& o, const std::string& corpus) {
-  store::RunInfo run;
-  run.uid = "hwgpt-eval:" + space + ":" + file_fingerprint(checkpoint) + ":" + split + ":T" +
-            std::to_string(o.sequence_length) + ":max" + std::to_string(o.max_tokens);
-  run.kind = "perplexity";
-  run.space = space;
-  run.model_variant = "hwgpt-supernet";
-  run.command = "hwgpt eval --checkpoint " + std::filesystem::path(checkpoint).filename().string();
-  run.sequence_length = o.sequence_length;
-  run.dtype = "float32";
-  run.protocol_json = "{\"corpus\":\"" + corpus + "\",\"split\":\"" + split +
-                      "\",\"windows\":\"non-overlapping\",\"max_tokens\":" + std::to_string(o.max_tokens) + "}";
-  return run;
-}
-
-// A kill or a full disk can cut the last row of --out short; resuming drops it (and evaluates
-// that arch again) instead of appending after a half row.
-void drop_partial_last_row(const std::string& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec || size == 0) return;
-  std::ifstream in(path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.back() == '\n') return;
-  const auto keep = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
-  in.close();
-  std::filesystem::resize_file(path, keep);
-  std::fprintf(stderr, "eval: dropped a partial last row of %s (an interrupted write)\n", path.c_str());
+std::vector<space::Arch> archs_to_evaluate(const Args& args, const space::SearchSpace& s) {
+  std::vector<space::Arch> archs;
+  if (const auto file = args.value("--archs")) {
+    std::ifstream in(*file);
+    if (!in) throw FileError("eval: cannot read --archs file '" + *file + "'");
+    std::string line;
+    while (std::getline(in, line))
+      if (!line.empty()) archs.push_back(space::parse_arch(line, s));
+  } else {
+    Rng rng(args.seed());
+    archs = space::sample_archs(s, static_cast<std::size_t>(args.integer("--sample", 0, 1, 10'000'000)), rng);
+  }
+  return archs;
 }
 
 }  // namespace
@@ -105,70 +71,26 @@ int cmd_eval(const std::vector<std::string>& tokens) {
                      "'; the corpus '" + data.source + "' is read as '" + data.tokenizer + "'");
   const std::vector<std::int32_t>& split = train::split_by_name(data, args.value_or("--split", "nas-eval"));
 
-  std::vector<space::Arch> archs;
-  if (const auto file = args.value("--archs")) {
-    std::ifstream in(*file);
-    if (!in) throw FileError("eval: cannot read --archs file '" + *file + "'");
-    std::string line;
-    while (std::getline(in, line))
-      if (!line.empty()) archs.push_back(space::parse_arch(line, s));
-  } else {
-    Rng rng(args.seed());
-    archs = space::sample_archs(s, static_cast<std::size_t>(args.integer("--sample", 0, 1, 10'000'000)), rng);
-  }
-  train::EvalOptions o;
-  o.sequence_length = static_cast<int>(args.integer("--seq", o.sequence_length, 1, 1'000'000));
-  o.max_tokens = args.integer("--max-tokens", 0, 0, 1LL << 62);
-
-  const auto out_path = args.value("--out");
-  std::set<std::string> done;
-  std::ofstream file;
-  if (out_path) {
-    drop_partial_last_row(*out_path);
-    std::ifstream in(*out_path);
-    std::string line;
-    if (in && std::getline(in, line))
-      while (std::getline(in, line)) done.insert(line.substr(0, line.find(',')));
-    const bool fresh = done.empty() && !in.good();
-    in.close();
-    file.open(*out_path, std::ios::app);
-    if (!file) throw FileError("eval: cannot write --out '" + *out_path + "'");
-    if (fresh || std::filesystem::file_size(*out_path) == 0) file << "arch,num_params,loss,perplexity,accuracy,tokens\n";
-  }
-  std::ostream& out = out_path ? static_cast<std::ostream&>(file) : std::cout;
-  if (!out_path) out << "arch,num_params,loss,perplexity,accuracy,tokens\n";
-  std::optional<store::Store> db;
-  std::string run_uid;
-  const std::string split_name = args.value_or("--split", "nas-eval");
-  const std::string store_split = split_name == "nas-eval" ? "nas_eval" : split_name;
-  if (const auto db_path = args.value("--db")) {
-    db.emplace(*db_path);
-    store::RunInfo run = perplexity_run(*checkpoint, s.name(), store_split, o, data.source);
-    db->write(run, {});
-    run_uid = run.uid;
-  }
+  const std::vector<space::Arch> archs = archs_to_evaluate(args, s);
+  train::ArchEvalOptions o;
+  o.eval.sequence_length = static_cast<int>(args.integer("--seq", o.eval.sequence_length, 1, 1'000'000));
+  o.eval.max_tokens = args.integer("--max-tokens", 0, 0, 1LL << 62);
+  o.split = args.value_or("--split", "nas-eval");
+  o.csv = args.value_or("--out", "");
+  o.db = args.value_or("--db", "");
+  o.checkpoint = *checkpoint;
+  o.corpus = data.source;
   ProgressPrinter progress("eval", "archs", static_cast<double>(archs.size()), ProgressPrinter::Style::kLines);
-  std::size_t skipped = 0;
-  for (std::size_t i = 0; i < archs.size(); ++i) {
-    const std::string name = space::format_arch(archs[i]);
-    if (done.count(name)) {
-      progress.set_already_done(static_cast<double>(++skipped));
-      continue;
-    }
-    const train::EvalResult r = train::evaluate(net, archs[i], split, o);
-    char row[512];
-    std::snprintf(row, sizeof row, "%s,%llu,%.6f,%.6f,%.6f,%lld\n", name.c_str(),
-                  static_cast<unsigned long long>(net.extract(archs[i]).num_parameters()), r.loss, r.perplexity,
-                  r.accuracy, static_cast<long long>(r.num_tokens));
-    out << row << std::flush;
-    if (!out)
-      throw FileError("eval: writing '" + (out_path ? *out_path : std::string("standard output")) +
-                      "' failed (disk full?)");
-    if (db) db->append(run_uid, {}, {store::PerplexityRecord{name, store_split, r.perplexity, r.accuracy, r.num_tokens}});
-    done.insert(name);
-    progress.update(static_cast<double>(i + 1));
-  }
-  if (skipped) std::fprintf(stderr, "eval: %zu archs were already in %s\n", skipped, out_path->c_str());
+  std::size_t skipped_so_far = 0;
+  const auto summary = train::evaluate_archs(net, archs, split, o, std::cout, [&](std::size_t done, std::size_t skipped) {
+    if (skipped > skipped_so_far)
+      progress.set_already_done(static_cast<double>(skipped_so_far = skipped));
+    else
+      progress.update(static_cast<double>(done));
+  });
+  if (summary.dropped_partial_row)
+    std::fprintf(stderr, "eval: dropped a partial last row of %s (an interrupted write)\n", o.csv.c_str());
+  if (summary.skipped) std::fprintf(stderr, "eval: %zu archs were already in %s\n", summary.skipped, o.csv.c_str());
   return 0;
 }
 

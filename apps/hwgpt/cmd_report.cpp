@@ -8,23 +8,12 @@
 
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/strings.hpp"
 #include "hwgpt/report/png_export.hpp"
 #include "hwgpt/report/report_builder.hpp"
 #include "hwgpt/search/run.hpp"
 
 namespace hwgpt::cli {
-namespace {
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
-}  // namespace
 
 int cmd_report(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--study", "--benchmark", "--out", "--png", "--db", "--calibrate", "--devices", "--sample",
@@ -58,8 +47,8 @@ int cmd_report(const std::vector<std::string>& tokens) {
     throw ParseError("report: give exactly one of --study DIR or --benchmark SCALE");
   report::BenchmarkReportOptions bench;
   if (auto db = args.value("--db")) bench.db = *db;
-  if (auto keys = args.value("--calibrate")) bench.calibrate = split_list(*keys);
-  if (auto devices = args.value("--devices")) bench.devices = split_list(*devices);
+  if (auto keys = args.value("--calibrate")) bench.calibrate = split_nonempty(*keys, ',');
+  if (auto devices = args.value("--devices")) bench.devices = split_nonempty(*devices, ',');
   bench.sample_size = static_cast<std::size_t>(args.integer("--sample", 300, 2, 100000));
   bench.seed = args.seed();
 

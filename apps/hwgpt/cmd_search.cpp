@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/progress.hpp"
+#include "hwgpt/core/strings.hpp"
 #include "hwgpt/search/arch_problem.hpp"
 #include "hwgpt/search/run.hpp"
 #include "hwgpt/search/study.hpp"
@@ -44,17 +45,6 @@ Test problems (instead of a space): discretised ZDT1/ZDT2 (30 variables) and DTL
 (HV curve, bounds, front).
 )";
 
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i)
-    if (i == text.size() || text[i] == ',') {
-      out.push_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  return out;
-}
-
 }  // namespace
 
 int cmd_search(const std::vector<std::string>& tokens) {
@@ -78,7 +68,7 @@ int cmd_search(const std::vector<std::string>& tokens) {
     if (args.value("--scale") && args.value("--space-file"))
       throw ParseError("give either --scale or --space-file, not both");
     problem_spec.space = args.value("--space-file").value_or(args.value_or("--scale", "s"));
-    problem_spec.objectives = split_commas(args.value_or("--objectives", "params,flops"));
+    problem_spec.objectives = split(args.value_or("--objectives", "params,flops"), ',');
   }
   const auto surrogate_dir = args.value("--data-dir") ? std::filesystem::path(*args.value("--data-dir")) / "surrogates"
                                                     : std::filesystem::path();

@@ -11,45 +11,36 @@
 #include "hwgpt/train/trainer.hpp"
 
 namespace hwgpt::cli {
+namespace {
 
-int cmd_train(const std::vector<std::string>& tokens) {
-  const OptionSpec spec{{"--corpus", "--checkpoint", "--scale", "--space-file", "--steps", "--batch", "--seq",
-                         "--lr", "--warmup", "--random-subnets", "--seed", "--eval-every", "--eval-tokens",
-                         "--checkpoint-every", "--validation-csv", "--threads", "--stop-after", "--log-every",
-                         "--weight-decay", "--grad-clip", "--arch", "--device", "--compute"},
-                        {"--help"},
-                        {}};
-  const Args args("train", tokens, spec);
+// The defaults shown are TrainConfig's, so the help cannot drift from the code.
+void print_help(const train::TrainConfig& c) {
+  std::cout << "usage: hwgpt train --corpus FILE|SHARD --checkpoint C [--scale t] [--steps N (" << c.max_steps
+            << ")]\n"
+               "                   [--batch B (" << c.batch << ")] [--seq T (" << c.sequence_length
+            << ")] [--lr PEAK (" << c.peak_lr << ")] [--warmup N (" << c.warmup_steps << ")]\n"
+               "                   [--random-subnets K (" << c.random_subnets << ")] [--seed S (" << c.seed
+            << ")] [--weight-decay W (" << c.weight_decay << ")] [--grad-clip G (" << c.grad_clip << ")]\n"
+               "                   [--eval-every N (" << c.eval_every << ")] [--eval-tokens N (" << c.eval_tokens
+            << ")] [--validation-csv F]\n"
+               "                   [--checkpoint-every N (" << c.checkpoint_every
+            << ")] [--threads N (0: all cores)] [--stop-after N] [--log-every N (10)]\n"
+               "                   [--arch A: train this one arch alone (stand-alone baseline)]\n"
+               "                   [--compute cpu|cuda[:N] (cpu; cuda needs a CUDA build of libtorch)]\n"
+               "Trains the supernet of the space with the sandwich rule (largest, smallest and K random\n"
+               "sub-networks per step). The corpus is a text file, read as bytes and split 80/10/10 into\n"
+               "train, validation and nas-eval blocks, or a token shard folder of `hwgpt data prepare`\n"
+               "(its own splits; its tokenizer must be the space's). When C exists the run resumes from\n"
+               "it bit-identically (same options required). Progress goes to stderr; tokens/s counts\n"
+               "B*T*(K+2) per step.\n"
+               "Under `mpirun -np N hwgpt train ...` each step's B sequences are split over the N ranks\n"
+               "and the gradients summed (data-parallel; same result as one process up to float\n"
+               "rounding); rank 0 alone logs and writes C, every rank reads C to resume.\n";
+}
+
+// TrainConfig from the options; an option not given keeps TrainConfig's default.
+train::TrainConfig train_config(const Args& args) {
   train::TrainConfig c;
-  if (args.flag("--help")) {
-    std::cout << "usage: hwgpt train --corpus FILE|SHARD --checkpoint C [--scale t] [--steps N (" << c.max_steps
-              << ")]\n"
-                 "                   [--batch B (" << c.batch << ")] [--seq T (" << c.sequence_length
-              << ")] [--lr PEAK (" << c.peak_lr << ")] [--warmup N (" << c.warmup_steps << ")]\n"
-                 "                   [--random-subnets K (" << c.random_subnets << ")] [--seed S (" << c.seed
-              << ")] [--weight-decay W (" << c.weight_decay << ")] [--grad-clip G (" << c.grad_clip << ")]\n"
-                 "                   [--eval-every N (" << c.eval_every << ")] [--eval-tokens N (" << c.eval_tokens
-              << ")] [--validation-csv F]\n"
-                 "                   [--checkpoint-every N (" << c.checkpoint_every
-              << ")] [--threads N (0: all cores)] [--stop-after N] [--log-every N (10)]\n"
-                 "                   [--arch A: train this one arch alone (stand-alone baseline)]\n"
-                 "                   [--compute cpu|cuda[:N] (cpu; cuda needs a CUDA build of libtorch)]\n"
-                 "Trains the supernet of the space with the sandwich rule (largest, smallest and K random\n"
-                 "sub-networks per step). The corpus is a text file, read as bytes and split 80/10/10 into\n"
-                 "train, validation and nas-eval blocks, or a token shard folder of `hwgpt data prepare`\n"
-                 "(its own splits; its tokenizer must be the space's). When C exists the run resumes from\n"
-                 "it bit-identically (same options required). Progress goes to stderr; tokens/s counts\n"
-                 "B*T*(K+2) per step.\n"
-                 "Under `mpirun -np N hwgpt train ...` each step's B sequences are split over the N ranks\n"
-                 "and the gradients summed (data-parallel; same result as one process up to float\n"
-                 "rounding); rank 0 alone logs and writes C, every rank reads C to resume.\n";
-    return 0;
-  }
-  const auto corpus = args.value("--corpus");
-  const auto checkpoint = args.value("--checkpoint");
-  if (!corpus) throw ParseError("train: missing --corpus FILE|SHARD (e.g. ../shared/data/corpora/tinyshakespeare.txt)");
-  if (!checkpoint) throw ParseError("train: missing --checkpoint C (written, or resumed from when it exists)");
-  const space::SearchSpace s = resolve_space(args, "t");
   c.max_steps = static_cast<int>(args.integer("--steps", c.max_steps, 1, 100'000'000));
   c.batch = static_cast<int>(args.integer("--batch", c.batch, 1, 1'000'000));
   c.sequence_length = static_cast<int>(args.integer("--seq", c.sequence_length, 1, 1'000'000));
@@ -64,14 +55,54 @@ int cmd_train(const std::vector<std::string>& tokens) {
   c.grad_clip = parse_double(args, "--grad-clip", c.grad_clip);
   c.standalone_arch = args.value_or("--arch", "");
   c.device = args.value("--compute") || args.value("--device") ? args.compute(false) : c.device;
+  return c;
+}
+
+// Fault injection for the resume test: exit abruptly (as a kill would) after this step's update,
+// before its checkpoint is written; -1 (never) unless HWGPT_FAULT_EXIT_AFTER_STEP is set.
+int fault_exit_step() {
+  const char* fault = std::getenv("HWGPT_FAULT_EXIT_AFTER_STEP");
+  return fault ? std::atoi(fault) : -1;
+}
+
+// The progress line of a step: throughput, losses (the sandwich's three, or the one arch's) and learning rate.
+std::string step_detail(const train::StepReport& r, bool sandwich) {
+  char losses[96];
+  if (sandwich)
+    std::snprintf(losses, sizeof losses, "loss max %.4f min %.4f random %.4f", r.loss_max, r.loss_min,
+                  r.loss_random);
+  else
+    std::snprintf(losses, sizeof losses, "loss %.4f", r.loss_max);
+  char detail[192];
+  std::snprintf(detail, sizeof detail, "%.0f tokens/s | %s | lr %.2e", r.tokens_per_s, losses, r.learning_rate);
+  return detail;
+}
+
+}  // namespace
+
+int cmd_train(const std::vector<std::string>& tokens) {
+  const OptionSpec spec{{"--corpus", "--checkpoint", "--scale", "--space-file", "--steps", "--batch", "--seq",
+                         "--lr", "--warmup", "--random-subnets", "--seed", "--eval-every", "--eval-tokens",
+                         "--checkpoint-every", "--validation-csv", "--threads", "--stop-after", "--log-every",
+                         "--weight-decay", "--grad-clip", "--arch", "--device", "--compute"},
+                        {"--help"},
+                        {}};
+  const Args args("train", tokens, spec);
+  if (args.flag("--help")) {
+    print_help(train::TrainConfig{});
+    return 0;
+  }
+  const auto corpus = args.value("--corpus");
+  const auto checkpoint = args.value("--checkpoint");
+  if (!corpus) throw ParseError("train: missing --corpus FILE|SHARD (e.g. ../shared/data/corpora/tinyshakespeare.txt)");
+  if (!checkpoint) throw ParseError("train: missing --checkpoint C (written, or resumed from when it exists)");
+  const space::SearchSpace s = resolve_space(args, "t");
+  const train::TrainConfig c = train_config(args);
   const int stop_after = static_cast<int>(args.integer("--stop-after", 0, 0, 100'000'000));
   const int log_every = static_cast<int>(args.integer("--log-every", 10, 1, 100'000'000));
   model::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 4096)));
   model::keep_freed_memory_for_reuse();
-  // Fault injection for the resume test: exit abruptly (as a kill would) after this step's update,
-  // before its checkpoint is written.
-  const char* fault = std::getenv("HWGPT_FAULT_EXIT_AFTER_STEP");
-  const int exit_after = fault ? std::atoi(fault) : -1;
+  const int exit_after = fault_exit_step();
 
   Communicator& comm = train::world();
   train::Trainer trainer(s, c, train::load_corpus(*corpus), *checkpoint, args.value_or("--validation-csv", ""),
@@ -87,15 +118,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
   trainer.run(stop_after, [&](const train::StepReport& r) {
     if (r.step == exit_after) std::_Exit(137);
     if (!root || (r.step % log_every != 0 && r.step != c.max_steps)) return;
-    char losses[96];
-    if (c.standalone_arch.empty())
-      std::snprintf(losses, sizeof losses, "loss max %.4f min %.4f random %.4f", r.loss_max, r.loss_min,
-                    r.loss_random);
-    else
-      std::snprintf(losses, sizeof losses, "loss %.4f", r.loss_max);
-    char detail[192];
-    std::snprintf(detail, sizeof detail, "%.0f tokens/s | %s | lr %.2e", r.tokens_per_s, losses, r.learning_rate);
-    progress.update(r.step, detail);
+    progress.update(r.step, step_detail(r, c.standalone_arch.empty()));
   });
   if (root) std::cerr << "train: checkpoint " << *checkpoint << " at step " << trainer.step() << "\n";
   return 0;

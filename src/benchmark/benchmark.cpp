@@ -9,6 +9,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "hwgpt/analytic/metric_catalogue.hpp"
 #include "hwgpt/analytic/summary.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/hash.hpp"
@@ -20,29 +21,17 @@
 namespace hwgpt::benchmark {
 namespace {
 
-// Exact metrics of our model (variant hwgpt) under the space's default workload, float32.
-const std::vector<std::pair<std::string, std::string>> kAnalyticMetrics = {
-    {"params", "count"},           {"flops", "count"},        {"kv_cache_mb", "MB"},
-    {"weights_mb", "MB"},          {"activations_mb", "MB"}};
-
-double analytic_value(const analytic::AnalyticMetrics& m, std::string_view metric) {
-  if (metric == "params") return static_cast<double>(m.params.total);
-  if (metric == "flops") return static_cast<double>(m.forward.total);
-  if (metric == "kv_cache_mb") return static_cast<double>(m.kv_cache_bytes) / 1e6;
-  if (metric == "weights_mb") return static_cast<double>(m.weight_bytes) / 1e6;
-  return static_cast<double>(m.activation_bytes) / 1e6;
-}
-
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
 
-// The analytic metric named `metric` in any case, or nullptr.
-const std::string* analytic_metric(std::string_view metric) {
-  for (const auto& [name, _] : kAnalyticMetrics)
-    if (equal_ignoring_case(name, metric)) return &name;
+// The canonical name of the analytic metric (metric_catalogue.hpp: exact metrics of our model
+// under the space's default workload, float32) named `metric` in any case, or nullptr.
+const std::string_view* analytic_metric(std::string_view metric) {
+  for (const auto& m : analytic::metric_catalogue())
+    if (m.analytic && equal_ignoring_case(m.name, metric)) return &m.name;
   return nullptr;
 }
 
@@ -102,20 +91,21 @@ struct Benchmark::Impl {
   }
 
   const surrogate::Surrogate* try_find(std::string_view metric, std::string_view device) const {
-    std::string key;
+    std::string name;  // the metric's name as the surrogates spell it
     for (const auto& [k, _] : by_key) {
-      const auto at = k.find('@');
-      if (!equal_ignoring_case(k.substr(0, at), metric)) continue;
-      key = k.substr(0, at);
+      std::string m = analytic::split_metric_key(k).metric;
+      if (!equal_ignoring_case(m, metric)) continue;
+      name = std::move(m);
       break;
     }
-    if (key.empty()) return nullptr;
+    if (name.empty()) return nullptr;
+    std::string device_as_named;
     if (!device.empty()) {
-      const auto name = device_name(device);
-      if (!name) return nullptr;
-      key += "@" + *name;
+      const auto d = device_name(device);
+      if (!d) return nullptr;
+      device_as_named = *d;
     }
-    const auto it = by_key.find(key);
+    const auto it = by_key.find(analytic::metric_key(name, device_as_named));
     return it == by_key.end() ? nullptr : &surrogates[it->second];
   }
 
@@ -126,8 +116,9 @@ struct Benchmark::Impl {
                        known_devices());
     std::string known;
     for (const auto& [k, _] : by_key) known += (known.empty() ? "" : ", ") + k;
-    for (const auto& [name, _] : kAnalyticMetrics) known += (known.empty() ? "" : ", ") + name;
-    const std::string key = std::string(metric) + (device.empty() ? "" : "@" + *device_name(device));
+    for (const auto& m : analytic::metric_catalogue())
+      if (m.analytic) known += (known.empty() ? "" : ", ") + std::string(m.name);
+    const std::string key = analytic::metric_key(metric, device.empty() ? "" : *device_name(device));
     throw ValueError("no metric '" + key + "' in the benchmark of space '" + space.name() + "'; available: " + known);
   }
 };
@@ -140,7 +131,7 @@ Benchmark& Benchmark::operator=(Benchmark&&) noexcept = default;
 bool is_analytic_metric(std::string_view metric) { return analytic_metric(metric) != nullptr; }
 
 FileFilter only_file_for(std::string_view metric, std::string_view device) {
-  const std::string wanted = std::string(metric) + (device.empty() ? "" : "@" + std::string(device));
+  const std::string wanted = analytic::metric_key(metric, device);
   return [wanted](std::string_view stem) { return equal_ignoring_case(stem, wanted); };
 }
 
@@ -163,10 +154,8 @@ Benchmark Benchmark::load(const space::SearchSpace& space, const std::filesystem
     }
     const std::size_t index = b.impl_->surrogates.size();
     const auto& info = s.info();
-    if (info.device.empty()) {
-      b.impl_->by_key.emplace(info.metric, index);
-    } else {
-      b.impl_->by_key.emplace(info.metric + "@" + info.device, index);
+    b.impl_->by_key.emplace(analytic::metric_key(info.metric, info.device), index);
+    if (!info.device.empty()) {
       b.impl_->device_names.emplace(info.device, info.device);
       for (const auto& alias : info.device_aliases) b.impl_->device_names.emplace(alias, info.device);
     }
@@ -178,9 +167,9 @@ Benchmark Benchmark::load(const space::SearchSpace& space, const std::filesystem
 const space::SearchSpace& Benchmark::space() const { return impl_->space; }
 
 std::string Benchmark::canonical_metric(std::string_view metric) const {
-  if (const auto* name = analytic_metric(metric)) return *name;
+  if (const auto* name = analytic_metric(metric)) return std::string(*name);
   for (const auto& [key, _] : impl_->by_key) {
-    const std::string name = key.substr(0, key.find('@'));
+    const std::string name = analytic::split_metric_key(key).metric;
     if (equal_ignoring_case(name, metric)) return name;
   }
   impl_->find(metric, "");  // throws, listing the metrics
@@ -199,7 +188,8 @@ bool Benchmark::has(std::string_view metric, std::string_view device) const {
 
 std::vector<MetricInfo> Benchmark::metrics() const {
   std::vector<MetricInfo> out;
-  for (const auto& [name, unit] : kAnalyticMetrics) out.push_back({name, unit, "analytic", {}});
+  for (const auto& m : analytic::metric_catalogue())
+    if (m.analytic) out.push_back({std::string(m.name), std::string(m.unit), "analytic", {}});
   std::map<std::string, MetricInfo> from_surrogates;
   for (const auto& s : impl_->surrogates) {
     auto& m = from_surrogates[s.info().metric];
@@ -257,7 +247,7 @@ double answer(const surrogate::Surrogate& s, const space::Arch& arch, double log
 double Benchmark::query(const space::Arch& arch, std::string_view metric, std::string_view device,
                         const Query& how) const {
   if (const auto* name = analytic_metric(metric))
-    return analytic_value(analytic::analyze(arch, impl_->space, analytic::default_workload(impl_->space)), *name);
+    return analytic::analytic_metric_value(analytic::analyze(arch, impl_->space, analytic::default_workload(impl_->space)), *name);
   const auto& s = impl_->find(metric, device);
   std::vector<double> x(surrogate::feature_count(s.info().features, impl_->space));
   surrogate::features(arch, impl_->space, s.info().features, x);
@@ -270,7 +260,7 @@ std::vector<double> Benchmark::query(const std::vector<space::Arch>& archs, std:
   out.reserve(archs.size());
   if (const auto* name = analytic_metric(metric)) {
     const auto workload = analytic::default_workload(impl_->space);
-    for (const auto& a : archs) out.push_back(analytic_value(analytic::analyze(a, impl_->space, workload), *name));
+    for (const auto& a : archs) out.push_back(analytic::analytic_metric_value(analytic::analyze(a, impl_->space, workload), *name));
     return out;
   }
   // Surrogates: features of every arch into one matrix, then the trees over the whole batch.
@@ -304,7 +294,7 @@ std::optional<double> Benchmark::measured(const space::Arch& arch, std::string_v
     if (!d) throw ValueError("device '" + std::string(device) + "' is not in the attached store");
     device_name = d->name;
   }
-  const std::string key = std::string(metric) + "@" + device_name;
+  const std::string key = analytic::metric_key(metric, device_name);
   std::lock_guard lock(impl_->measured_mutex);
   auto it = impl_->measured.find(key);
   if (it == impl_->measured.end()) {

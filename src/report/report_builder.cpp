@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hwgpt/analytic/metric_catalogue.hpp"
 #include "hwgpt/report/study_data.hpp"
 #include "hwgpt/search/arch_problem.hpp"
 
@@ -14,17 +15,9 @@ std::vector<std::string> benchmark_keys(const std::vector<std::string>& objectiv
   std::vector<std::string> keys;
   for (const auto& objective : objectives) {
     if (!search::is_benchmark_objective(objective)) continue;
-    std::string name = objective.rfind("max:", 0) == 0 ? objective.substr(4) : objective;
-    const auto at = name.find('@');
-    std::string metric = name.substr(0, at);
-    const std::string device = at == std::string::npos ? "" : name.substr(at);
-    // The objectives' short names (arch_problem.cpp) and the surrogates' metric names.
-    if (metric == "latency") metric = "latency_ms";
-    if (metric == "energy") metric = "energy_mj";
-    if (metric == "memory") metric = "memory_mb";
-    if (metric == "decode") metric = "decode_ms_per_token";
-    if (metric == "ppl") metric = "perplexity";
-    keys.push_back(metric + device);
+    // The surrogates' keys name metrics canonically (objectives may use the short names).
+    const analytic::Objective o = analytic::parse_objective(objective);
+    keys.push_back(analytic::metric_key(analytic::canonical_metric(o.metric), o.device));
   }
   return keys;
 }

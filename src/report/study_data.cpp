@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/strings.hpp"
 
 namespace hwgpt::report {
 namespace {
@@ -18,15 +19,6 @@ std::string read_text(const std::filesystem::path& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-std::vector<std::string> split(const std::string& line, char sep) {
-  std::vector<std::string> out;
-  std::string field;
-  std::istringstream in(line);
-  while (std::getline(in, field, sep)) out.push_back(field);
-  if (!line.empty() && line.back() == sep) out.emplace_back();
-  return out;
 }
 
 void add_unique(std::vector<std::string>& list, const std::string& name) {

@@ -5,25 +5,12 @@
 #include <cctype>
 #include <cmath>
 
+#include "hwgpt/analytic/metric_catalogue.hpp"
 #include "hwgpt/search/attainment.hpp"
 #include "hwgpt/search/pareto.hpp"
 
 namespace hwgpt::report {
 namespace {
-
-struct UnitRule {
-  const char* prefix;  // metric name or its start
-  const char* shown;   // name shown
-  const char* unit;
-};
-// Longest prefixes first, so "latency_ms" matches before "latency".
-constexpr UnitRule kUnits[] = {
-    {"latency_ms", "latency", "ms"},     {"energy_mj", "energy", "mJ"},  {"memory_mb", "memory", "MB"},
-    {"decode_ms_per_token", "decode latency", "ms/token"},
-    {"latency", "latency", "ms"},        {"energy", "energy", "mJ"},     {"memory", "memory", "MB"},
-    {"kv_cache_mb", "KV cache", "MB"},   {"weights_mb", "weights", "MB"}, {"activations_mb", "activations", "MB"},
-    {"params", "params", "count"},       {"flops", "forward FLOPs", "count"},
-};
 
 // A short, file-name-safe slug for figure ids.
 std::string slug(const std::string& text) {
@@ -35,18 +22,11 @@ std::string slug(const std::string& text) {
 }  // namespace
 
 std::string objective_label(const std::string& objective) {
-  const bool maximised = objective.rfind("max:", 0) == 0;
-  const std::string name = maximised ? objective.substr(4) : objective;
-  const auto at = name.find('@');
-  const std::string metric = name.substr(0, at), device = at == std::string::npos ? "" : name.substr(at);
-  std::string shown = metric, unit;
-  for (const auto& rule : kUnits)
-    if (metric == rule.prefix) {
-      shown = rule.shown;
-      unit = rule.unit;
-      break;
-    }
-  std::string label = (maximised ? "\u2212" : "") + shown + device;
+  const analytic::Objective o = analytic::parse_objective(objective);
+  const bool maximised = o.maximise;
+  const analytic::MetricInfo* metric = analytic::find_metric(o.metric);
+  const std::string shown(metric ? metric->label : o.metric), unit(metric ? metric->unit : "");
+  std::string label = (maximised ? "\u2212" : "") + shown + (o.device.empty() ? "" : "@" + o.device);
   if (maximised) return label + " (" + (unit.empty() ? "" : unit + "; ") + "maximised, shown negated)";
   return unit.empty() ? label : label + " (" + unit + ")";
 }

@@ -44,6 +44,107 @@ void widen(double v, double& low, double& high) {
   high = std::max(high, v);
 }
 
+// Where a chart draws: the plot area and the data-to-pixel scales of its axes.
+struct Plot {
+  PlotArea area;
+  LinearScale x, y;
+};
+
+// Grid lines under the series, with the tick labels outside the plot area.
+void append_grid(std::string& svg, const Ticks& xt, const Ticks& yt, const Plot& p) {
+  const PlotArea& a = p.area;
+  svg += "<g stroke-width=\"1\">\n";
+  for (double v : xt.values) {
+    svg += line(p.x(v), a.top, p.x(v), a.bottom, "#e5e5e5");
+    svg += text(p.x(v), a.bottom + 16, format_tick(v, xt.step, axis_extent(xt)), "text-anchor=\"middle\"");
+  }
+  for (double v : yt.values) {
+    svg += line(a.left, p.y(v), a.right, p.y(v), "#e5e5e5");
+    svg += text(a.left - 6, p.y(v) + 4, format_tick(v, yt.step, axis_extent(yt)), "text-anchor=\"end\"");
+  }
+  svg += "</g>\n";
+}
+
+// The indices of a series' points with finite x and y, in data order: the others are not drawn.
+std::vector<std::size_t> finite_points(const Series& s) {
+  std::vector<std::size_t> order(s.x.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto finite = [&](std::size_t i) { return std::isfinite(s.x[i]) && i < s.y.size() && std::isfinite(s.y[i]); };
+  std::erase_if(order, [&](std::size_t i) { return !finite(i); });
+  return order;
+}
+
+// One series in its kind's shape; the caller clips it to the plot area.
+void append_series(std::string& svg, const Series& s, const Plot& p) {
+  const std::string colour = palette_colour(s.colour);
+  const std::string dash = s.dashed ? " stroke-dasharray=\"5 4\"" : "";
+  std::vector<std::size_t> order = finite_points(s);
+  if (order.empty()) return;
+  switch (s.kind) {
+    case SeriesKind::kLine: {
+      svg += "<polyline stroke=\"" + colour + "\"" + dash + " points=\"";
+      for (std::size_t i : order) svg += num(p.x(s.x[i])) + "," + num(p.y(s.y[i])) + " ";
+      svg += "\"/>\n";
+      break;
+    }
+    case SeriesKind::kStep: {
+      std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return s.x[i] < s.x[j]; });
+      svg += "<path stroke=\"" + colour + "\"" + dash + " d=\"M" + num(p.x(s.x[order[0]])) + "," + num(p.area.top);
+      for (std::size_t k = 0; k < order.size(); ++k) {
+        if (k > 0) svg += " H" + num(p.x(s.x[order[k]]));
+        svg += " V" + num(p.y(s.y[order[k]]));
+      }
+      svg += " H" + num(p.area.right) + "\"/>\n";
+      break;
+    }
+    case SeriesKind::kPoints: {
+      svg += "<g fill=\"" + colour + "\" fill-opacity=\"0.75\" stroke=\"none\">";
+      for (std::size_t i : order)
+        svg += "<circle cx=\"" + num(p.x(s.x[i])) + "\" cy=\"" + num(p.y(s.y[i])) + "\" r=\"3\"/>";
+      svg += "</g>\n";
+      break;
+    }
+    case SeriesKind::kBand: {
+      svg += "<polygon fill=\"" + colour + "\" fill-opacity=\"0.2\" stroke=\"none\" points=\"";
+      for (std::size_t i : order) svg += num(p.x(s.x[i])) + "," + num(p.y(s.y[i])) + " ";
+      for (auto it = order.rbegin(); it != order.rend(); ++it)
+        svg += num(p.x(s.x[*it])) + "," + num(p.y(s.y_high[*it])) + " ";
+      svg += "\"/>\n";
+      break;
+    }
+  }
+}
+
+// The frame drawn over the series' edges, and the axis labels outside it.
+void append_frame(std::string& svg, const Chart& chart, const PlotArea& a) {
+  svg += "<rect x=\"" + num(a.left) + "\" y=\"" + num(a.top) + "\" width=\"" + num(a.right - a.left) + "\" height=\"" +
+         num(a.bottom - a.top) + "\" fill=\"none\" stroke=\"#333333\"/>\n";
+  svg += text((a.left + a.right) / 2, a.bottom + 38, chart.x_label, "text-anchor=\"middle\" font-size=\"13\"");
+  svg += text(16, (a.top + a.bottom) / 2, chart.y_label,
+              "text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 16 " + num((a.top + a.bottom) / 2) + ")\"");
+}
+
+// Right of the plot area, one row per named series with a swatch in its kind's shape.
+void append_legend(std::string& svg, const std::vector<Series>& series, const PlotArea& a) {
+  double legend_y = a.top + 10;
+  for (const auto& s : series) {
+    if (s.name.empty()) continue;
+    const std::string colour = palette_colour(s.colour);
+    const double x = a.right + 14;
+    if (s.kind == SeriesKind::kPoints)
+      svg += "<circle cx=\"" + num(x + 10) + "\" cy=\"" + num(legend_y - 4) + "\" r=\"4\" fill=\"" + colour + "\"/>\n";
+    else if (s.kind == SeriesKind::kBand)
+      svg += "<rect x=\"" + num(x) + "\" y=\"" + num(legend_y - 10) + "\" width=\"20\" height=\"12\" fill=\"" + colour +
+             "\" fill-opacity=\"0.2\"/>\n";
+    else
+      svg += "<line x1=\"" + num(x) + "\" y1=\"" + num(legend_y - 4) + "\" x2=\"" + num(x + 20) + "\" y2=\"" +
+             num(legend_y - 4) + "\" stroke=\"" + colour + "\" stroke-width=\"2.5\"" +
+             (s.dashed ? " stroke-dasharray=\"5 4\"" : "") + "/>\n";
+    svg += text(x + 26, legend_y, s.name);
+    legend_y += 18;
+  }
+}
+
 }  // namespace
 
 std::string xml_escape(std::string_view input) {
@@ -106,91 +207,23 @@ ChartRanges chart_ranges(const Chart& chart) {
 std::string render_svg(const Chart& chart, const SvgSize& size) {
   const auto [xt, yt] = chart_ticks(chart);
   const PlotArea a = plot_area(size);
-  const LinearScale sx(xt.low, xt.high, a.left, a.right), sy(yt.low, yt.high, a.bottom, a.top);
+  const Plot plot{a, LinearScale(xt.low, xt.high, a.left, a.right), LinearScale(yt.low, yt.high, a.bottom, a.top)};
   std::string svg = open_svg(chart.id, chart.title, size);
 
   // 1) Grid and tick labels.
-  svg += "<g stroke-width=\"1\">\n";
-  for (double v : xt.values) {
-    svg += line(sx(v), a.top, sx(v), a.bottom, "#e5e5e5");
-    svg += text(sx(v), a.bottom + 16, format_tick(v, xt.step, axis_extent(xt)), "text-anchor=\"middle\"");
-  }
-  for (double v : yt.values) {
-    svg += line(a.left, sy(v), a.right, sy(v), "#e5e5e5");
-    svg += text(a.left - 6, sy(v) + 4, format_tick(v, yt.step, axis_extent(yt)), "text-anchor=\"end\"");
-  }
-  svg += "</g>\n";
+  append_grid(svg, xt, yt, plot);
 
   // 2) Series, clipped to the plot area.
   const std::string clip = xml_escape(chart.id) + "-clip";
   svg += "<clipPath id=\"" + clip + "\"><rect x=\"" + num(a.left) + "\" y=\"" + num(a.top) + "\" width=\"" +
          num(a.right - a.left) + "\" height=\"" + num(a.bottom - a.top) + "\"/></clipPath>\n";
   svg += "<g clip-path=\"url(#" + clip + ")\" fill=\"none\" stroke-width=\"1.8\">\n";
-  for (const auto& s : chart.series) {
-    const std::string colour = palette_colour(s.colour);
-    const std::string dash = s.dashed ? " stroke-dasharray=\"5 4\"" : "";
-    std::vector<std::size_t> order(s.x.size());
-    std::iota(order.begin(), order.end(), 0);
-    auto finite = [&](std::size_t i) { return std::isfinite(s.x[i]) && i < s.y.size() && std::isfinite(s.y[i]); };
-    std::erase_if(order, [&](std::size_t i) { return !finite(i); });
-    if (order.empty()) continue;
-    switch (s.kind) {
-      case SeriesKind::kLine: {
-        svg += "<polyline stroke=\"" + colour + "\"" + dash + " points=\"";
-        for (std::size_t i : order) svg += num(sx(s.x[i])) + "," + num(sy(s.y[i])) + " ";
-        svg += "\"/>\n";
-        break;
-      }
-      case SeriesKind::kStep: {
-        std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return s.x[i] < s.x[j]; });
-        svg += "<path stroke=\"" + colour + "\"" + dash + " d=\"M" + num(sx(s.x[order[0]])) + "," + num(a.top);
-        for (std::size_t k = 0; k < order.size(); ++k) {
-          if (k > 0) svg += " H" + num(sx(s.x[order[k]]));
-          svg += " V" + num(sy(s.y[order[k]]));
-        }
-        svg += " H" + num(a.right) + "\"/>\n";
-        break;
-      }
-      case SeriesKind::kPoints: {
-        svg += "<g fill=\"" + colour + "\" fill-opacity=\"0.75\" stroke=\"none\">";
-        for (std::size_t i : order) svg += "<circle cx=\"" + num(sx(s.x[i])) + "\" cy=\"" + num(sy(s.y[i])) + "\" r=\"3\"/>";
-        svg += "</g>\n";
-        break;
-      }
-      case SeriesKind::kBand: {
-        svg += "<polygon fill=\"" + colour + "\" fill-opacity=\"0.2\" stroke=\"none\" points=\"";
-        for (std::size_t i : order) svg += num(sx(s.x[i])) + "," + num(sy(s.y[i])) + " ";
-        for (auto it = order.rbegin(); it != order.rend(); ++it) svg += num(sx(s.x[*it])) + "," + num(sy(s.y_high[*it])) + " ";
-        svg += "\"/>\n";
-        break;
-      }
-    }
-  }
+  for (const auto& s : chart.series) append_series(svg, s, plot);
   svg += "</g>\n";
 
   // 3) Frame, axis labels and legend.
-  svg += "<rect x=\"" + num(a.left) + "\" y=\"" + num(a.top) + "\" width=\"" + num(a.right - a.left) + "\" height=\"" +
-         num(a.bottom - a.top) + "\" fill=\"none\" stroke=\"#333333\"/>\n";
-  svg += text((a.left + a.right) / 2, a.bottom + 38, chart.x_label, "text-anchor=\"middle\" font-size=\"13\"");
-  svg += text(16, (a.top + a.bottom) / 2, chart.y_label,
-              "text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 16 " + num((a.top + a.bottom) / 2) + ")\"");
-  double legend_y = a.top + 10;
-  for (const auto& s : chart.series) {
-    if (s.name.empty()) continue;
-    const std::string colour = palette_colour(s.colour);
-    const double x = a.right + 14;
-    if (s.kind == SeriesKind::kPoints)
-      svg += "<circle cx=\"" + num(x + 10) + "\" cy=\"" + num(legend_y - 4) + "\" r=\"4\" fill=\"" + colour + "\"/>\n";
-    else if (s.kind == SeriesKind::kBand)
-      svg += "<rect x=\"" + num(x) + "\" y=\"" + num(legend_y - 10) + "\" width=\"20\" height=\"12\" fill=\"" + colour +
-             "\" fill-opacity=\"0.2\"/>\n";
-    else
-      svg += "<line x1=\"" + num(x) + "\" y1=\"" + num(legend_y - 4) + "\" x2=\"" + num(x + 20) + "\" y2=\"" +
-             num(legend_y - 4) + "\" stroke=\"" + colour + "\" stroke-width=\"2.5\"" +
-             (s.dashed ? " stroke-dasharray=\"5 4\"" : "") + "/>\n";
-    svg += text(x + 26, legend_y, s.name);
-    legend_y += 18;
-  }
+  append_frame(svg, chart, a);
+  append_legend(svg, chart.series, a);
   return svg + "</svg>\n";
 }
 

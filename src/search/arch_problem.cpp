@@ -3,32 +3,16 @@
 
 #include <algorithm>
 
+#include "hwgpt/analytic/metric_catalogue.hpp"
 #include "hwgpt/analytic/summary.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/strings.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/encoding.hpp"
 #include "hwgpt/space/sampling.hpp"
 
 namespace hwgpt::search {
 namespace {
-
-const std::vector<std::string> kAnalytic = {"params", "flops", "weights_mb", "kv_cache_mb", "activations_mb"};
-
-std::string join(const std::vector<std::string>& names) {
-  std::string s;
-  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
-  return s;
-}
-
-// The benchmark's metric name for an objective name (short names as the original uses them).
-std::string benchmark_metric_name(const std::string& name) {
-  if (name == "latency") return "latency_ms";
-  if (name == "energy") return "energy_mj";
-  if (name == "memory") return "memory_mb";
-  if (name == "decode") return "decode_ms_per_token";
-  if (name == "ppl") return "perplexity";
-  return name;
-}
 
 template <typename T>
 int index_of(const std::vector<T>& values, T v, const char* what) {
@@ -41,45 +25,39 @@ int pick(Rng& rng) { return static_cast<int>(rng.uniform_index(2)); }
 
 }  // namespace
 
-std::vector<std::string> analytic_objective_names() { return kAnalytic; }
+std::vector<std::string> analytic_objective_names() {
+  std::vector<std::string> names;
+  for (const auto& m : analytic::metric_catalogue())
+    if (m.analytic) names.emplace_back(m.name);
+  return names;
+}
 
 bool is_benchmark_objective(const std::string& objective) {
-  const std::string name = objective.rfind("max:", 0) == 0 ? objective.substr(4) : objective;
-  static const std::vector<std::string> prefixes = {"perplexity", "accuracy", "latency", "energy", "memory",
-                                                    "decode", "ppl"};
-  return std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return name.rfind(p, 0) == 0; });
+  const analytic::MetricInfo* m = analytic::find_metric(analytic::parse_objective(objective).metric);
+  return m != nullptr && !m->analytic;
 }
 
 ArchProblem::ArchProblem(space::SearchSpace space, std::vector<std::string> objectives,
                          std::shared_ptr<const benchmark::Benchmark> bench)
     : space_(std::move(space)), workload_(analytic::default_workload(space_)), objectives_(std::move(objectives)),
       benchmark_(std::move(bench)) {
-  if (objectives_.empty()) throw ValueError("no objectives given; expected some of: " + join(kAnalytic));
-  for (const auto& objective : objectives_) {
-    const bool maximise = objective.rfind("max:", 0) == 0;
-    const std::string name = maximise ? objective.substr(4) : objective;
-    const auto it = std::find(kAnalytic.begin(), kAnalytic.end(), name);
-    if (it != kAnalytic.end()) {
-      metric_ids_.push_back(static_cast<int>(it - kAnalytic.begin()));
-      bench_metrics_.emplace_back();
-      signs_.push_back(maximise ? -1.0 : 1.0);
-      continue;
-    }
-    if (is_benchmark_objective(name)) {
-      const auto at = name.find('@');
-      const std::string metric = benchmark_metric_name(name.substr(0, at));
-      const std::string device = at == std::string::npos ? "" : name.substr(at + 1);
+  const std::string analytic_names = join(analytic_objective_names(), ", ");
+  if (objectives_.empty()) throw ValueError("no objectives given; expected some of: " + analytic_names);
+  for (const auto& text : objectives_) {
+    const analytic::Objective objective = analytic::parse_objective(text);
+    const analytic::MetricInfo* metric = analytic::find_metric(objective.metric);
+    if (!metric || (metric->analytic && !objective.device.empty()))
+      throw ValueError("unknown objective '" + objective.name() + "'; expected one of: " + analytic_names +
+                       " (prefix max: to maximise)");
+    if (!metric->analytic) {
       if (!benchmark_)
-        throw ValueError("objective '" + name + "' needs the benchmark of space '" + space_.name() +
+        throw ValueError("objective '" + objective.name() + "' needs the benchmark of space '" + space_.name() +
                          "' (surrogates under data/surrogates); none was given");
-      (void)benchmark_->query(space_.smallest_arch(), metric, device);  // throws naming what is missing
-      metric_ids_.push_back(-1);
-      bench_metrics_.emplace_back(metric, device);
-      signs_.push_back(maximise ? -1.0 : 1.0);
-      continue;
+      // Throws naming what is missing.
+      (void)benchmark_->query(space_.smallest_arch(), std::string(metric->name), objective.device);
     }
-    throw ValueError("unknown objective '" + name + "'; expected one of: " + join(kAnalytic) +
-                     " (prefix max: to maximise)");
+    metrics_.push_back({std::string(metric->name), objective.device, metric->analytic});
+    signs_.push_back(objective.maximise ? -1.0 : 1.0);
   }
   for (std::size_t i = 0; i < objectives_.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
@@ -97,20 +75,11 @@ std::string ArchProblem::name() const { return "arch-" + space_.name(); }
 std::vector<double> ArchProblem::metrics(const space::Arch& arch) const {
   const auto m = analytic::analyze(arch, space_, workload_);
   std::vector<double> out;
-  for (std::size_t k = 0; k < metric_ids_.size(); ++k) {
-    const int id = metric_ids_[k];
-    if (id < 0) {
-      out.push_back(benchmark_->query(arch, bench_metrics_[k].first, bench_metrics_[k].second) * signs_[k]);
-      continue;
-    }
-    switch (id) {
-      case 0: out.push_back(static_cast<double>(m.params.total)); break;
-      case 1: out.push_back(static_cast<double>(m.forward.total)); break;
-      case 2: out.push_back(static_cast<double>(m.weight_bytes) / 1e6); break;
-      case 3: out.push_back(static_cast<double>(m.kv_cache_bytes) / 1e6); break;
-      default: out.push_back(static_cast<double>(m.activation_bytes) / 1e6); break;
-    }
-    out.back() *= signs_[out.size() - 1];
+  for (std::size_t k = 0; k < metrics_.size(); ++k) {
+    const ObjectiveMetric& om = metrics_[k];
+    const double value = om.analytic ? analytic::analytic_metric_value(m, om.metric)
+                                     : benchmark_->query(arch, om.metric, om.device);
+    out.push_back(value * signs_[k]);
   }
   return out;
 }

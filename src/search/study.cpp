@@ -10,19 +10,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hwgpt/analytic/metric_catalogue.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/strings.hpp"
 #include "hwgpt/search/arch_problem.hpp"
 
 namespace hwgpt::search {
 namespace {
 
 using nlohmann::json;
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
-}
 
 // Every number under `v` must be an integer in [0, max]: nlohmann converts a float such as 1e57 to
 // an integer with undefined behaviour, and -1 to 2^64 - 1 (found by fuzz/study_config_fuzz).
@@ -155,9 +151,9 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   std::vector<std::string> devices;
   if (j.contains("devices")) devices = get<std::vector<std::string>>(j, "devices", origin);
   auto device_free = [](const std::string& o) {
-    const std::string name = o.rfind("max:", 0) == 0 ? o.substr(4) : o;
-    return is_benchmark_objective(o) && name.find('@') == std::string::npos && name.rfind("perplexity", 0) != 0 &&
-           name.rfind("accuracy", 0) != 0 && name != "ppl";
+    const analytic::Objective objective = analytic::parse_objective(o);
+    const analytic::MetricInfo* metric = analytic::find_metric(objective.metric);
+    return metric != nullptr && metric->per_device && objective.device.empty();
   };
   if (j.contains("objective_sets"))
     for (const auto& set : get<std::vector<std::vector<std::string>>>(j, "objective_sets", origin)) {

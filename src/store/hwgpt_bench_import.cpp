@@ -9,6 +9,7 @@
 
 #include "gz_lines.hpp"
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/strings.hpp"
 
 namespace hwgpt::store {
 namespace {
@@ -50,18 +51,6 @@ const GpuInfo* gpu(const std::string& device) {
   for (const auto& g : kGpus)
     if (device == g.name) return &g;
   return nullptr;
-}
-
-std::vector<std::string> split(const std::string& s, char separator) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == separator) {
-      out.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return out;
 }
 
 class RowParser {

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hwgpt/analytic/metric_catalogue.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/hash.hpp"
 #include "hwgpt/space/arch_string.hpp"
@@ -61,163 +62,205 @@ std::string format_rmse(double v) {
   return text;
 }
 
-}  // namespace
+// Rows of one dataset, as the fit uses them: features of every arch, its split, and the training
+// split divided into a fit part and a validation part (~20 %) for model selection (as doubles for
+// the MLP/GP; XGBoost gets floats). The test split is never looked at before the evaluation.
+struct Rows {
+  std::vector<std::vector<double>> features_of;
+  std::vector<Split> split;
+  std::vector<double> train_x, train_y, fit_x, fit_y, valid_x, valid_y, spreads;
+  std::vector<float> all_x;  // every arch's features (XGBoost's quantile sketch)
+  std::uint64_t hash = kFnvOffsetBasis;  // archs and targets of the non-test splits
+};
 
-Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, SurrogateInfo info,
-                        const FitOptions& options) {
-  const std::size_t n_features = feature_count(info.features, space);
-  std::vector<double> row(n_features);
-  std::vector<std::vector<double>> features_of(data.archs.size());
-  std::vector<Split> split(data.archs.size());
-  std::uint64_t hash = kFnvOffsetBasis;
-  std::vector<double> spreads;
-  // Rows of the training split (as doubles for the MLP/GP, floats for XGBoost), divided into a fit
-  // part and a validation part (~20 %) for model selection; the test split is never looked at.
-  std::vector<double> train_x, train_y, fit_x, fit_y, valid_x, valid_y;
-  std::vector<float> all_x;
+Rows make_rows(const Dataset& data, const space::SearchSpace& space, const SurrogateInfo& info,
+               const FitOptions& options) {
+  Rows r;
+  std::vector<double> row(feature_count(info.features, space));
+  r.features_of.resize(data.archs.size());
+  r.split.resize(data.archs.size());
   for (std::size_t i = 0; i < data.archs.size(); ++i) {
     if (!(data.targets[i] > 0)) throw ValueError("surrogate targets must be positive (log model); got " + std::to_string(data.targets[i]));
     features(data.archs[i], space, info.features, row);
-    features_of[i] = row;
-    for (double v : row) all_x.push_back(static_cast<float>(v));
+    r.features_of[i] = row;
+    for (double v : row) r.all_x.push_back(static_cast<float>(v));
     const std::string arch = space::format_arch(data.archs[i]);
-    split[i] = split_of(arch, options);
-    if (split[i] != Split::kTest) {
-      hash = fnv1a(hash, arch.data(), arch.size());
-      hash = fnv1a(hash, &data.targets[i], sizeof(double));
+    r.split[i] = split_of(arch, options);
+    if (r.split[i] != Split::kTest) {
+      r.hash = fnv1a(r.hash, arch.data(), arch.size());
+      r.hash = fnv1a(r.hash, &data.targets[i], sizeof(double));
     }
-    if (split[i] != Split::kTrain) continue;
+    if (r.split[i] != Split::kTrain) continue;
     const double log_y = std::log(data.targets[i]);
-    train_x.insert(train_x.end(), row.begin(), row.end());
-    train_y.push_back(log_y);
-    if (!data.log_spreads.empty()) spreads.push_back(data.log_spreads[i]);
+    r.train_x.insert(r.train_x.end(), row.begin(), row.end());
+    r.train_y.push_back(log_y);
+    if (!data.log_spreads.empty()) r.spreads.push_back(data.log_spreads[i]);
     const bool valid = split_of(arch + "#validation", options) == Split::kTest;
-    (valid ? valid_x : fit_x).insert((valid ? valid_x : fit_x).end(), row.begin(), row.end());
-    (valid ? valid_y : fit_y).push_back(log_y);
+    (valid ? r.valid_x : r.fit_x).insert((valid ? r.valid_x : r.fit_x).end(), row.begin(), row.end());
+    (valid ? r.valid_y : r.fit_y).push_back(log_y);
   }
-  const std::size_t n_train = train_y.size();
-  if (n_train < 50 || options.depths.empty() || valid_y.size() < 5)
-    throw ValueError("surrogate " + info.metric + "@" + info.device + ": only " + std::to_string(n_train) + " training archs; need 50");
-  auto floats = [](const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); };
-  // XGBoost's labels are float: its base score and targets are the float-rounded log values.
-  double base = 0;
-  for (double y : train_y) base += static_cast<float>(y);
-  base /= static_cast<double>(n_train);
-  auto wants = [&](const char* kind) {
-    return std::find(options.models.begin(), options.models.end(), kind) != options.models.end();
-  };
-  // Builds without libtorch (-DHWGPT_WITH_TORCH=OFF) have no MLP; it is then not a candidate.
-  const bool mlp_available = HWGPT_FIT_WITH_MLP != 0;
-  if (wants("mlp") && !mlp_available && !wants("gbt") && !wants("gp"))
-    throw ValueError("surrogate fit: the MLP needs libtorch, and this build has none (HWGPT_WITH_TORCH=OFF)");
-  if (!wants("gbt") && !wants("mlp") && !wants("gp"))
-    throw ValueError("surrogate fit: no model kind among gbt, mlp, gp requested");
+  return r;
+}
+
+std::vector<float> floats(const std::vector<double>& v) { return {v.begin(), v.end()}; }
+
+// XGBoost's labels are float: its base score is the mean of the float-rounded log targets.
+double float_label_mean(const std::vector<double>& y) {
+  double b = 0;
+  for (double v : y) b += static_cast<float>(v);
+  return b / static_cast<double>(y.size());
+}
+
+// One fit_surrogate call in named steps: candidates scored on validation, the chosen members,
+// calibration, description and the held-out evaluation.
+class SurrogateFit {
+ public:
+  SurrogateFit(const Dataset& data, const space::SearchSpace& space, const SurrogateInfo& info,
+               const FitOptions& options)
+      : data_(data), options_(options), n_features_(feature_count(info.features, space)),
+        rows_(make_rows(data, space, info, options)) {
+#if HWGPT_FIT_WITH_MLP
+    static_cast<MlpOptions&>(mlp_options_) = options.mlp;
+    mlp_options_.seed = options.seed;
+    mlp_options_.threads = options.threads;
+#endif
+  }
+
+  Surrogate run(SurrogateInfo info) {
+    check(info);
+    score_candidates();
+    choose_members();
+    calibrate();
+    return finish(std::move(info));
+  }
+
+ private:
+  bool wants(const char* kind) const {
+    return std::find(options_.models.begin(), options_.models.end(), kind) != options_.models.end();
+  }
+  bool chose(const std::string& member) const {
+    return ("+" + chosen_ + "+").find("+" + member + "+") != std::string::npos;
+  }
+
+  void check(const SurrogateInfo& info) const {
+    const std::size_t n_train = rows_.train_y.size();
+    if (n_train < 50 || options_.depths.empty() || rows_.valid_y.size() < 5)
+      throw ValueError("surrogate " + analytic::metric_key(info.metric, info.device) + ": only " +
+                       std::to_string(n_train) + " training archs; need 50");
+    // Builds without libtorch (-DHWGPT_WITH_TORCH=OFF) have no MLP; it is then not a candidate.
+    const bool mlp_available = HWGPT_FIT_WITH_MLP != 0;
+    if (wants("mlp") && !mlp_available && !wants("gbt") && !wants("gp"))
+      throw ValueError("surrogate fit: the MLP needs libtorch, and this build has none (HWGPT_WITH_TORCH=OFF)");
+    if (!wants("gbt") && !wants("mlp") && !wants("gp"))
+      throw ValueError("surrogate fit: no model kind among gbt, mlp, gp requested");
+  }
 
   // Candidates on the fit part, scored on the validation part (RMSE of log y).
-  std::map<std::string, std::vector<double>> validation;  // member -> predictions
-  detail::GbtSelection gbt;
-  detail::MlpFitResult mlp;
+  void score_candidates() {
+    const Rows& r = rows_;
+    if (wants("gbt")) {
+      gbt_ = detail::select_gbt(floats(r.fit_x), floats(r.fit_y), floats(r.valid_x), floats(r.valid_y), n_features_,
+                                options_, float_label_mean(r.train_y));
+      validation_["gbt"] = gbt_.validation_predictions;
+    }
 #if HWGPT_FIT_WITH_MLP
-  detail::MlpFitOptions mlp_options;
-  static_cast<MlpOptions&>(mlp_options) = options.mlp;
-  mlp_options.seed = options.seed;
-  mlp_options.threads = options.threads;
+    if (wants("mlp")) {
+      mlp_ = detail::fit_mlp(r.fit_x, n_features_, r.fit_y, r.valid_x, r.valid_y, 0, mlp_options_);
+      validation_["mlp"] = mlp_.validation_predictions;
+    }
 #endif
-  if (wants("gbt")) {
-    gbt = detail::select_gbt(floats(fit_x), floats(fit_y), floats(valid_x), floats(valid_y), n_features, options, base);
-    validation["gbt"] = gbt.validation_predictions;
-  }
-#if HWGPT_FIT_WITH_MLP
-  if (wants("mlp")) {
-    mlp = detail::fit_mlp(fit_x, n_features, fit_y, valid_x, valid_y, 0, mlp_options);
-    validation["mlp"] = mlp.validation_predictions;
-  }
-#endif
-  if (wants("gp") && fit_y.size() <= options.gp_max_train) {
-    const GpModel gp = fit_gp(fit_x, n_features, fit_y);
-    std::vector<double>& p = validation["gp"];
-    for (std::size_t i = 0; i < valid_y.size(); ++i)
-      p.push_back(gp.predict(std::span<const double>(valid_x).subspan(i * n_features, n_features)));
-  }
-  // Every non-empty combination (an ensemble averages log predictions), simplest first on ties.
-  std::vector<std::string> members;
-  for (const auto& [name, _] : validation) members.push_back(name);
-  std::sort(members.begin(), members.end(), [](const std::string& a, const std::string& b) {
-    auto rank = [](const std::string& k) { return k == "gbt" ? 0 : k == "mlp" ? 1 : 2; };
-    return rank(a) < rank(b);
-  });
-  std::string chosen, scores;
-  double chosen_rmse = std::numeric_limits<double>::infinity();
-  for (std::size_t mask = 1; mask < (std::size_t{1} << members.size()); ++mask) {
-    std::string name;
-    std::vector<double> mean(valid_y.size(), 0.0);
-    int count = 0;
-    for (std::size_t k = 0; k < members.size(); ++k)
-      if (mask >> k & 1) {
-        name += (name.empty() ? "" : "+") + members[k];
-        for (std::size_t i = 0; i < mean.size(); ++i) mean[i] += validation[members[k]][i];
-        ++count;
-      }
-    for (double& v : mean) v /= count;
-    const double score = rmse(mean, valid_y);
-    scores += (scores.empty() ? "" : ", ") + name + " " + format_rmse(score);
-    if (score < chosen_rmse * (1 - 1e-3)) {  // a bigger ensemble must be clearly better
-      chosen_rmse = score;
-      chosen = name;
+    if (wants("gp") && r.fit_y.size() <= options_.gp_max_train) {
+      const GpModel gp = fit_gp(r.fit_x, n_features_, r.fit_y);
+      std::vector<double>& p = validation_["gp"];
+      for (std::size_t i = 0; i < r.valid_y.size(); ++i)
+        p.push_back(gp.predict(std::span<const double>(r.valid_x).subspan(i * n_features_, n_features_)));
     }
   }
-  auto chose = [&chosen](const std::string& member) {
-    return ("+" + chosen + "+").find("+" + member + "+") != std::string::npos;
-  };
+
+  // Every non-empty combination (an ensemble averages log predictions), simplest first on ties; a
+  // bigger ensemble must be clearly better.
+  void choose_members() {
+    std::vector<std::string> members;
+    for (const auto& [name, _] : validation_) members.push_back(name);
+    std::sort(members.begin(), members.end(), [](const std::string& a, const std::string& b) {
+      auto rank = [](const std::string& k) { return k == "gbt" ? 0 : k == "mlp" ? 1 : 2; };
+      return rank(a) < rank(b);
+    });
+    double chosen_rmse = std::numeric_limits<double>::infinity();
+    const std::vector<double>& valid_y = rows_.valid_y;
+    for (std::size_t mask = 1; mask < (std::size_t{1} << members.size()); ++mask) {
+      std::string name;
+      std::vector<double> mean(valid_y.size(), 0.0);
+      int count = 0;
+      for (std::size_t k = 0; k < members.size(); ++k)
+        if (mask >> k & 1) {
+          name += (name.empty() ? "" : "+") + members[k];
+          for (std::size_t i = 0; i < mean.size(); ++i) mean[i] += validation_[members[k]][i];
+          ++count;
+        }
+      for (double& v : mean) v /= count;
+      const double score = rmse(mean, valid_y);
+      scores_ += (scores_.empty() ? "" : ", ") + name + " " + format_rmse(score);
+      if (score < chosen_rmse * (1 - 1e-3)) {
+        chosen_rmse = score;
+        chosen_ = name;
+      }
+    }
+  }
 
   // The chosen members with the selected hyper-parameters, fitted on rows (x, y).
-  auto fit_chosen = [&](const std::vector<double>& x, const std::vector<double>& y) {
+  Predictor fit_chosen(const std::vector<double>& x, const std::vector<double>& y) const {
     Predictor p;
-    if (chose("gbt")) {
-      double b = 0;  // XGBoost's base score: the mean of the float-rounded labels
-      for (double v : y) b += static_cast<float>(v);
-      b /= static_cast<double>(y.size());
-      p.trees = detail::fit_gbt(floats(x), floats(y), n_features, options, b, gbt.depth, gbt.rounds, all_x);
-    }
+    if (chose("gbt"))
+      p.trees = detail::fit_gbt(floats(x), floats(y), n_features_, options_, float_label_mean(y), gbt_.depth,
+                                gbt_.rounds, rows_.all_x);
 #if HWGPT_FIT_WITH_MLP
-    if (chose("mlp")) p.mlp = detail::fit_mlp(x, n_features, y, {}, {}, mlp.epochs, mlp_options).model;
+    if (chose("mlp")) p.mlp = detail::fit_mlp(x, n_features_, y, {}, {}, mlp_.epochs, mlp_options_).model;
 #endif
-    if (chose("gp")) p.gp = fit_gp(x, n_features, y);
+    if (chose("gp")) p.gp = fit_gp(x, n_features_, y);
     p.mlp.prepare();  // evaluated as a loaded Surrogate evaluates it
     return p;
-  };
+  }
 
-  // Calibration. With enough calibration archs, split-conformal: the model is fitted on the
-  // training split and the residuals of the calibration split give the quantiles. With fewer
-  // (our own small profiles), cross-conformal: K folds over the training and calibration archs
-  // together, each fold's residuals from a model fitted on the other folds, and the final model
-  // fitted on all of them, so every non-test arch serves both fitting and calibration and the
-  // quantiles rest on many more residuals (Vovk's cross-conformal / CV+ with the full model;
-  // its coverage is slightly conservative because fold models see less data).
-  std::size_t n_calibration = 0;
-  for (Split sp : split) n_calibration += sp == Split::kCalibration;
-  const bool cross = n_calibration < options.cross_conformal_below && options.cv_folds >= 2;
-  Predictor predictor;
-  std::vector<double> residuals;
-  std::string calibration_text;
-  if (!cross) {
-    predictor = fit_chosen(train_x, train_y);
-    for (std::size_t i = 0; i < data.archs.size(); ++i)
-      if (split[i] == Split::kCalibration) residuals.push_back(std::log(data.targets[i]) - predictor.predict_log(features_of[i]));
-    calibration_text = "split-conformal residual quantiles (" + std::to_string(residuals.size()) + " calibration archs)";
-  } else {
+  // With enough calibration archs, split-conformal: the model is fitted on the training split and
+  // the residuals of the calibration split give the quantiles. With fewer (our own small
+  // profiles), cross-conformal: K folds over the training and calibration archs together, each
+  // fold's residuals from a model fitted on the other folds, and the final model fitted on all of
+  // them, so every non-test arch serves both fitting and calibration and the quantiles rest on
+  // many more residuals (Vovk's cross-conformal / CV+ with the full model; its coverage is
+  // slightly conservative because fold models see less data).
+  void calibrate() {
+    std::size_t n_calibration = 0;
+    for (Split sp : rows_.split) n_calibration += sp == Split::kCalibration;
+    cross_ = n_calibration < options_.cross_conformal_below && options_.cv_folds >= 2;
+    if (cross_)
+      calibrate_cross_conformal();
+    else
+      calibrate_split_conformal();
+  }
+
+  void calibrate_split_conformal() {
+    predictor_ = fit_chosen(rows_.train_x, rows_.train_y);
+    for (std::size_t i = 0; i < data_.archs.size(); ++i)
+      if (rows_.split[i] == Split::kCalibration)
+        residuals_.push_back(std::log(data_.targets[i]) - predictor_.predict_log(rows_.features_of[i]));
+    calibration_text_ = "split-conformal residual quantiles (" + std::to_string(residuals_.size()) + " calibration archs)";
+  }
+
+  void calibrate_cross_conformal() {
+    const auto& features_of = rows_.features_of;
     std::vector<std::size_t> pool, fold;
-    for (std::size_t i = 0; i < data.archs.size(); ++i)
-      if (split[i] != Split::kTest) {
+    for (std::size_t i = 0; i < data_.archs.size(); ++i)
+      if (rows_.split[i] != Split::kTest) {
         pool.push_back(i);
-        fold.push_back(fold_of(space::format_arch(data.archs[i]), options));
+        fold.push_back(fold_of(space::format_arch(data_.archs[i]), options_));
       }
     std::vector<double> pool_x, pool_y;
     for (std::size_t i : pool) {
       pool_x.insert(pool_x.end(), features_of[i].begin(), features_of[i].end());
-      pool_y.push_back(std::log(data.targets[i]));
+      pool_y.push_back(std::log(data_.targets[i]));
     }
-    for (std::size_t k = 0; k < options.cv_folds; ++k) {
+    for (std::size_t k = 0; k < options_.cv_folds; ++k) {
       std::vector<double> kx, ky;
       for (std::size_t j = 0; j < pool.size(); ++j)
         if (fold[j] != k) {
@@ -227,70 +270,101 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
       if (ky.size() == pool.size()) continue;  // an empty fold
       const Predictor without_fold = fit_chosen(kx, ky);
       for (std::size_t j = 0; j < pool.size(); ++j)
-        if (fold[j] == k) residuals.push_back(pool_y[j] - without_fold.predict_log(features_of[pool[j]]));
+        if (fold[j] == k) residuals_.push_back(pool_y[j] - without_fold.predict_log(features_of[pool[j]]));
     }
-    predictor = fit_chosen(pool_x, pool_y);
-    calibration_text = "cross-conformal residual quantiles (" + std::to_string(options.cv_folds) + " folds over the " +
-                       std::to_string(pool.size()) + " training and calibration archs, fewer than " +
-                       std::to_string(options.cross_conformal_below) +
-                       " calibration archs; the final model fitted on all of them)";
+    predictor_ = fit_chosen(pool_x, pool_y);
+    calibration_text_ = "cross-conformal residual quantiles (" + std::to_string(options_.cv_folds) + " folds over the " +
+                        std::to_string(pool.size()) + " training and calibration archs, fewer than " +
+                        std::to_string(options_.cross_conformal_below) +
+                        " calibration archs; the final model fitted on all of them)";
   }
-  std::string details;
-  if (chose("gbt"))
-    details += "; gbt: xgboost " + std::to_string(gbt.rounds) + " rounds, depth " + std::to_string(gbt.depth) +
-               " (chosen by validation among depths" + [&] {
-                 std::string d;
-                 for (int v : options.depths) d += " " + std::to_string(v);
-                 return d;
-               }() + ", early stopping), eta " + std::to_string(options.eta) + ", subsample " +
-               std::to_string(options.subsample) + ", colsample " + std::to_string(options.colsample);
+
+  // The chosen members' settings, for the file's fitted_with.
+  std::string describe_members() const {
+    std::string details;
+    if (chose("gbt")) {
+      std::string depths;
+      for (int v : options_.depths) depths += " " + std::to_string(v);
+      details += "; gbt: xgboost " + std::to_string(gbt_.rounds) + " rounds, depth " + std::to_string(gbt_.depth) +
+                 " (chosen by validation among depths" + depths + ", early stopping), eta " +
+                 std::to_string(options_.eta) + ", subsample " + std::to_string(options_.subsample) + ", colsample " +
+                 std::to_string(options_.colsample);
+    }
 #if HWGPT_FIT_WITH_MLP
-  if (chose("mlp")) {
-    std::string hidden;
-    for (int h : mlp_options.hidden) hidden += (hidden.empty() ? "" : "x") + std::to_string(h);
-    details += "; mlp: libtorch, hidden " + hidden + " SiLU, Adam lr " + std::to_string(mlp_options.learning_rate) +
-               " cosine, batch " + std::to_string(mlp_options.batch) + ", " + std::to_string(mlp.epochs) +
-               " epochs (early stopping)";
-  }
-#endif
-  if (chose("gp")) {
-    const auto state = predictor.gp->gp.state();
-    details += "; gp: Matern-5/2, length scale " + format_rmse(state.length_scale) + ", noise " +
-               std::to_string(state.noise) + " (max. marginal likelihood)";
-  }
-
-  std::vector<std::size_t> test_rows;
-  for (std::size_t i = 0; i < data.archs.size(); ++i)
-    if (split[i] == Split::kTest) test_rows.push_back(i);
-  double noise = 0;
-  if (!spreads.empty()) {
-    std::nth_element(spreads.begin(), spreads.begin() + static_cast<std::ptrdiff_t>(spreads.size() / 2), spreads.end());
-    noise = spreads[spreads.size() / 2];
-  }
-  // Archs the final model was fitted on, and calibration residuals (the same archs when cross).
-  info.train_count = static_cast<std::int64_t>(cross ? residuals.size() : n_train);
-  info.calibration_count = static_cast<std::int64_t>(residuals.size());
-  info.test_count = static_cast<std::int64_t>(test_rows.size());
-  char hash_text[17];
-  std::snprintf(hash_text, sizeof hash_text, "%016llx", static_cast<unsigned long long>(hash));
-  info.data_hash = hash_text;
-  info.model_kind = predictor.kind();
-  info.fitted_with = chosen + " (chosen by validation RMSE of log y: " + scores + ")" + details + "; seed " +
-                     std::to_string(options.seed) + "; log target; " + calibration_text;
-  Surrogate s(info, predictor, conformal_quantiles(residuals), noise);
-
-  if (test_rows.size() >= 2) {
-    std::vector<double> truth, predicted, lower, upper, sigma;
-    for (std::size_t i : test_rows) {
-      truth.push_back(data.targets[i]);
-      predicted.push_back(s.predict(features_of[i]));
-      lower.push_back(s.quantile(features_of[i], 0.05));
-      upper.push_back(s.quantile(features_of[i], 0.95));
-      sigma.push_back(s.log_sigma());
+    if (chose("mlp")) {
+      std::string hidden;
+      for (int h : mlp_options_.hidden) hidden += (hidden.empty() ? "" : "x") + std::to_string(h);
+      details += "; mlp: libtorch, hidden " + hidden + " SiLU, Adam lr " + std::to_string(mlp_options_.learning_rate) +
+                 " cosine, batch " + std::to_string(mlp_options_.batch) + ", " + std::to_string(mlp_.epochs) +
+                 " epochs (early stopping)";
     }
-    info.test = evaluate(truth, predicted, lower, upper, sigma);
+#endif
+    if (chose("gp")) {
+      const auto state = predictor_.gp->gp.state();
+      details += "; gp: Matern-5/2, length scale " + format_rmse(state.length_scale) + ", noise " +
+                 std::to_string(state.noise) + " (max. marginal likelihood)";
+    }
+    return details;
   }
-  return Surrogate(std::move(info), std::move(predictor), s.residual_quantiles(), s.noise_log_sigma());
+
+  // Fills the info's counts, hash and description, and evaluates the calibrated model on the test split.
+  Surrogate finish(SurrogateInfo info) {
+    std::vector<std::size_t> test_rows;
+    for (std::size_t i = 0; i < data_.archs.size(); ++i)
+      if (rows_.split[i] == Split::kTest) test_rows.push_back(i);
+    std::vector<double> spreads = rows_.spreads;
+    double noise = 0;
+    if (!spreads.empty()) {
+      std::nth_element(spreads.begin(), spreads.begin() + static_cast<std::ptrdiff_t>(spreads.size() / 2), spreads.end());
+      noise = spreads[spreads.size() / 2];
+    }
+    // Archs the final model was fitted on, and calibration residuals (the same archs when cross).
+    info.train_count = static_cast<std::int64_t>(cross_ ? residuals_.size() : rows_.train_y.size());
+    info.calibration_count = static_cast<std::int64_t>(residuals_.size());
+    info.test_count = static_cast<std::int64_t>(test_rows.size());
+    char hash_text[17];
+    std::snprintf(hash_text, sizeof hash_text, "%016llx", static_cast<unsigned long long>(rows_.hash));
+    info.data_hash = hash_text;
+    info.model_kind = predictor_.kind();
+    info.fitted_with = chosen_ + " (chosen by validation RMSE of log y: " + scores_ + ")" + describe_members() +
+                       "; seed " + std::to_string(options_.seed) + "; log target; " + calibration_text_;
+    Surrogate s(info, predictor_, conformal_quantiles(residuals_), noise);
+    if (test_rows.size() >= 2) {
+      std::vector<double> truth, predicted, lower, upper, sigma;
+      for (std::size_t i : test_rows) {
+        const auto& x = rows_.features_of[i];
+        truth.push_back(data_.targets[i]);
+        predicted.push_back(s.predict(x));
+        lower.push_back(s.quantile(x, 0.05));
+        upper.push_back(s.quantile(x, 0.95));
+        sigma.push_back(s.log_sigma());
+      }
+      info.test = evaluate(truth, predicted, lower, upper, sigma);
+    }
+    return Surrogate(std::move(info), std::move(predictor_), s.residual_quantiles(), s.noise_log_sigma());
+  }
+
+  const Dataset& data_;
+  const FitOptions& options_;
+  std::size_t n_features_;
+  Rows rows_;
+  std::map<std::string, std::vector<double>> validation_;  // member -> validation predictions
+  detail::GbtSelection gbt_;
+  detail::MlpFitResult mlp_;
+#if HWGPT_FIT_WITH_MLP
+  detail::MlpFitOptions mlp_options_;
+#endif
+  std::string chosen_, scores_, calibration_text_;
+  bool cross_ = false;
+  Predictor predictor_;
+  std::vector<double> residuals_;
+};
+
+}  // namespace
+
+Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, SurrogateInfo info,
+                        const FitOptions& options) {
+  return SurrogateFit(data, space, info, options).run(std::move(info));
 }
 
 }  // namespace hwgpt::surrogate

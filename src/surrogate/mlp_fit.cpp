@@ -44,6 +44,159 @@ Mlp export_mlp(torch::nn::Sequential& net, InputScaling input, double y_mean, do
   return m;
 }
 
+// Per feature, the training rows' mean and standard deviation; a constant feature keeps scale 1.
+InputScaling feature_scaling(const std::vector<double>& x, std::size_t n, std::size_t features) {
+  InputScaling input;
+  input.offset.assign(features, 0.0);
+  input.scale.assign(features, 1.0);
+  for (std::size_t f = 0; f < features; ++f) {
+    double mean = 0, var = 0;
+    for (std::size_t i = 0; i < n; ++i) mean += x[i * features + f];
+    mean /= static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i) var += (x[i * features + f] - mean) * (x[i * features + f] - mean);
+    const double sd = std::sqrt(var / static_cast<double>(n));
+    input.offset[f] = mean;
+    input.scale[f] = sd > 1e-12 * (1 + std::fabs(mean)) ? sd : 1.0;
+  }
+  return input;
+}
+
+// The targets' mean and standard deviation (1 for constant targets); the exported MLP's output
+// undoes them.
+struct TargetScaling {
+  double mean = 0, scale = 1;
+};
+
+TargetScaling target_scaling(const std::vector<double>& y) {
+  const std::size_t n = y.size();
+  double y_mean = 0, y_var = 0;
+  for (double v : y) y_mean += v;
+  y_mean /= static_cast<double>(n);
+  for (double v : y) y_var += (v - y_mean) * (v - y_mean);
+  return {y_mean, y_var > 0 ? std::sqrt(y_var / static_cast<double>(n)) : 1.0};
+}
+
+// Row-major rows, each feature standardised with `input`.
+std::vector<double> scaled(const std::vector<double>& rows, const InputScaling& input) {
+  const std::size_t features = input.offset.size();
+  std::vector<double> out(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    out[i] = (rows[i] - input.offset[i % features]) / input.scale[i % features];
+  return out;
+}
+
+// The standardised training rows, float32: x is (n, features), y is (n, 1).
+struct TrainingRows {
+  torch::Tensor x, y;
+};
+
+// SiLU hidden layers of the given widths, then one linear output.
+torch::nn::Sequential make_network(std::size_t features, const std::vector<int>& hidden) {
+  torch::nn::Sequential net;
+  std::int64_t width = static_cast<std::int64_t>(features);
+  for (int h : hidden) {
+    net->push_back(torch::nn::Linear(width, h));
+    net->push_back(torch::nn::SiLU());
+    width = h;
+  }
+  net->push_back(torch::nn::Linear(width, 1));
+  return net;
+}
+
+// Cosine decay over max_epochs (the same schedule for the early-stopped and the refitted run).
+void set_learning_rate(torch::optim::Adam& optimizer, int epoch, const MlpFitOptions& options) {
+  const double progress = static_cast<double>(epoch) / std::max(1, options.max_epochs);
+  const double lr = options.learning_rate * (0.05 + 0.95 * 0.5 * (1 + std::cos(std::numbers::pi * progress)));
+  for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
+// One pass over the training rows in `order` (shuffled by the caller), one optimiser step a batch.
+void train_epoch(torch::nn::Sequential& net, torch::optim::Adam& optimizer, const TrainingRows& train,
+                 std::vector<std::int64_t>& order, int batch) {
+  const std::size_t n = order.size();
+  net->train();
+  for (std::size_t start = 0; start < n; start += static_cast<std::size_t>(batch)) {
+    const std::size_t end = std::min(n, start + static_cast<std::size_t>(batch));
+    const auto index = torch::from_blob(order.data() + start, {static_cast<std::int64_t>(end - start)}, torch::kInt64);
+    optimizer.zero_grad();
+    const auto loss = torch::mse_loss(net->forward(train.x.index_select(0, index)), train.y.index_select(0, index));
+    loss.backward();
+    optimizer.step();
+  }
+}
+
+// The network's predictions for the validation rows in target units, and their RMSE.
+struct Validation {
+  std::vector<double> values;
+  double rmse = 0;
+};
+
+// Call under a NoGradGuard.
+Validation validate(torch::nn::Sequential& net, const torch::Tensor& valid_x, const std::vector<double>& valid_y,
+                    const TargetScaling& target) {
+  net->eval();
+  const auto predicted = net->forward(valid_x).contiguous();
+  const float* p = predicted.data_ptr<float>();
+  double sse = 0;
+  std::vector<double> values(valid_y.size());
+  for (std::size_t i = 0; i < valid_y.size(); ++i) {
+    values[i] = target.mean + target.scale * static_cast<double>(p[i]);
+    sse += (values[i] - valid_y[i]) * (values[i] - valid_y[i]);
+  }
+  return {std::move(values), std::sqrt(sse / static_cast<double>(valid_y.size()))};
+}
+
+// Early stopping: the epoch with the lowest validation RMSE so far (lower by a relative 1e-4 to
+// count), with the network's weights and predictions then.
+struct BestEpoch {
+  double rmse = std::numeric_limits<double>::infinity();
+  int epochs = 0;      // epochs trained when it was reached
+  int since = 0;       // epochs trained since
+  std::vector<torch::Tensor> weights;
+  std::vector<double> predictions;
+
+  // Records the epoch that made `epochs_done` epochs; false once `patience` epochs in a row did not
+  // improve. Call under a NoGradGuard.
+  bool keep_going(Validation& validation, int epochs_done, torch::nn::Sequential& net, int patience) {
+    if (validation.rmse < rmse * (1 - 1e-4)) {
+      rmse = validation.rmse;
+      epochs = epochs_done;
+      since = 0;
+      predictions = std::move(validation.values);
+      weights.clear();
+      for (const auto& param : net->parameters()) weights.push_back(param.detach().clone());
+    } else if (++since >= patience) {
+      return false;
+    }
+    return true;
+  }
+
+  void restore(torch::nn::Sequential& net) const {
+    torch::NoGradGuard no_grad;
+    auto params = net->parameters();
+    for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(weights[i]);
+  }
+};
+
+// The plain C++ MLP (float32 like torch, summed in its own order) must reproduce torch's forward
+// pass on the training rows (`train_x` standardised, `x` as given).
+void check_native_matches_torch(torch::nn::Sequential& net, const torch::Tensor& train_x, const std::vector<double>& x,
+                                const Mlp& model, const TargetScaling& target) {
+  const auto n = static_cast<std::size_t>(train_x.size(0));
+  const auto features = static_cast<std::size_t>(train_x.size(1));
+  torch::NoGradGuard no_grad;
+  net->eval();
+  const auto reference = net->forward(train_x).contiguous();
+  const float* p = reference.data_ptr<float>();
+  for (std::size_t i = 0; i < n; ++i) {
+    const double torch_value = target.mean + target.scale * static_cast<double>(p[i]);
+    const double native = model.predict(std::span<const double>(x).subspan(i * features, features));
+    if (std::fabs(native - torch_value) > 1e-4 * (1 + std::fabs(torch_value)))
+      throw Error("surrogate fit: native MLP disagrees with libtorch on row " + std::to_string(i) + " (" +
+                  std::to_string(native) + " vs " + std::to_string(torch_value) + ")");
+  }
+}
+
 }  // namespace
 
 MlpFitResult fit_mlp(const std::vector<double>& x, std::size_t features, const std::vector<double>& y,
@@ -57,117 +210,41 @@ MlpFitResult fit_mlp(const std::vector<double>& x, std::size_t features, const s
   torch::manual_seed(options.seed);
   if (options.threads > 0) torch::set_num_threads(options.threads);
 
-  // Standardisation (constant features keep scale 1).
-  InputScaling input;
-  input.offset.assign(features, 0.0);
-  input.scale.assign(features, 1.0);
-  for (std::size_t f = 0; f < features; ++f) {
-    double mean = 0, var = 0;
-    for (std::size_t i = 0; i < n; ++i) mean += x[i * features + f];
-    mean /= static_cast<double>(n);
-    for (std::size_t i = 0; i < n; ++i) var += (x[i * features + f] - mean) * (x[i * features + f] - mean);
-    const double sd = std::sqrt(var / static_cast<double>(n));
-    input.offset[f] = mean;
-    input.scale[f] = sd > 1e-12 * (1 + std::fabs(mean)) ? sd : 1.0;
-  }
-  double y_mean = 0, y_var = 0;
-  for (double v : y) y_mean += v;
-  y_mean /= static_cast<double>(n);
-  for (double v : y) y_var += (v - y_mean) * (v - y_mean);
-  const double y_scale = y_var > 0 ? std::sqrt(y_var / static_cast<double>(n)) : 1.0;
-
-  auto scaled = [&](const std::vector<double>& rows) {
-    std::vector<double> out(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) out[i] = (rows[i] - input.offset[i % features]) / input.scale[i % features];
-    return out;
-  };
-  const torch::Tensor train_x = to_tensor(scaled(x), n, features);
+  // 1) Standardisation on the training rows.
+  InputScaling input = feature_scaling(x, n, features);
+  const TargetScaling target = target_scaling(y);
   std::vector<double> y_std(n);
-  for (std::size_t i = 0; i < n; ++i) y_std[i] = (y[i] - y_mean) / y_scale;
-  const torch::Tensor train_y = to_tensor(y_std, n, 1);
-  const torch::Tensor valid_t = early_stopping ? to_tensor(scaled(valid_x), valid_y.size(), features) : torch::Tensor();
+  for (std::size_t i = 0; i < n; ++i) y_std[i] = (y[i] - target.mean) / target.scale;
+  const TrainingRows train{to_tensor(scaled(x, input), n, features), to_tensor(y_std, n, 1)};
+  const torch::Tensor valid_t =
+      early_stopping ? to_tensor(scaled(valid_x, input), valid_y.size(), features) : torch::Tensor();
 
-  torch::nn::Sequential net;
-  std::int64_t width = static_cast<std::int64_t>(features);
-  for (int h : options.hidden) {
-    net->push_back(torch::nn::Linear(width, h));
-    net->push_back(torch::nn::SiLU());
-    width = h;
-  }
-  net->push_back(torch::nn::Linear(width, 1));
+  // 2) Training: shuffled batches, with early stopping on the validation rows when there are any.
+  torch::nn::Sequential net = make_network(features, options.hidden);
   torch::optim::Adam optimizer(net->parameters(),
                                torch::optim::AdamOptions(options.learning_rate).weight_decay(options.weight_decay));
-
   const int epochs = early_stopping ? options.max_epochs : fixed_epochs;
   Rng rng(options.seed);
   std::vector<std::int64_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::int64_t>(i);
-  double best_rmse = std::numeric_limits<double>::infinity();
-  int best_epoch = 0, since_best = 0;
-  std::vector<torch::Tensor> best_state;
-  std::vector<double> best_predictions;
+  BestEpoch best;
   for (int epoch = 0; epoch < epochs; ++epoch) {
-    // Cosine decay over max_epochs (the same schedule for the early-stopped and the refitted run).
-    const double progress = static_cast<double>(epoch) / std::max(1, options.max_epochs);
-    const double lr = options.learning_rate * (0.05 + 0.95 * 0.5 * (1 + std::cos(std::numbers::pi * progress)));
-    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    set_learning_rate(optimizer, epoch, options);
     for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.uniform_index(i)]);
-    net->train();
-    for (std::size_t start = 0; start < n; start += static_cast<std::size_t>(options.batch)) {
-      const std::size_t end = std::min(n, start + static_cast<std::size_t>(options.batch));
-      const auto index = torch::from_blob(order.data() + start, {static_cast<std::int64_t>(end - start)}, torch::kInt64);
-      optimizer.zero_grad();
-      const auto loss = torch::mse_loss(net->forward(train_x.index_select(0, index)), train_y.index_select(0, index));
-      loss.backward();
-      optimizer.step();
-    }
+    train_epoch(net, optimizer, train, order, options.batch);
     if (!early_stopping) continue;
     torch::NoGradGuard no_grad;
-    net->eval();
-    const auto predicted = net->forward(valid_t).contiguous();
-    const float* p = predicted.data_ptr<float>();
-    double sse = 0;
-    std::vector<double> values(valid_y.size());
-    for (std::size_t i = 0; i < valid_y.size(); ++i) {
-      values[i] = y_mean + y_scale * static_cast<double>(p[i]);
-      sse += (values[i] - valid_y[i]) * (values[i] - valid_y[i]);
-    }
-    const double rmse = std::sqrt(sse / static_cast<double>(valid_y.size()));
-    if (rmse < best_rmse * (1 - 1e-4)) {
-      best_rmse = rmse;
-      best_epoch = epoch + 1;
-      since_best = 0;
-      best_predictions = std::move(values);
-      best_state.clear();
-      for (const auto& param : net->parameters()) best_state.push_back(param.detach().clone());
-    } else if (++since_best >= options.patience) {
-      break;
-    }
+    Validation validation = validate(net, valid_t, valid_y, target);
+    if (!best.keep_going(validation, epoch + 1, net, options.patience)) break;
   }
-  if (early_stopping) {
-    torch::NoGradGuard no_grad;
-    auto params = net->parameters();
-    for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best_state[i]);
-  }
+  if (early_stopping) best.restore(net);
+
+  // 3) The torch-free model, checked against torch.
   MlpFitResult result;
-  result.model = export_mlp(net, std::move(input), y_mean, y_scale);
-  // The plain C++ MLP (float32 like torch, summed in its own order) must reproduce torch's forward
-  // pass on the training rows.
-  {
-    torch::NoGradGuard no_grad;
-    net->eval();
-    const auto reference = net->forward(train_x).contiguous();
-    const float* p = reference.data_ptr<float>();
-    for (std::size_t i = 0; i < n; ++i) {
-      const double torch_value = y_mean + y_scale * static_cast<double>(p[i]);
-      const double native = result.model.predict(std::span<const double>(x).subspan(i * features, features));
-      if (std::fabs(native - torch_value) > 1e-4 * (1 + std::fabs(torch_value)))
-        throw Error("surrogate fit: native MLP disagrees with libtorch on row " + std::to_string(i) + " (" +
-                    std::to_string(native) + " vs " + std::to_string(torch_value) + ")");
-    }
-  }
-  result.epochs = early_stopping ? best_epoch : fixed_epochs;
-  result.validation_predictions = std::move(best_predictions);
+  result.model = export_mlp(net, std::move(input), target.mean, target.scale);
+  check_native_matches_torch(net, train.x, x, result.model, target);
+  result.epochs = early_stopping ? best.epochs : fixed_epochs;
+  result.validation_predictions = std::move(best.predictions);
   return result;
 }
 

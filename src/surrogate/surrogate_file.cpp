@@ -96,6 +96,109 @@ Evaluation evaluation_from(const json& j) {
   return e;
 }
 
+// A file's envelope: the format version and the payload, whose checksum matched.
+struct Envelope {
+  std::uint32_t version = 0;
+  std::string payload;
+};
+
+// Magic, version, length and checksum: a file of another kind or version, or a damaged one, is refused
+// before its payload is parsed.
+Envelope read_envelope(const std::string& bytes, const std::string& path) {
+  Reader header(bytes, path);
+  if (header.take(sizeof kMagic) != std::string(kMagic, sizeof kMagic))
+    header.fail("not an hwgpt surrogate (bad magic)");
+  const auto version = header.get<std::uint32_t>();
+  if (version != 1 && version != kFormatVersion)
+    header.fail("format version " + std::to_string(version) + "; this hwgpt reads versions 1 and " +
+                std::to_string(kFormatVersion));
+  const auto size = header.get<std::uint64_t>();
+  const auto checksum = header.get<std::uint64_t>();
+  std::string payload = header.take(size);
+  if (!header.done()) header.fail("trailing bytes after the payload");
+  if (fnv1a(payload) != checksum) header.fail("checksum mismatch (corrupt file)");
+  return {version, std::move(payload)};
+}
+
+// The metadata JSON that opens the payload: info, base score, residual quantiles, noise.
+json read_metadata(Reader& r) {
+  json meta;
+  try {
+    meta = json::parse(r.take(r.get<std::uint32_t>()));
+  } catch (const json::exception& e) {
+    r.fail(std::string("bad metadata: ") + e.what());
+  }
+  return meta;
+}
+
+// The trees of the payload (their base score is in the metadata).
+TreeEnsemble read_trees(Reader& r) {
+  TreeEnsemble trees;
+  const auto tree_count = r.get<std::uint32_t>();
+  trees.trees.resize(tree_count);
+  for (auto& tree : trees.trees) {
+    const auto nodes = r.get<std::uint32_t>();
+    tree.resize(nodes);
+    for (std::int32_t index = 0; index < static_cast<std::int32_t>(tree.size()); ++index) {
+      TreeNode& n = tree[static_cast<std::size_t>(index)];
+      n.feature = r.get<std::int16_t>();
+      n.left = r.get<std::uint16_t>();
+      n.right = r.get<std::uint16_t>();
+      const float number = r.get<float>();
+      if (n.feature < 0) {
+        n = TreeNode{};
+        n.value = number;
+      } else {
+        n.threshold = number;
+      }
+      const auto limit = static_cast<std::int32_t>(nodes);
+      // Children after their parent: no cycles, every walk ends at a leaf.
+      if (n.feature >= 0 && (n.left <= index || n.left >= limit || n.right <= index || n.right >= limit))
+        r.fail("a tree node points outside its tree");
+    }
+    if (tree.empty()) r.fail("an empty tree");
+  }
+  return trees;
+}
+
+// The MLP of a file that has one (format version 2).
+Mlp read_mlp(Reader& r) {
+  Mlp mlp;
+  mlp.input.offset = r.vector();
+  mlp.input.scale = r.vector();
+  mlp.layers.resize(r.get<std::uint32_t>());
+  if (mlp.layers.empty()) r.fail("an MLP without layers");
+  for (auto& layer : mlp.layers) {
+    layer.inputs = r.get<std::uint32_t>();
+    layer.outputs = r.get<std::uint32_t>();
+    layer.weights = r.vector();
+    layer.bias = r.vector();
+  }
+  mlp.output_offset = r.get<double>();
+  mlp.output_scale = r.get<double>();
+  return mlp;
+}
+
+// The GP of a file that has one (format version 2); a state the GP refuses is a bad file.
+GpModel read_gp(Reader& r) {
+  InputScaling input;
+  input.offset = r.vector();
+  input.scale = r.vector();
+  GaussianProcess::State state;
+  state.dimension = r.get<std::uint32_t>();
+  state.features = r.vector();
+  state.alpha = r.vector();
+  state.target_mean = r.get<double>();
+  state.target_scale = r.get<double>();
+  state.length_scale = r.get<double>();
+  state.noise = r.get<double>();
+  try {
+    return GpModel{std::move(input), GaussianProcess::from_state(std::move(state))};
+  } catch (const ValueError& e) {
+    r.fail(e.what());
+  }
+}
+
 }  // namespace
 
 json surrogate_info_json(const SurrogateInfo& i) {
@@ -199,86 +302,14 @@ Surrogate Surrogate::load(const std::filesystem::path& path, const std::string& 
   std::ostringstream buffer;
   buffer << in.rdbuf();
   const std::string bytes = buffer.str();
-  Reader header(bytes, path.string());
-  if (header.take(sizeof kMagic) != std::string(kMagic, sizeof kMagic))
-    header.fail("not an hwgpt surrogate (bad magic)");
-  const auto version = header.get<std::uint32_t>();
-  if (version != 1 && version != kFormatVersion)
-    header.fail("format version " + std::to_string(version) + "; this hwgpt reads versions 1 and " +
-                std::to_string(kFormatVersion));
-  const auto size = header.get<std::uint64_t>();
-  const auto checksum = header.get<std::uint64_t>();
-  const std::string payload = header.take(size);
-  if (!header.done()) header.fail("trailing bytes after the payload");
-  if (fnv1a(payload) != checksum) header.fail("checksum mismatch (corrupt file)");
-  Reader r(payload, path.string());
-  json meta;
-  try {
-    meta = json::parse(r.take(r.get<std::uint32_t>()));
-  } catch (const json::exception& e) {
-    r.fail(std::string("bad metadata: ") + e.what());
-  }
-  TreeEnsemble trees;
-  const auto tree_count = r.get<std::uint32_t>();
-  trees.trees.resize(tree_count);
-  for (auto& tree : trees.trees) {
-    const auto nodes = r.get<std::uint32_t>();
-    tree.resize(nodes);
-    for (std::int32_t index = 0; index < static_cast<std::int32_t>(tree.size()); ++index) {
-      TreeNode& n = tree[static_cast<std::size_t>(index)];
-      n.feature = r.get<std::int16_t>();
-      n.left = r.get<std::uint16_t>();
-      n.right = r.get<std::uint16_t>();
-      const float number = r.get<float>();
-      if (n.feature < 0) {
-        n = TreeNode{};
-        n.value = number;
-      } else {
-        n.threshold = number;
-      }
-      const auto limit = static_cast<std::int32_t>(nodes);
-      // Children after their parent: no cycles, every walk ends at a leaf.
-      if (n.feature >= 0 && (n.left <= index || n.left >= limit || n.right <= index || n.right >= limit))
-        r.fail("a tree node points outside its tree");
-    }
-    if (tree.empty()) r.fail("an empty tree");
-  }
+  const Envelope envelope = read_envelope(bytes, path.string());
+  Reader r(envelope.payload, path.string());
+  const json meta = read_metadata(r);
   Predictor predictor;
-  predictor.trees = std::move(trees);
-  if (version >= 2) {
-    if (r.get<std::uint8_t>() != 0) {
-      Mlp& mlp = predictor.mlp;
-      mlp.input.offset = r.vector();
-      mlp.input.scale = r.vector();
-      mlp.layers.resize(r.get<std::uint32_t>());
-      if (mlp.layers.empty()) r.fail("an MLP without layers");
-      for (auto& layer : mlp.layers) {
-        layer.inputs = r.get<std::uint32_t>();
-        layer.outputs = r.get<std::uint32_t>();
-        layer.weights = r.vector();
-        layer.bias = r.vector();
-      }
-      mlp.output_offset = r.get<double>();
-      mlp.output_scale = r.get<double>();
-    }
-    if (r.get<std::uint8_t>() != 0) {
-      InputScaling input;
-      input.offset = r.vector();
-      input.scale = r.vector();
-      GaussianProcess::State state;
-      state.dimension = r.get<std::uint32_t>();
-      state.features = r.vector();
-      state.alpha = r.vector();
-      state.target_mean = r.get<double>();
-      state.target_scale = r.get<double>();
-      state.length_scale = r.get<double>();
-      state.noise = r.get<double>();
-      try {
-        predictor.gp = GpModel{std::move(input), GaussianProcess::from_state(std::move(state))};
-      } catch (const ValueError& e) {
-        r.fail(e.what());
-      }
-    }
+  predictor.trees = read_trees(r);
+  if (envelope.version >= 2) {  // version 1 files end after the trees
+    if (r.get<std::uint8_t>() != 0) predictor.mlp = read_mlp(r);
+    if (r.get<std::uint8_t>() != 0) predictor.gp = read_gp(r);
   }
   if (!r.done()) r.fail("trailing bytes after the models");
   try {

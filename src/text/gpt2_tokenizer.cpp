@@ -48,6 +48,37 @@ struct PieceHash {
   std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
 
+// GPT-2's files spell each byte as a code point (byte_to_codepoint); this reads them back.
+class ByteAlphabet {
+ public:
+  ByteAlphabet() {
+    const auto to_cp = byte_to_codepoint();
+    for (int b = 0; b < 256; ++b) from_cp_[to_cp[b]] = static_cast<unsigned char>(b);
+  }
+
+  // The bytes token `s` of encoder.json or vocab.bpe stands for; `where` starts the error message.
+  std::string bytes_of(const std::string& s, const std::string& where) const {
+    std::string bytes;
+    for (std::size_t i = 0; i < s.size();) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      std::uint32_t cp;
+      std::size_t n;
+      if (c < 0x80) { cp = c; n = 1; }
+      else if ((c & 0xE0) == 0xC0 && i + 1 < s.size()) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3F); n = 2; }
+      else throw FileError(where + ": token '" + s + "' has a character outside GPT-2's byte alphabet");
+      const auto it = from_cp_.find(cp);
+      if (it == from_cp_.end())
+        throw FileError(where + ": token '" + s + "' has a character outside GPT-2's byte alphabet");
+      bytes.push_back(static_cast<char>(it->second));
+      i += n;
+    }
+    return bytes;
+  }
+
+ private:
+  std::unordered_map<std::uint32_t, unsigned char> from_cp_;  // the inverse of bytes_to_unicode
+};
+
 }  // namespace
 
 std::filesystem::path gpt2_files_dir() {
@@ -71,6 +102,9 @@ struct Gpt2Tokenizer::Impl {
   mutable std::vector<TokenId> cache_ids;
 
   void load(const std::filesystem::path& dir);
+  void read_encoder(const std::filesystem::path& path, const std::string& text, const ByteAlphabet& alphabet);
+  std::vector<TokenId> single_byte_ids(const std::filesystem::path& encoder_path) const;
+  void read_merges(const std::filesystem::path& path, const std::string& text, const ByteAlphabet& alphabet);
   void encode_piece(std::string_view piece, std::vector<TokenId>& out) const;
 };
 
@@ -80,53 +114,43 @@ void Gpt2Tokenizer::Impl::load(const std::filesystem::path& dir) {
   const std::string encoder_text = read_file(encoder_path);
   const std::string merges_text = read_file(merges_path);
 
-  // 1) the inverse of bytes_to_unicode: code point -> byte
-  const auto to_cp = byte_to_codepoint();
-  std::unordered_map<std::uint32_t, unsigned char> from_cp;
-  for (int b = 0; b < 256; ++b) from_cp[to_cp[b]] = static_cast<unsigned char>(b);
-  auto unmap = [&](const std::string& s, const std::string& where) {
-    std::string bytes;
-    for (std::size_t i = 0; i < s.size();) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      std::uint32_t cp;
-      std::size_t n;
-      if (c < 0x80) { cp = c; n = 1; }
-      else if ((c & 0xE0) == 0xC0 && i + 1 < s.size()) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3F); n = 2; }
-      else throw FileError(where + ": token '" + s + "' has a character outside GPT-2's byte alphabet");
-      const auto it = from_cp.find(cp);
-      if (it == from_cp.end())
-        throw FileError(where + ": token '" + s + "' has a character outside GPT-2's byte alphabet");
-      bytes.push_back(static_cast<char>(it->second));
-      i += n;
-    }
-    return bytes;
-  };
+  const ByteAlphabet alphabet;
+  read_encoder(encoder_path, encoder_text, alphabet);
+  merges = BpeMerges(single_byte_ids(encoder_path));
+  read_merges(merges_path, merges_text, alphabet);
+}
 
-  // 2) encoder.json: {"token": id, ...}, ids 0..50256 each exactly once
+// encoder.json: {"token": id, ...}, ids 0..50256 each exactly once
+void Gpt2Tokenizer::Impl::read_encoder(const std::filesystem::path& path, const std::string& text,
+                                       const ByteAlphabet& alphabet) {
   nlohmann::json encoder;
   try {
-    encoder = nlohmann::json::parse(encoder_text);
+    encoder = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
-    throw FileError(encoder_path.string() + ": not valid JSON (" + e.what() + ")");
+    throw FileError(path.string() + ": not valid JSON (" + e.what() + ")");
   }
   if (!encoder.is_object() || encoder.size() != kVocabSize)
-    throw FileError(encoder_path.string() + ": expected an object of " + std::to_string(kVocabSize) +
+    throw FileError(path.string() + ": expected an object of " + std::to_string(kVocabSize) +
                     " tokens, found " + std::to_string(encoder.size()) + " entries");
   token_bytes.assign(kVocabSize, std::string());
   std::vector<bool> seen(kVocabSize, false);
   for (const auto& [token, value] : encoder.items()) {
     if (!value.is_number_unsigned() || value.get<std::uint64_t>() >= kVocabSize)
-      throw FileError(encoder_path.string() + ": token '" + token + "' has id " + value.dump() +
+      throw FileError(path.string() + ": token '" + token + "' has id " + value.dump() +
                       "; expected 0.." + std::to_string(kVocabSize - 1));
     const auto id = value.get<TokenId>();
-    if (seen[id]) throw FileError(encoder_path.string() + ": id " + std::to_string(id) + " appears twice");
+    if (seen[id]) throw FileError(path.string() + ": id " + std::to_string(id) + " appears twice");
     seen[id] = true;
-    token_bytes[id] = id == kEndOfText ? token : unmap(token, encoder_path.string());
+    token_bytes[id] = id == kEndOfText ? token : alphabet.bytes_of(token, path.string());
     if (id != kEndOfText) ids.emplace(token_bytes[id], id);
   }
   if (token_bytes[kEndOfText] != "<|endoftext|>")
-    throw FileError(encoder_path.string() + ": id 50256 is '" + token_bytes[kEndOfText] +
+    throw FileError(path.string() + ": id 50256 is '" + token_bytes[kEndOfText] +
                     "'; expected <|endoftext|>");
+}
+
+// BpeMerges starts from the id of every single byte, which encoder.json must have.
+std::vector<TokenId> Gpt2Tokenizer::Impl::single_byte_ids(const std::filesystem::path& encoder_path) const {
   std::vector<TokenId> byte_ids(256);
   for (int b = 0; b < 256; ++b) {
     const auto it = ids.find(std::string(1, static_cast<char>(b)));
@@ -134,10 +158,13 @@ void Gpt2Tokenizer::Impl::load(const std::filesystem::path& dir) {
       throw FileError(encoder_path.string() + ": no token for byte " + std::to_string(b));
     byte_ids[b] = it->second;
   }
-  merges = BpeMerges(byte_ids);
+  return byte_ids;
+}
 
-  // 3) vocab.bpe: "#version: 0.2", then one merge "left right" per line, in rank order
-  std::istringstream lines(merges_text);
+// vocab.bpe: "#version: 0.2", then one merge "left right" per line, in rank order
+void Gpt2Tokenizer::Impl::read_merges(const std::filesystem::path& path, const std::string& text,
+                                      const ByteAlphabet& alphabet) {
+  std::istringstream lines(text);
   std::string line;
   std::size_t line_number = 0;
   std::uint32_t rank = 0;
@@ -145,19 +172,19 @@ void Gpt2Tokenizer::Impl::load(const std::filesystem::path& dir) {
     ++line_number;
     if (line_number == 1 && line.rfind("#version", 0) == 0) continue;
     if (line.empty()) continue;
-    const std::string where = merges_path.string() + ":" + std::to_string(line_number);
+    const std::string where = path.string() + ":" + std::to_string(line_number);
     const auto space = line.find(' ');
     if (space == std::string::npos || space == 0 || space + 1 == line.size() ||
         line.find(' ', space + 1) != std::string::npos)
       throw FileError(where + ": '" + line + "' is not a merge; expected two tokens separated by one space");
-    const std::string left = unmap(line.substr(0, space), where);
-    const std::string right = unmap(line.substr(space + 1), where);
+    const std::string left = alphabet.bytes_of(line.substr(0, space), where);
+    const std::string right = alphabet.bytes_of(line.substr(space + 1), where);
     const auto l = ids.find(left), r = ids.find(right), m = ids.find(left + right);
     if (l == ids.end() || r == ids.end() || m == ids.end())
       throw FileError(where + ": merge '" + line + "' uses or makes a token that encoder.json lacks");
     merges.add(l->second, r->second, m->second, rank++);
   }
-  if (rank == 0) throw FileError(merges_path.string() + ": no merges found");
+  if (rank == 0) throw FileError(path.string() + ": no merges found");
 }
 
 void Gpt2Tokenizer::Impl::encode_piece(std::string_view piece, std::vector<TokenId>& out) const {

@@ -100,6 +100,107 @@ T get(const char* header, std::size_t offset) {
   return value;
 }
 
+// A shard is unusable without either file; say which is missing and how to make one.
+void require_shard_files(const std::filesystem::path& dir, const std::filesystem::path& tokens_path,
+                         const std::filesystem::path& meta_path) {
+  for (const auto& p : {tokens_path, meta_path})
+    if (!std::filesystem::exists(p))
+      throw FileError("token shard '" + dir.string() + "': missing " + p.filename().string() +
+                      " (make one with `hwgpt data prepare`)");
+}
+
+// What map_tokens_file maps, and what munmap needs back.
+struct Mapping {
+  void* address = nullptr;
+  std::uint64_t bytes = 0;
+};
+
+// The whole tokens file, memory-mapped read-only (the shard unmaps it); refused when it is too short
+// to hold the header.
+Mapping map_tokens_file(const std::filesystem::path& tokens_path, const std::string& where) {
+  const int fd = ::open(tokens_path.c_str(), O_RDONLY);
+  if (fd < 0) throw FileError("cannot open '" + tokens_path.string() + "'");
+  struct stat st {};
+  ::fstat(fd, &st);
+  const auto file_bytes = static_cast<std::uint64_t>(st.st_size);
+  if (file_bytes < kShardHeaderBytes) {
+    ::close(fd);
+    throw FileError(where + ": " + std::to_string(file_bytes) + " bytes, shorter than the 64-byte header");
+  }
+  void* address = ::mmap(nullptr, file_bytes, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (address == MAP_FAILED) throw FileError("cannot memory-map '" + tokens_path.string() + "'");
+  return {address, file_bytes};
+}
+
+// The 64-byte header into `m` (layout: docs/FORMATS.md); magic and version are checked before any field.
+void read_header(const char* h, const std::string& where, ShardMeta& m) {
+  if (std::memcmp(h, kShardMagic, 8) != 0)
+    throw FileError(where + ": magic is '" + printable(h, 8) + "'; expected HWGPTTOK (not a hwgpt token shard)");
+  const auto version = get<std::uint32_t>(h, 8);
+  if (version != kShardVersion)
+    throw FileError(where + ": format version " + std::to_string(version) + "; this build reads version " +
+                    std::to_string(kShardVersion));
+  m.token_bytes = get<std::uint32_t>(h, 12);
+  m.vocab_size = get<std::uint32_t>(h, 16);
+  m.tokenizer = std::string(h + 24, strnlen(h + 24, 16));
+  m.num_tokens = get<std::uint64_t>(h, 40);
+  m.checksum = get<std::uint64_t>(h, 48);
+  if (m.token_bytes != 2 && m.token_bytes != 4)
+    throw FileError(where + ": token width " + std::to_string(m.token_bytes) + "; expected 2 or 4");
+}
+
+// The body: its length against the header's token count, then its checksum.
+void check_body(const char* h, std::uint64_t file_bytes, const std::string& where, const ShardMeta& m) {
+  const std::uint64_t body_bytes = file_bytes - kShardHeaderBytes;
+  if (body_bytes != m.num_tokens * m.token_bytes)
+    throw FileError(where + ": header says " + std::to_string(m.num_tokens) + " tokens (" +
+                    std::to_string(m.num_tokens * m.token_bytes) + " bytes) but the body has " +
+                    std::to_string(body_bytes) + " bytes (truncated or damaged)");
+  const auto actual = fnv1a_words(std::string_view(h + kShardHeaderBytes, body_bytes));
+  if (actual != m.checksum)
+    throw FileError(where + ": body checksum is " + hex64(actual) + "; header says " + hex64(m.checksum) +
+                    " (the file is damaged; prepare it again)");
+}
+
+// meta.json, which must describe this very body (checksum, count and tokenizer of the header in `m`).
+void read_meta_json(const std::filesystem::path& dir, const std::filesystem::path& meta_path, ShardMeta& m) {
+  std::ifstream in(meta_path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    const json j = json::parse(text.str());
+    if (j.at("checksum_fnv1a64").get<std::string>() != hex64(m.checksum) ||
+        j.at("num_tokens").get<std::uint64_t>() != m.num_tokens || j.at("tokenizer").get<std::string>() != m.tokenizer)
+      throw FileError("token shard '" + dir.string() + "': meta.json (checksum " +
+                      j.at("checksum_fnv1a64").get<std::string>() + ") does not describe tokens.bin (checksum " +
+                      hex64(m.checksum) + "); prepare the shard again");
+    m.document_separator = j.at("document_separator").get<std::string>();
+    for (const auto& s : j.at("sources")) m.sources.push_back({s.at("path"), s.at("size_bytes")});
+    m.document_starts = j.at("document_starts").get<std::vector<std::uint64_t>>();
+    const auto& sp = j.at("split");
+    m.splits.unit = sp.at("unit");
+    m.splits.seed = sp.at("seed");
+    m.splits.block_tokens = sp.at("block_tokens");
+    m.splits.validation_fraction = sp.at("validation_fraction");
+    m.splits.nas_eval_fraction = sp.at("nas_eval_fraction");
+    m.splits.train = ranges_from(sp.at("train"));
+    m.splits.validation = ranges_from(sp.at("validation"));
+    m.splits.nas_eval = ranges_from(sp.at("nas_eval"));
+  } catch (const json::exception& e) {
+    throw FileError("token shard '" + dir.string() + "': meta.json is malformed (" + e.what() + ")");
+  }
+}
+
+// Every split range inside the body, so reading a split never leaves the mapping.
+void check_split_ranges(const std::filesystem::path& dir, const ShardMeta& m) {
+  for (const auto* split : {&m.splits.train, &m.splits.validation, &m.splits.nas_eval})
+    for (const auto& r : *split)
+      if (r.begin >= r.end || r.end > m.num_tokens)
+        throw FileError("token shard '" + dir.string() + "': split range [" + std::to_string(r.begin) + ", " +
+                        std::to_string(r.end) + ") is outside the " + std::to_string(m.num_tokens) + " tokens");
+}
+
 }  // namespace
 
 std::uint32_t parse_token_type(const std::string& name) {
@@ -150,86 +251,21 @@ void write_shard(const std::filesystem::path& dir, std::span<const TokenId> toke
 
 TokenShard TokenShard::open(const std::filesystem::path& dir) {
   const auto tokens_path = dir / "tokens.bin", meta_path = dir / "meta.json";
-  for (const auto& p : {tokens_path, meta_path})
-    if (!std::filesystem::exists(p))
-      throw FileError("token shard '" + dir.string() + "': missing " + p.filename().string() +
-                      " (make one with `hwgpt data prepare`)");
+  require_shard_files(dir, tokens_path, meta_path);
   TokenShard shard;
   // 1) the header
-  const int fd = ::open(tokens_path.c_str(), O_RDONLY);
-  if (fd < 0) throw FileError("cannot open '" + tokens_path.string() + "'");
-  struct stat st {};
-  ::fstat(fd, &st);
-  const auto file_bytes = static_cast<std::uint64_t>(st.st_size);
   const std::string where = "token shard '" + tokens_path.string() + "'";
-  if (file_bytes < kShardHeaderBytes) {
-    ::close(fd);
-    throw FileError(where + ": " + std::to_string(file_bytes) + " bytes, shorter than the 64-byte header");
-  }
-  shard.mapping_ = ::mmap(nullptr, file_bytes, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (shard.mapping_ == MAP_FAILED) {
-    shard.mapping_ = nullptr;
-    throw FileError("cannot memory-map '" + tokens_path.string() + "'");
-  }
-  shard.mapping_bytes_ = file_bytes;
+  const Mapping mapping = map_tokens_file(tokens_path, where);
+  shard.mapping_ = mapping.address;
+  shard.mapping_bytes_ = mapping.bytes;
   const char* h = static_cast<const char*>(shard.mapping_);
-  if (std::memcmp(h, kShardMagic, 8) != 0)
-    throw FileError(where + ": magic is '" + printable(h, 8) + "'; expected HWGPTTOK (not a hwgpt token shard)");
-  const auto version = get<std::uint32_t>(h, 8);
-  if (version != kShardVersion)
-    throw FileError(where + ": format version " + std::to_string(version) + "; this build reads version " +
-                    std::to_string(kShardVersion));
-  ShardMeta& m = shard.meta_;
-  m.token_bytes = get<std::uint32_t>(h, 12);
-  m.vocab_size = get<std::uint32_t>(h, 16);
-  m.tokenizer = std::string(h + 24, strnlen(h + 24, 16));
-  m.num_tokens = get<std::uint64_t>(h, 40);
-  m.checksum = get<std::uint64_t>(h, 48);
-  if (m.token_bytes != 2 && m.token_bytes != 4)
-    throw FileError(where + ": token width " + std::to_string(m.token_bytes) + "; expected 2 or 4");
+  read_header(h, where, shard.meta_);
   // 2) the body: length, then checksum
-  const std::uint64_t body_bytes = file_bytes - kShardHeaderBytes;
-  if (body_bytes != m.num_tokens * m.token_bytes)
-    throw FileError(where + ": header says " + std::to_string(m.num_tokens) + " tokens (" +
-                    std::to_string(m.num_tokens * m.token_bytes) + " bytes) but the body has " +
-                    std::to_string(body_bytes) + " bytes (truncated or damaged)");
+  check_body(h, mapping.bytes, where, shard.meta_);
   shard.body_ = h + kShardHeaderBytes;
-  const auto actual = fnv1a_words(std::string_view(h + kShardHeaderBytes, body_bytes));
-  if (actual != m.checksum)
-    throw FileError(where + ": body checksum is " + hex64(actual) + "; header says " + hex64(m.checksum) +
-                    " (the file is damaged; prepare it again)");
   // 3) meta.json, which must describe this very body
-  std::ifstream in(meta_path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  try {
-    const json j = json::parse(text.str());
-    if (j.at("checksum_fnv1a64").get<std::string>() != hex64(m.checksum) ||
-        j.at("num_tokens").get<std::uint64_t>() != m.num_tokens || j.at("tokenizer").get<std::string>() != m.tokenizer)
-      throw FileError("token shard '" + dir.string() + "': meta.json (checksum " +
-                      j.at("checksum_fnv1a64").get<std::string>() + ") does not describe tokens.bin (checksum " +
-                      hex64(m.checksum) + "); prepare the shard again");
-    m.document_separator = j.at("document_separator").get<std::string>();
-    for (const auto& s : j.at("sources")) m.sources.push_back({s.at("path"), s.at("size_bytes")});
-    m.document_starts = j.at("document_starts").get<std::vector<std::uint64_t>>();
-    const auto& sp = j.at("split");
-    m.splits.unit = sp.at("unit");
-    m.splits.seed = sp.at("seed");
-    m.splits.block_tokens = sp.at("block_tokens");
-    m.splits.validation_fraction = sp.at("validation_fraction");
-    m.splits.nas_eval_fraction = sp.at("nas_eval_fraction");
-    m.splits.train = ranges_from(sp.at("train"));
-    m.splits.validation = ranges_from(sp.at("validation"));
-    m.splits.nas_eval = ranges_from(sp.at("nas_eval"));
-  } catch (const json::exception& e) {
-    throw FileError("token shard '" + dir.string() + "': meta.json is malformed (" + e.what() + ")");
-  }
-  for (const auto* split : {&m.splits.train, &m.splits.validation, &m.splits.nas_eval})
-    for (const auto& r : *split)
-      if (r.begin >= r.end || r.end > m.num_tokens)
-        throw FileError("token shard '" + dir.string() + "': split range [" + std::to_string(r.begin) + ", " +
-                        std::to_string(r.end) + ") is outside the " + std::to_string(m.num_tokens) + " tokens");
+  read_meta_json(dir, meta_path, shard.meta_);
+  check_split_ranges(dir, shard.meta_);
   return shard;
 }
 

@@ -9,6 +9,7 @@
 #include "../common/temp_dir.hpp"
 #include "../common/test_data.hpp"
 #include "../surrogate/surrogate_fixture.hpp"
+#include "hwgpt/analytic/metric_catalogue.hpp"
 #include "hwgpt/analytic/summary.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/space/arch_string.hpp"
@@ -122,6 +123,23 @@ TEST(ShippedSurrogates, BatchQueriesEqualSingleQueriesForEveryModelAndMode) {
         }
     }
   }
+}
+
+// Every metric a shipped surrogate predicts is in the metric catalogue with the unit its file
+// records, so labels, objectives and fits agree with the files (analytic/metric_catalogue.hpp).
+TEST(ShippedSurrogates, NameTheirMetricsAndUnitsAsTheCatalogueDoes) {
+  int checked = 0;
+  for (const char* scale : {"t", "s", "m", "l"}) {
+    const auto bench = Benchmark::load(space::SearchSpace::builtin(scale), default_surrogate_dir());
+    for (const auto& m : bench.metrics()) {
+      const analytic::MetricInfo* info = analytic::find_metric(m.name);
+      ASSERT_NE(info, nullptr) << scale << ": " << m.name;
+      EXPECT_EQ(m.unit, info->unit) << scale << ": " << m.name;
+      EXPECT_EQ(m.source == "analytic", info->analytic) << scale << ": " << m.name;
+      ++checked;
+    }
+  }
+  if (checked == 0) GTEST_SKIP() << "no shipped surrogates under " << default_surrogate_dir();
 }
 
 TEST(ShippedSurrogates, PredictTheOriginalMeasurementsOfScaleS) {

@@ -68,8 +68,11 @@ class ArchProblem {
   space::SearchSpace space_;
   analytic::Workload workload_;
   std::vector<std::string> objectives_;
-  std::vector<int> metric_ids_;          // analytic index, or -1 for a benchmark metric
-  std::vector<std::pair<std::string, std::string>> bench_metrics_;  // (metric, device) per objective
+  struct ObjectiveMetric {
+    std::string metric, device;  // canonical metric name (metric_catalogue.hpp); device "" if none
+    bool analytic;
+  };
+  std::vector<ObjectiveMetric> metrics_;  // one per objective
   std::shared_ptr<const benchmark::Benchmark> benchmark_;
   std::vector<double> signs_;  // +1 minimise, -1 maximise
   ObjectiveBounds bounds_;
