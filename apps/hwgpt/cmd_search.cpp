@@ -45,6 +45,62 @@ Test problems (instead of a space): discretised ZDT1/ZDT2 (30 variables) and DTL
 (HV curve, bounds, front).
 )";
 
+search::ProblemSpec problem_spec_of(const Args& args) {
+  search::ProblemSpec spec;
+  if (auto test = args.value("--test-problem")) {
+    if (args.value("--scale") || args.value("--space-file") || args.value("--objectives"))
+      throw ParseError("search: --test-problem has its own objectives; drop --scale, --space-file and --objectives");
+    spec.test_problem = *test;
+    spec.test_config.num_variables = static_cast<int>(args.integer("--variables", 0, 0, 100000));
+    spec.test_config.levels = static_cast<int>(args.integer("--levels", 101, 2, 1000000));
+  } else {
+    if (args.value("--scale") && args.value("--space-file"))
+      throw ParseError("give either --scale or --space-file, not both");
+    spec.space = args.value("--space-file").value_or(args.value_or("--scale", "s"));
+    spec.objectives = split(args.value_or("--objectives", "params,flops"), ',');
+  }
+  return spec;
+}
+
+void print_bounds(const search::Problem& problem) {
+  char line[160];
+  std::cout << "objective              ideal (-> 0)          nadir (-> 1)   problem " << problem.name() << "\n";
+  for (std::size_t k = 0; k < problem.num_objectives(); ++k) {
+    std::snprintf(line, sizeof line, "%-16s %20.10g  %20.10g\n", problem.objective_names()[k].c_str(),
+                  problem.bounds().ideal[k], problem.bounds().nadir[k]);
+    std::cout << line;
+  }
+}
+
+void write_run(const search::RunResult& run, const std::string& out) {
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) throw FileError("cannot create '" + out + "': " + ec.message());
+  search::write_file_atomically(std::filesystem::path(out) / "run.csv", search::run_to_csv(run));
+  search::write_file_atomically(std::filesystem::path(out) / "run.json", search::run_to_json(run));
+}
+
+// The run's summary and its front, sorted by the first objective.
+void print_run(const search::RunResult& run) {
+  auto front = search::run_front_indices(run);
+  std::sort(front.begin(), front.end(), [&](std::size_t a, std::size_t b) {
+    return run.evaluations[a].objectives < run.evaluations[b].objectives;
+  });
+  char line[160];
+  std::snprintf(line, sizeof line, "%zu evaluations in %.3f s; normalised hypervolume %.7f (reference 1.1)\n",
+                run.evaluations.size(), run.duration_s, run.final_hypervolume());
+  std::cout << "problem    " << run.problem << "\nalgorithm  " << run.algorithm << " (seed " << run.seed << ")\n"
+            << line << "front (" << front.size() << " points):\n";
+  for (std::size_t i : front) {
+    std::cout << " ";
+    for (double v : run.evaluations[i].objectives) {
+      std::snprintf(line, sizeof line, " %14.6g", v);
+      std::cout << line;
+    }
+    std::cout << "  " << run.evaluations[i].description << "\n";
+  }
+}
+
 }  // namespace
 
 int cmd_search(const std::vector<std::string>& tokens) {
@@ -57,30 +113,12 @@ int cmd_search(const std::vector<std::string>& tokens) {
     std::cout << kHelp;
     return 0;
   }
-  search::ProblemSpec problem_spec;
-  if (auto test = args.value("--test-problem")) {
-    if (args.value("--scale") || args.value("--space-file") || args.value("--objectives"))
-      throw ParseError("search: --test-problem has its own objectives; drop --scale, --space-file and --objectives");
-    problem_spec.test_problem = *test;
-    problem_spec.test_config.num_variables = static_cast<int>(args.integer("--variables", 0, 0, 100000));
-    problem_spec.test_config.levels = static_cast<int>(args.integer("--levels", 101, 2, 1000000));
-  } else {
-    if (args.value("--scale") && args.value("--space-file"))
-      throw ParseError("give either --scale or --space-file, not both");
-    problem_spec.space = args.value("--space-file").value_or(args.value_or("--scale", "s"));
-    problem_spec.objectives = split(args.value_or("--objectives", "params,flops"), ',');
-  }
+  const search::ProblemSpec problem_spec = problem_spec_of(args);
   const auto surrogate_dir = args.value("--data-dir") ? std::filesystem::path(*args.value("--data-dir")) / "surrogates"
                                                     : std::filesystem::path();
   const search::Problem problem = search::make_problem(problem_spec, search::benchmark_for(problem_spec, surrogate_dir));
   if (args.flag("--bounds")) {
-    char line[160];
-    std::cout << "objective              ideal (-> 0)          nadir (-> 1)   problem " << problem.name() << "\n";
-    for (std::size_t k = 0; k < problem.num_objectives(); ++k) {
-      std::snprintf(line, sizeof line, "%-16s %20.10g  %20.10g\n", problem.objective_names()[k].c_str(),
-                    problem.bounds().ideal[k], problem.bounds().nadir[k]);
-      std::cout << line;
-    }
+    print_bounds(problem);
     return 0;
   }
   search::RunConfig config;
@@ -99,34 +137,11 @@ int cmd_search(const std::vector<std::string>& tokens) {
   const search::RunResult run = search::run_search(problem, config, progress);
   printer.finish();
 
-  if (const auto out = args.value("--out")) {
-    std::error_code ec;
-    std::filesystem::create_directories(*out, ec);
-    if (ec) throw FileError("cannot create '" + *out + "': " + ec.message());
-    search::write_file_atomically(std::filesystem::path(*out) / "run.csv", search::run_to_csv(run));
-    search::write_file_atomically(std::filesystem::path(*out) / "run.json", search::run_to_json(run));
-  }
-  if (args.flag("--json")) {
+  if (const auto out = args.value("--out")) write_run(run, *out);
+  if (args.flag("--json"))
     std::cout << search::run_to_json(run);
-    return 0;
-  }
-  auto front = search::run_front_indices(run);
-  std::sort(front.begin(), front.end(), [&](std::size_t a, std::size_t b) {
-    return run.evaluations[a].objectives < run.evaluations[b].objectives;
-  });
-  char line[160];
-  std::snprintf(line, sizeof line, "%zu evaluations in %.3f s; normalised hypervolume %.7f (reference 1.1)\n",
-                run.evaluations.size(), run.duration_s, run.final_hypervolume());
-  std::cout << "problem    " << run.problem << "\nalgorithm  " << run.algorithm << " (seed " << run.seed << ")\n"
-            << line << "front (" << front.size() << " points):\n";
-  for (std::size_t i : front) {
-    std::cout << " ";
-    for (double v : run.evaluations[i].objectives) {
-      std::snprintf(line, sizeof line, " %14.6g", v);
-      std::cout << line;
-    }
-    std::cout << "  " << run.evaluations[i].description << "\n";
-  }
+  else
+    print_run(run);
   return 0;
 }
 

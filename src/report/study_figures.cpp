@@ -67,109 +67,129 @@ HvSummary summarise_hv(const std::vector<const RunData*>& runs, std::size_t max_
   return s;
 }
 
+namespace {
+
+// The runs of one problem, per algorithm of the study (empty where an algorithm has none).
+using RunsPerAlgorithm = std::vector<std::vector<const RunData*>>;
+
+// A chart of objectives i and j of `problem`; with more than two objectives the id and title name the pair.
+Chart pair_chart(const std::string& kind, const std::string& title, const std::string& problem,
+                 const std::vector<std::string>& objectives, std::size_t i, std::size_t j) {
+  const std::size_t m = objectives.size();
+  Chart c;
+  c.id = kind + "-" + slug(problem) + (m > 2 ? "-" + std::to_string(i) + std::to_string(j) : "");
+  c.title = title + ": " + problem + (m > 2 ? " (" + objectives[i] + " vs " + objectives[j] + ")" : "");
+  c.x_label = objective_label(objectives[i]);
+  c.y_label = objective_label(objectives[j]);
+  return c;
+}
+
+// Pareto fronts of objectives i and j: the union of each algorithm's seeds' final fronts.
+Chart front_chart(const StudyData& study, const std::string& problem, const RunsPerAlgorithm& per_algorithm,
+                  const std::vector<std::string>& objectives, std::size_t i, std::size_t j) {
+  Chart c = pair_chart("front", "Pareto fronts", problem, objectives, i, j);
+  c.caption = "Non-dominated points of each algorithm, pooled over its seeds' final fronts (lower-left is "
+              "better in both objectives). Each staircase bounds the region the algorithm's points dominate.";
+  if (objectives.size() > 2)
+    c.caption += " With " + std::to_string(objectives.size()) + " objectives, points are projected onto this pair first.";
+  for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
+    if (per_algorithm[a].empty()) continue;
+    Series step{study.algorithms[a], SeriesKind::kStep, {}, {}, {}, static_cast<int>(a), false};
+    for (const auto& p : pooled_front(per_algorithm[a], i, j)) {
+      step.x.push_back(p[0]);
+      step.y.push_back(p[1]);
+    }
+    Series points = step;
+    points.name.clear();
+    points.kind = SeriesKind::kPoints;
+    c.series.push_back(std::move(step));
+    c.series.push_back(std::move(points));
+  }
+  return c;
+}
+
+// HV versus evaluations: median over seeds with a min–max band.
+Chart hv_chart(const StudyData& study, const std::string& problem, const RunsPerAlgorithm& per_algorithm) {
+  Chart hv;
+  hv.id = "hv-" + slug(problem);
+  hv.title = "Hypervolume versus evaluations: " + problem;
+  hv.caption = "Normalised hypervolume (objectives scaled by the problem's bounds, reference 1.1 in each) after "
+               "each evaluation: line = median over seeds, band = min to max over seeds. Higher is better.";
+  hv.x_label = "evaluations (count)";
+  hv.y_label = "normalised hypervolume";
+  // The first evaluations have a tiny HV and would squeeze the curves' later, telling part
+  // into a sliver: the axis starts at the lowest median HV seen at 10 % of the longest run.
+  std::size_t longest = 0;
+  for (const auto& runs : per_algorithm)
+    for (const auto* r : runs) longest = std::max(longest, r->hv_curve.size());
+  double floor = 1e300;
+  for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
+    if (per_algorithm[a].empty()) continue;
+    const HvSummary s = summarise_hv(per_algorithm[a], longest);  // every evaluation
+    const std::size_t at = std::min(s.median.size(), std::max<std::size_t>(10, longest / 10)) - 1;
+    floor = std::min(floor, s.median[at]);
+  }
+  if (floor < 1e300 && longest >= 20) {
+    hv.y_floor = floor;
+    hv.caption += " The y axis is cut at the lowest median HV at 10 % of the longest run; the first evaluations "
+                  "lie below it.";
+  }
+  for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
+    if (per_algorithm[a].empty()) continue;
+    const HvSummary s = summarise_hv(per_algorithm[a]);
+    hv.series.push_back({"", SeriesKind::kBand, s.evaluation, s.low, s.high, static_cast<int>(a), false});
+    hv.series.push_back({study.algorithms[a], SeriesKind::kLine, s.evaluation, s.median, {}, static_cast<int>(a), false});
+  }
+  return hv;
+}
+
+// Median attainment surfaces of objectives i and j (k = ceil(runs / 2)).
+Chart attainment_chart(const StudyData& study, const std::string& problem, const RunsPerAlgorithm& per_algorithm,
+                       const std::vector<std::string>& objectives, std::size_t i, std::size_t j) {
+  Chart c = pair_chart("eaf", "Median attainment surfaces", problem, objectives, i, j);
+  c.caption = "The region above and right of an algorithm's staircase was attained (weakly dominated) by at "
+              "least half of its seeds (k = ceil(R/2) of R runs; Fonseca et al. 2011). Lower-left is better.";
+  if (objectives.size() > 2)
+    c.caption += " With " + std::to_string(objectives.size()) + " objectives, the seeds' fronts are projected onto this pair.";
+  for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
+    const auto& runs = per_algorithm[a];
+    if (runs.empty()) continue;
+    std::vector<std::vector<search::Point2>> fronts;
+    for (const auto* r : runs) {
+      std::vector<search::Point2> front;
+      for (const auto& p : r->front) front.push_back({p.at(i), p.at(j)});
+      fronts.push_back(std::move(front));
+    }
+    const std::size_t k = (runs.size() + 1) / 2;
+    Series s{study.algorithms[a] + " (k=" + std::to_string(k) + "/" + std::to_string(runs.size()) + ")",
+             SeriesKind::kStep, {}, {}, {}, static_cast<int>(a), false};
+    for (const auto& z : search::attainment_surface(fronts, k)) {
+      s.x.push_back(z[0]);
+      s.y.push_back(z[1]);
+    }
+    c.series.push_back(std::move(s));
+  }
+  return c;
+}
+
+}  // namespace
+
 std::vector<Figure> problem_figures(const StudyData& study, const std::string& problem) {
   std::vector<Figure> figures;
-  {
-    std::vector<std::vector<const RunData*>> per_algorithm;
-    for (const auto& a : study.algorithms) per_algorithm.push_back(runs_of(study, problem, a));
-    const RunData* any = nullptr;
-    for (const auto& runs : per_algorithm)
-      if (!runs.empty()) any = runs.front();
-    if (!any) return figures;
-    const auto& objectives = any->objectives;
-    const std::size_t m = objectives.size();
-
-    // 1) Pareto fronts per objective pair: union of the seeds' final fronts.
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t j = i + 1; j < m; ++j) {
-        Chart c;
-        c.id = "front-" + slug(problem) + (m > 2 ? "-" + std::to_string(i) + std::to_string(j) : "");
-        c.title = "Pareto fronts: " + problem + (m > 2 ? " (" + objectives[i] + " vs " + objectives[j] + ")" : "");
-        c.caption = "Non-dominated points of each algorithm, pooled over its seeds' final fronts (lower-left is "
-                    "better in both objectives). Each staircase bounds the region the algorithm's points dominate.";
-        if (m > 2) c.caption += " With " + std::to_string(m) + " objectives, points are projected onto this pair first.";
-        c.x_label = objective_label(objectives[i]);
-        c.y_label = objective_label(objectives[j]);
-        for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
-          if (per_algorithm[a].empty()) continue;
-          Series step{study.algorithms[a], SeriesKind::kStep, {}, {}, {}, static_cast<int>(a), false};
-          for (const auto& p : pooled_front(per_algorithm[a], i, j)) {
-            step.x.push_back(p[0]);
-            step.y.push_back(p[1]);
-          }
-          Series points = step;
-          points.name.clear();
-          points.kind = SeriesKind::kPoints;
-          c.series.push_back(std::move(step));
-          c.series.push_back(std::move(points));
-        }
-        figures.emplace_back(std::move(c));
-      }
-
-    // 2) HV versus evaluations: median over seeds with a min–max band.
-    Chart hv;
-    hv.id = "hv-" + slug(problem);
-    hv.title = "Hypervolume versus evaluations: " + problem;
-    hv.caption = "Normalised hypervolume (objectives scaled by the problem's bounds, reference 1.1 in each) after "
-                 "each evaluation: line = median over seeds, band = min to max over seeds. Higher is better.";
-    hv.x_label = "evaluations (count)";
-    hv.y_label = "normalised hypervolume";
-    // The first evaluations have a tiny HV and would squeeze the curves' later, telling part
-    // into a sliver: the axis starts at the lowest median HV seen at 10 % of the longest run.
-    std::size_t longest = 0;
-    for (const auto& runs : per_algorithm)
-      for (const auto* r : runs) longest = std::max(longest, r->hv_curve.size());
-    double floor = 1e300;
-    for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
-      if (per_algorithm[a].empty()) continue;
-      const HvSummary s = summarise_hv(per_algorithm[a], longest);  // every evaluation
-      const std::size_t at = std::min(s.median.size(), std::max<std::size_t>(10, longest / 10)) - 1;
-      floor = std::min(floor, s.median[at]);
-    }
-    if (floor < 1e300 && longest >= 20) {
-      hv.y_floor = floor;
-      hv.caption += " The y axis is cut at the lowest median HV at 10 % of the longest run; the first evaluations "
-                    "lie below it.";
-    }
-    for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
-      if (per_algorithm[a].empty()) continue;
-      const HvSummary s = summarise_hv(per_algorithm[a]);
-      hv.series.push_back({"", SeriesKind::kBand, s.evaluation, s.low, s.high, static_cast<int>(a), false});
-      hv.series.push_back({study.algorithms[a], SeriesKind::kLine, s.evaluation, s.median, {}, static_cast<int>(a), false});
-    }
-    figures.emplace_back(std::move(hv));
-
-    // 3) Median attainment surfaces per objective pair (k = ceil(runs / 2)).
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t j = i + 1; j < m; ++j) {
-        Chart c;
-        c.id = "eaf-" + slug(problem) + (m > 2 ? "-" + std::to_string(i) + std::to_string(j) : "");
-        c.title = "Median attainment surfaces: " + problem + (m > 2 ? " (" + objectives[i] + " vs " + objectives[j] + ")" : "");
-        c.caption = "The region above and right of an algorithm's staircase was attained (weakly dominated) by at "
-                    "least half of its seeds (k = ceil(R/2) of R runs; Fonseca et al. 2011). Lower-left is better.";
-        if (m > 2) c.caption += " With " + std::to_string(m) + " objectives, the seeds' fronts are projected onto this pair.";
-        c.x_label = objective_label(objectives[i]);
-        c.y_label = objective_label(objectives[j]);
-        for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
-          const auto& runs = per_algorithm[a];
-          if (runs.empty()) continue;
-          std::vector<std::vector<search::Point2>> fronts;
-          for (const auto* r : runs) {
-            std::vector<search::Point2> front;
-            for (const auto& p : r->front) front.push_back({p.at(i), p.at(j)});
-            fronts.push_back(std::move(front));
-          }
-          Series s{study.algorithms[a] + " (k=" + std::to_string((runs.size() + 1) / 2) + "/" + std::to_string(runs.size()) + ")",
-                   SeriesKind::kStep, {}, {}, {}, static_cast<int>(a), false};
-          for (const auto& z : search::attainment_surface(fronts, (runs.size() + 1) / 2)) {
-            s.x.push_back(z[0]);
-            s.y.push_back(z[1]);
-          }
-          c.series.push_back(std::move(s));
-        }
-        figures.emplace_back(std::move(c));
-      }
-  }
+  RunsPerAlgorithm per_algorithm;
+  for (const auto& a : study.algorithms) per_algorithm.push_back(runs_of(study, problem, a));
+  const RunData* any = nullptr;
+  for (const auto& runs : per_algorithm)
+    if (!runs.empty()) any = runs.front();
+  if (!any) return figures;
+  const auto& objectives = any->objectives;
+  const std::size_t m = objectives.size();
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = i + 1; j < m; ++j) figures.emplace_back(front_chart(study, problem, per_algorithm, objectives, i, j));
+  figures.emplace_back(hv_chart(study, problem, per_algorithm));
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = i + 1; j < m; ++j)
+      figures.emplace_back(attainment_chart(study, problem, per_algorithm, objectives, i, j));
   return figures;
 }
 
