@@ -4,7 +4,6 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "hwgpt/core/atomic_file.hpp"
 #include "hwgpt/core/error.hpp"
@@ -63,10 +62,15 @@ std::vector<float> StoredTensor::values() const {
 TensorFile TensorFile::read(const std::filesystem::path& path, std::string_view kind) {
   if (!std::filesystem::is_regular_file(path))
     throw FileError(std::string(kind) + " '" + path.string() + "' does not exist or is not a regular file");
+  // One read into a buffer of the file's size (a stream copy would double the peak memory of a
+  // large supernet and take longer than the checksum).
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
   std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  if (!in || !(buffer << in.rdbuf())) throw FileError("cannot read " + std::string(kind) + " '" + path.string() + "'");
-  return parse(std::move(buffer).str(), path.string(), kind);
+  std::string bytes(ec ? 0 : size, '\0');
+  if (ec || !in || !in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
+    throw FileError("cannot read " + std::string(kind) + " '" + path.string() + "'");
+  return parse(std::move(bytes), path.string(), kind);
 }
 
 TensorFile TensorFile::parse(std::string bytes, std::string source, std::string_view kind) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 
+#include "hwgpt/analytic/metric_catalogue.hpp"
 #include "hwgpt/benchmark/benchmark.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
@@ -25,7 +26,7 @@ std::string fixed(double v, int decimals) {
 }
 
 std::string key_of(const surrogate::SurrogateInfo& info) {
-  return info.device.empty() ? info.metric : info.metric + "@" + info.device;
+  return analytic::metric_key(info.metric, info.device);
 }
 
 std::string with_unit(const std::string& what, const std::string& unit) {
@@ -77,9 +78,9 @@ class ShippedSurrogates {
 
   // The surrogate of key "metric" or "metric@device"; throws ValueError listing the available keys.
   const surrogate::Surrogate& find(const std::string& requested) const {
-    const auto at = requested.find('@');
+    const analytic::MetricKey parts = analytic::split_metric_key(requested);
     const std::string key =
-        at == std::string::npos ? requested : requested.substr(0, at + 1) + resolve_device(requested.substr(at + 1));
+        analytic::metric_key(parts.metric, parts.device.empty() ? "" : resolve_device(parts.device));
     for (const auto& m : models_)
       if (key_of(m.info()) == key) return m;
     std::string available;

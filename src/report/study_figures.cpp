@@ -26,7 +26,7 @@ std::string objective_label(const std::string& objective) {
   const bool maximised = o.maximise;
   const analytic::MetricInfo* metric = analytic::find_metric(o.metric);
   const std::string shown(metric ? metric->label : o.metric), unit(metric ? metric->unit : "");
-  std::string label = (maximised ? "\u2212" : "") + shown + (o.device.empty() ? "" : "@" + o.device);
+  std::string label = (maximised ? "\u2212" : "") + analytic::metric_key(shown, o.device);
   if (maximised) return label + " (" + (unit.empty() ? "" : unit + "; ") + "maximised, shown negated)";
   return unit.empty() ? label : label + " (" + unit + ")";
 }

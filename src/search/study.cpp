@@ -164,7 +164,7 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
         p.objectives = set;
         if (per_device)
           for (auto& o : p.objectives)
-            if (device_free(o)) o += "@" + devices[d];
+            if (device_free(o)) o = analytic::metric_key(o, devices[d]);
         c.problems.push_back(p);
       }
     }
