@@ -136,6 +136,7 @@ void print_report(const profile::ProfileConfig& config, const profile::ProfileRe
   std::cout << "run " << config.run_uid << ": profiled " << report.profiled << " archs, " << report.already_done
             << " already done; energy: " << report.energy_status << "\n";
   for (const auto& failure : report.energy_failures) std::cerr << "profile: no energy for " << failure << "\n";
+  for (const auto& failure : report.memory_failures) std::cerr << "profile: no memory for " << failure << "\n";
 }
 
 }  // namespace

@@ -68,7 +68,9 @@ class Options {
     } catch (const py::cast_error&) {
       throw ValueError(std::string("profile option '") + key + "' is " +
                        py::repr(options_[key]).cast<std::string>() + "; expected " +
-                       (std::is_same_v<T, std::string> ? "a string" : "a number"));
+                       (std::is_same_v<T, std::string> ? "a string"
+                        : std::is_same_v<T, bool>      ? "True or False"
+                                                       : "a number"));
     }
   }
 
@@ -151,6 +153,7 @@ py::dict run_profile_from_python(const std::string& db, const std::string& space
   out["already_done"] = report.already_done;
   out["energy"] = report.energy_status;
   out["energy_failures"] = report.energy_failures;
+  out["memory_failures"] = report.memory_failures;
   return out;
 }
 

@@ -141,18 +141,18 @@ Measurement measure_decode(ArchExecutor& executor, const ProfileConfig& config) 
 }
 
 // Peak memory added by one forward pass (the allocator's on a GPU, resident memory on the CPU);
-// nullopt where the executor or the system cannot tell.
-std::optional<double> forward_memory_mb(ArchExecutor& executor) {
-  std::string reason;
-  if (executor.on_gpu()) return executor.gpu_forward_memory_mb(&reason);
-  if (const auto m = measure_cpu_memory([&] { (void)executor.forward(); }, &reason)) return m->added_mb;
+// nullopt, with the reason in `why_not`, where the executor or the system cannot tell.
+std::optional<double> forward_memory_mb(ArchExecutor& executor, std::string* why_not) {
+  if (executor.on_gpu()) return executor.gpu_forward_memory_mb(why_not);
+  if (const auto m = measure_cpu_memory([&] { (void)executor.forward(); }, why_not)) return m->added_mb;
   return std::nullopt;
 }
 
 // Every metric of one arch, in measuring order: latency, energy, decoding, memory. An arch whose
-// meter gave no energy is named in `energy_failures` and keeps its other metrics.
+// meter gave no energy, or whose memory could not be measured, is named in the report's failures
+// and keeps its other metrics.
 std::vector<store::SampleSet> measure_arch(const space::Arch& arch, ArchExecutor& executor, EnergyMeter& meter,
-                                           const ProfileConfig& config, std::vector<std::string>& energy_failures) {
+                                           const ProfileConfig& config, ProfileReport& report) {
   const std::string name = space::format_arch(arch);
   executor.prepare(arch, config.workload);
   std::vector<store::SampleSet> sets;
@@ -163,14 +163,18 @@ std::vector<store::SampleSet> measure_arch(const space::Arch& arch, ArchExecutor
     if (const auto energies = energy_per_call(executor, meter, config, &why_not))
       sets.push_back(store::sample_set(name, "energy_mj", *energies));
     else
-      energy_failures.push_back(name + ": " + why_not);
+      report.energy_failures.push_back(name + ": " + why_not);
   }
   if (config.decode_tokens > 0) {
     const auto decode = measure_decode(executor, config);
     sets.push_back(store::sample_set(name, "decode_ms_per_token", decode.samples));
   }
   if (config.measure_memory) {
-    if (const auto mb = forward_memory_mb(executor)) sets.push_back(store::sample_set(name, "memory_mb", {*mb}));
+    std::string why_not;
+    if (const auto mb = forward_memory_mb(executor, &why_not))
+      sets.push_back(store::sample_set(name, "memory_mb", {*mb}));
+    else
+      report.memory_failures.push_back(name + ": " + why_not);
   }
   return sets;
 }
@@ -192,7 +196,7 @@ ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
 
   const auto todo = archs_to_profile(store, run.uid, space, archs, report.already_done);
   for (std::size_t i = 0; i < todo.size(); ++i) {
-    const auto sets = measure_arch(*todo[i], executor, meter, config, report.energy_failures);
+    const auto sets = measure_arch(*todo[i], executor, meter, config, report);
     store.append(run.uid, sets);  // one transaction: the whole arch or nothing
     ++report.profiled;
     if (progress) progress(i + 1, todo.size());

@@ -237,6 +237,11 @@ MlpFitResult fit_mlp(const std::vector<double>& x, std::size_t features, const s
     Validation validation = validate(net, valid_t, valid_y, target);
     if (!best.keep_going(validation, epoch + 1, net, options.patience)) break;
   }
+  // No finite validation error in any epoch (a diverged fit): there are no weights to restore and
+  // no predictions to score, so the fit stops with the reason instead of reading past them.
+  if (early_stopping && best.weights.empty())
+    throw ValueError("surrogate fit: the MLP's validation error was never finite (training diverged); "
+                     "fit without it (--models gbt,gp) or with another seed");
   if (early_stopping) best.restore(net);
 
   // 3) The torch-free model, checked against torch.

@@ -64,6 +64,13 @@ class Reader {
     for (double& x : v) x = get<double>();
     return v;
   }
+  // A u32 count of items that take at least `bytes_each` bytes each, checked against what is
+  // left: a damaged count is "truncated", not a container of billions of elements.
+  std::size_t count(std::size_t bytes_each) {
+    const std::size_t n = get<std::uint32_t>();
+    if (n * bytes_each > bytes_.size() - pos_) fail("truncated");
+    return n;
+  }
   bool done() const { return pos_ == bytes_.size(); }
   [[noreturn]] void fail(const std::string& what) const {
     throw FileError("surrogate file '" + path_ + "': " + what);
@@ -134,11 +141,9 @@ json read_metadata(Reader& r) {
 // The trees of the payload (their base score is in the metadata).
 TreeEnsemble read_trees(Reader& r) {
   TreeEnsemble trees;
-  const auto tree_count = r.get<std::uint32_t>();
-  trees.trees.resize(tree_count);
+  trees.trees.resize(r.count(4));  // a tree: its u32 node count at least
   for (auto& tree : trees.trees) {
-    const auto nodes = r.get<std::uint32_t>();
-    tree.resize(nodes);
+    tree.resize(r.count(10));  // 10 bytes a node
     for (std::int32_t index = 0; index < static_cast<std::int32_t>(tree.size()); ++index) {
       TreeNode& n = tree[static_cast<std::size_t>(index)];
       n.feature = r.get<std::int16_t>();
@@ -151,7 +156,7 @@ TreeEnsemble read_trees(Reader& r) {
       } else {
         n.threshold = number;
       }
-      const auto limit = static_cast<std::int32_t>(nodes);
+      const auto limit = static_cast<std::int32_t>(tree.size());
       // Children after their parent: no cycles, every walk ends at a leaf.
       if (n.feature >= 0 && (n.left <= index || n.left >= limit || n.right <= index || n.right >= limit))
         r.fail("a tree node points outside its tree");
@@ -166,7 +171,7 @@ Mlp read_mlp(Reader& r) {
   Mlp mlp;
   mlp.input.offset = r.vector();
   mlp.input.scale = r.vector();
-  mlp.layers.resize(r.get<std::uint32_t>());
+  mlp.layers.resize(r.count(16));  // a layer: two u32 sizes and two vector counts at least
   if (mlp.layers.empty()) r.fail("an MLP without layers");
   for (auto& layer : mlp.layers) {
     layer.inputs = r.get<std::uint32_t>();

@@ -121,7 +121,10 @@ Mapping map_tokens_file(const std::filesystem::path& tokens_path, const std::str
   const int fd = ::open(tokens_path.c_str(), O_RDONLY);
   if (fd < 0) throw FileError("cannot open '" + tokens_path.string() + "'");
   struct stat st {};
-  ::fstat(fd, &st);
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    throw FileError("cannot read the size of '" + tokens_path.string() + "'");
+  }
   const auto file_bytes = static_cast<std::uint64_t>(st.st_size);
   if (file_bytes < kShardHeaderBytes) {
     ::close(fd);

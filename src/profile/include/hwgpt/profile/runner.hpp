@@ -64,6 +64,7 @@ struct ProfileReport {
   std::size_t already_done = 0;       // archs the run had before (resume)
   std::string energy_status;          // meter name, or "unavailable: <reason>"
   std::vector<std::string> energy_failures;  // "<arch>: <why>" where a meter gave no window
+  std::vector<std::string> memory_failures;  // "<arch>: <why>" where memory could not be measured
   // Set when the run was resumed by a build of another revision than the one it started with
   // (which the run keeps): that revision, so the caller can say that the run mixes builds.
   std::optional<std::string> started_revision;
