@@ -20,18 +20,12 @@
 #include <vector>
 
 #include "../common/temp_dir.hpp"
+#include "../common/test_data.hpp"
 #include "hwgpt/core/rng.hpp"
 
 extern char** environ;
 
 namespace hwgpt::test {
-
-inline std::string slurp_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 inline void write_text(const std::filesystem::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
@@ -68,7 +62,7 @@ inline std::vector<std::vector<std::string>> csv_rows(const std::string& csv) {
 inline std::map<std::string, std::string> tree(const std::filesystem::path& dir) {
   std::map<std::string, std::string> files;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) files[std::filesystem::relative(e.path(), dir).string()] = slurp_file(e.path());
+    if (e.is_regular_file()) files[std::filesystem::relative(e.path(), dir).string()] = read_all(e.path());
   return files;
 }
 
@@ -163,8 +157,8 @@ class CliSandbox {
   CliResult finish(int status) const {
     CliResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp_file(dir_ / "out.txt");
-    r.err = slurp_file(dir_ / "err.txt");
+    r.out = read_all(dir_ / "out.txt");
+    r.err = read_all(dir_ / "err.txt");
     return r;
   }
   TempDir dir_;

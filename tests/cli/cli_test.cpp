@@ -26,13 +26,6 @@ struct Result {
   std::string out, err;
 };
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Runs `hwgpt <args>` through the shell; `stdin_text` is fed on standard input.
 Result run(const std::string& args, const std::string& stdin_text = "") {
   const hwgpt::test::TempDir dir("cli_test");
@@ -42,8 +35,8 @@ Result run(const std::string& args, const std::string& stdin_text = "") {
   const int status = std::system(cmd.c_str());
   Result r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(dir / "out");
-  r.err = slurp(dir / "err");
+  r.out = hwgpt::test::read_all(dir / "out");
+  r.err = hwgpt::test::read_all(dir / "err");
   return r;
 }
 
@@ -150,7 +143,7 @@ TEST(Cli, StoreImportInfoExportMerge) {
   const Result json_out = run("store export --db " + a + " --device h100 --metric energy_mj --format json --out " +
                               (dir / "e.json").string());
   ASSERT_EQ(json_out.exit_code, 0) << json_out.err;
-  const auto rows = nlohmann::json::parse(slurp(dir / "e.json"));
+  const auto rows = nlohmann::json::parse(hwgpt::test::read_all(dir / "e.json"));
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0]["samples"].size(), 50u);
   ASSERT_EQ(run("store import --db " + b + " --from " + from + " --rows 3 --filter perplexity_s").exit_code, 0);
@@ -199,7 +192,7 @@ TEST(Cli, DemoRunsEveryScaleThenAStudyAndPrintsItsReport) {
     EXPECT_THAT(r.out, HasSubstr("\n" + std::string(algorithm) + " ")) << algorithm;
   const std::string last = r.out.substr(r.out.rfind("report: ") + 8);
   EXPECT_EQ(last, (dir / "report.html").string() + "\n");
-  const std::string html = slurp(dir / "report.html");
+  const std::string html = hwgpt::test::read_all(dir / "report.html");
   EXPECT_THAT(html, HasSubstr("<figure id=\"kendall-tau\""));
   EXPECT_THAT(html, HasSubstr("Ranking by final hypervolume"));
   EXPECT_EQ(run("demo --device nowhere --out " + dir.string()).exit_code, 1);
@@ -214,13 +207,13 @@ TEST(Cli, ReportOfAStudyAndOfABenchmark) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, (dir / "out" / "report.html").string() + "\n");
   EXPECT_THAT(r.err, HasSubstr("report: 3 figures"));
-  EXPECT_THAT(slurp(dir / "out" / "report.html"), HasSubstr("<figure id=\"hv-zdt1-n6-levels11\""));
+  EXPECT_THAT(hwgpt::test::read_all(dir / "out" / "report.html"), HasSubstr("<figure id=\"hv-zdt1-n6-levels11\""));
   if (std::system("command -v gnuplot >/dev/null 2>&1") == 0) {
     EXPECT_TRUE(std::filesystem::exists(dir / "png" / "hv-zdt1-n6-levels11.png"));
   }
   const Result bench = run("report --benchmark s --devices h100 --sample 30 --out " + (dir / "b.html").string());
   ASSERT_EQ(bench.exit_code, 0) << bench.err;
-  EXPECT_THAT(slurp(dir / "b.html"), HasSubstr("Held-out test quality of each surrogate"));
+  EXPECT_THAT(hwgpt::test::read_all(dir / "b.html"), HasSubstr("Held-out test quality of each surrogate"));
   const Result neither = run("report");
   EXPECT_EQ(neither.exit_code, 1);
   EXPECT_THAT(neither.err, HasSubstr("error: report: give exactly one of --study DIR or --benchmark SCALE"));
@@ -337,7 +330,7 @@ TEST(Cli, DataPrepareAndInfoDescribeTheSameShard) {
 }
 
 TEST(Cli, DataFetchVerifiesAgainstALocalServer) {
-  const std::string body = slurp(std::filesystem::path(HWGPT_TEST_DATA_DIR) / "text" / "fetch_sample.txt");
+  const std::string body = hwgpt::test::read_all(std::filesystem::path(HWGPT_TEST_DATA_DIR) / "text" / "fetch_sample.txt");
   hwgpt::test::HttpServer server({{"/sample.txt", body}});
   const hwgpt::test::TempDir dir("cli_fetch");
   const auto out = dir / "fetched.txt";
@@ -346,7 +339,7 @@ TEST(Cli, DataFetchVerifiesAgainstALocalServer) {
   const Result r = run("data fetch --url " + server.url("/sample.txt") + " --sha256 " + sha + " --out '" + out.string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("downloaded"));
-  EXPECT_EQ(slurp(out), body);
+  EXPECT_EQ(hwgpt::test::read_all(out), body);
   std::filesystem::remove(out);
   const Result wrong = run("data fetch --url " + server.url("/sample.txt") + " --sha256 " + std::string(64, 'a') +
                            " --out '" + out.string() + "'");

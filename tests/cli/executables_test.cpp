@@ -25,8 +25,8 @@ class Executables : public ::testing::Test {
     const std::string cmd = "cd '" + box.dir().string() + "' && " + env_prefix + " '" + binary + "' " + args +
                             " >out.txt 2>err.txt </dev/null";
     const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp_file(box / "out.txt"),
-            slurp_file(box / "err.txt")};
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), read_all(box / "out.txt"),
+            read_all(box / "err.txt")};
   }
 
   // The shared libraries the dynamic loader initialised for `binary args` (LD_DEBUG=libs), with

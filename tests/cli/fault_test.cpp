@@ -82,12 +82,12 @@ TEST_F(FaultInjection, TrainingKilledAtRandomMomentsEndsBitIdentical) {
   ASSERT_EQ(ref.exit_code, 0) << ref.err;
   const double reference_s = seconds_since(start);
   const auto a = model::Supernet::load(*box_ / "ref.pt");
-  const std::string csv = slurp_file(*box_ / "ref.csv");
+  const std::string csv = read_all(*box_ / "ref.csv");
   ASSERT_EQ(count_lines(csv), 1 + 6 * 3);  // header + (max, min, random) per step
   kill_and_resume(*box_, kTrain + " --checkpoint k{trial}.pt --validation-csv k{trial}.csv", reference_s, 1,
                   [&](int trial, const CliResult&) {
                     const std::string t = std::to_string(trial);
-                    EXPECT_EQ(slurp_file(*box_ / ("k" + t + ".csv")), csv) << "trial " << t;
+                    EXPECT_EQ(read_all(*box_ / ("k" + t + ".csv")), csv) << "trial " << t;
                     const auto b = model::Supernet::load(*box_ / ("k" + t + ".pt"));
                     for (const auto& name : a.parameter_names())
                       ASSERT_EQ(a.parameter(name), b.parameter(name)) << "trial " << t << ": " << name;
@@ -104,13 +104,13 @@ TEST_F(FaultInjection, EvaluationKilledAtRandomMomentsLosesAndDuplicatesNothing)
   const CliResult ref = box_->run(eval + "--out eref.csv --db eref.db");
   ASSERT_EQ(ref.exit_code, 0) << ref.err;
   const double reference_s = seconds_since(start);
-  const std::string csv = slurp_file(*box_ / "eref.csv");
+  const std::string csv = read_all(*box_ / "eref.csv");
   ASSERT_EQ(count_lines(csv), 1 + 8);
   const std::string exported = box_->run("store export --db eref.db --what perplexities --space t").out;
   ASSERT_EQ(count_lines(exported), 1 + 8);
   kill_and_resume(*box_, eval + "--out e{trial}.csv --db e{trial}.db", reference_s, 2, [&](int trial, const CliResult&) {
     const std::string t = std::to_string(trial);
-    EXPECT_EQ(slurp_file(*box_ / ("e" + t + ".csv")), csv) << "trial " << t;
+    EXPECT_EQ(read_all(*box_ / ("e" + t + ".csv")), csv) << "trial " << t;
     EXPECT_EQ(box_->run("store export --db e" + t + ".db --what perplexities --space t").out, exported) << "trial " << t;
   });
 }

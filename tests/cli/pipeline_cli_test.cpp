@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../common/temp_dir.hpp"
+#include "../common/test_data.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/model/supernet.hpp"
 
@@ -27,13 +28,6 @@ struct Result {
   int exit_code = -1;
   std::string out, err;
 };
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::size_t lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
 
@@ -58,8 +52,8 @@ class ScaleOut : public ::testing::Test {
     const int status = std::system(cmd.c_str());
     Result r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(dir / "out.txt");
-    r.err = slurp(dir / "err.txt");
+    r.out = hwgpt::test::read_all(dir / "out.txt");
+    r.err = hwgpt::test::read_all(dir / "err.txt");
     return r;
   }
   Result mpirun(const std::string& args, const std::string& env = "") const {
@@ -89,17 +83,17 @@ TEST_F(ScaleOut, PipelineFastSettingRunsEveryStepAndAResumeSkipsThemAll) {
   EXPECT_THAT(first.err, HasSubstr("hwgpt train --scale t --corpus corpus.txt --checkpoint p/supernet.hwgpt"));
   EXPECT_THAT(first.out, HasSubstr("pipeline: done; outputs in p"));
   // Every step's output, with the sizes of the fast setting.
-  EXPECT_EQ(nlohmann::json::parse(slurp(dir / "p" / "corpus.json")).at("train_tokens"),
+  EXPECT_EQ(nlohmann::json::parse(hwgpt::test::read_all(dir / "p" / "corpus.json")).at("train_tokens"),
             fs::file_size(dir / "corpus.txt") * 8 / 10);
   EXPECT_EQ(hwgpt::model::Supernet::load(dir / "p" / "supernet.hwgpt").search_space().name(), "t");
-  EXPECT_EQ(lines(slurp(dir / "p" / "eval.csv")), 201u);
+  EXPECT_EQ(lines(hwgpt::test::read_all(dir / "p" / "eval.csv")), 201u);
   for (const char* model : {"latency_ms@test-cpu", "perplexity", "accuracy"})
     EXPECT_TRUE(fs::exists(dir / "p" / "surrogates" / "t" / (std::string(model) + ".hsur"))) << model;
-  const std::string summary = slurp(dir / "p" / "study" / "summary.csv");
+  const std::string summary = hwgpt::test::read_all(dir / "p" / "study" / "summary.csv");
   EXPECT_EQ(lines(summary), 5u);  // header + 2 algorithms x 2 seeds
   EXPECT_THAT(summary, HasSubstr("arch-t-perplexity+latency@test-cpu__nsga2__seed2"));
   EXPECT_TRUE(fs::exists(dir / "p" / "study" / "attainment.csv"));
-  const std::string report = slurp(dir / "p" / "study" / "report.html");
+  const std::string report = hwgpt::test::read_all(dir / "p" / "study" / "report.html");
   EXPECT_THAT(report, HasSubstr("<svg"));
   EXPECT_THAT(report, HasSubstr("latency@test-cpu"));
   // The fitted benchmark answers, and orders the extreme archs as physics and training do.
@@ -107,7 +101,7 @@ TEST_F(ScaleOut, PipelineFastSettingRunsEveryStepAndAResumeSkipsThemAll) {
   EXPECT_LT(query(kLargest, "perplexity", "", "p"), query(kSmallest, "perplexity", "", "p"));
 
   // The same command again: every step finds its output finished and changes nothing.
-  const std::string eval = slurp(dir / "p" / "eval.csv"), curves = slurp(dir / "p" / "study" / "hv_curves.csv");
+  const std::string eval = hwgpt::test::read_all(dir / "p" / "eval.csv"), curves = hwgpt::test::read_all(dir / "p" / "study" / "hv_curves.csv");
   const Result again = run(command);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.err, HasSubstr("(done: p/corpus.json)"));
@@ -117,8 +111,8 @@ TEST_F(ScaleOut, PipelineFastSettingRunsEveryStepAndAResumeSkipsThemAll) {
   EXPECT_THAT(again.out, HasSubstr("(exists; --force refits)"));
   EXPECT_THAT(again.err, HasSubstr("nsga2__seed2 hv"));
   EXPECT_THAT(again.err, HasSubstr("(resumed)"));
-  EXPECT_EQ(slurp(dir / "p" / "eval.csv"), eval);
-  EXPECT_EQ(slurp(dir / "p" / "study" / "hv_curves.csv"), curves);
+  EXPECT_EQ(hwgpt::test::read_all(dir / "p" / "eval.csv"), eval);
+  EXPECT_EQ(hwgpt::test::read_all(dir / "p" / "study" / "hv_curves.csv"), curves);
 
   // A folder belongs to its corpus; other scales are refused with the reason.
   write_corpus("other.txt", 2);
@@ -171,14 +165,14 @@ TEST_F(ScaleOut, FleetProfilesMergeIntoOneStoreAndFitSurrogatesForEveryDevice) {
                 .exit_code,
             0);
   auto archs_in_fit = [&](const std::string& folder) {
-    const auto e = nlohmann::json::parse(slurp(dir / folder / "t" / "latency_ms@machine-a.eval.json"));
+    const auto e = nlohmann::json::parse(hwgpt::test::read_all(dir / folder / "t" / "latency_ms@machine-a.eval.json"));
     // Small data: cross-conformal, so "train" (the final model's archs) includes the calibration archs.
     EXPECT_EQ(e["train"], e["calibration"]);
     return e["train"].get<int>() + e["test"]["n"].get<int>();
   };
   ASSERT_EQ(run("fit --db a.db --scale t --out one-run --run-uid second --max-rounds 25 --threads 1").exit_code, 0);
   EXPECT_EQ(archs_in_fit("one-run"), 120);
-  EXPECT_EQ(nlohmann::json::parse(slurp(dir / "one-run" / "t" / "latency_ms@machine-a.eval.json"))["run_uid"], "second");
+  EXPECT_EQ(nlohmann::json::parse(hwgpt::test::read_all(dir / "one-run" / "t" / "latency_ms@machine-a.eval.json"))["run_uid"], "second");
   EXPECT_FALSE(fs::exists(dir / "one-run" / "t" / "perplexity.hsur"));
   ASSERT_EQ(run("fit --db a.db --scale t --out pooled --max-rounds 25 --threads 1").exit_code, 0);
   EXPECT_GT(archs_in_fit("pooled"), 300);  // 200 + 120 archs, less any sampled by both seeds
@@ -222,13 +216,13 @@ TEST_F(ScaleOut, MpirunStudyWritesTheSameFilesAsOneProcess) {
   ASSERT_EQ(two.exit_code, 0) << two.err;
   EXPECT_THAT(two.out, HasSubstr("8 runs in"));
   EXPECT_THAT(two.out, HasSubstr("on 2 MPI ranks"));
-  EXPECT_EQ(slurp(dir / "two" / "hv_curves.csv"), slurp(dir / "one" / "hv_curves.csv"));
-  EXPECT_EQ(slurp(dir / "two" / "attainment.csv"), slurp(dir / "one" / "attainment.csv"));
+  EXPECT_EQ(hwgpt::test::read_all(dir / "two" / "hv_curves.csv"), hwgpt::test::read_all(dir / "one" / "hv_curves.csv"));
+  EXPECT_EQ(hwgpt::test::read_all(dir / "two" / "attainment.csv"), hwgpt::test::read_all(dir / "one" / "attainment.csv"));
   const std::regex wall_clock(R"("duration_s": [^,\n]*)");
   std::size_t compared = 0;
   for (const auto& e : fs::directory_iterator(dir / "one" / "runs")) {
     if (e.path().extension() != ".json") continue;
-    const std::string mine = slurp(e.path()), theirs = slurp(dir / "two" / "runs" / e.path().filename());
+    const std::string mine = hwgpt::test::read_all(e.path()), theirs = hwgpt::test::read_all(dir / "two" / "runs" / e.path().filename());
     EXPECT_EQ(std::regex_replace(theirs, wall_clock, ""), std::regex_replace(mine, wall_clock, "")) << e.path();
     ++compared;
   }

@@ -94,7 +94,7 @@ TEST_F(Reliability, FullStandardOutputIsAnError) {
                            "' space sample --scale s -n 2000 --seed 1 >/dev/full 2>err.txt";
   const int status = std::system(line.c_str());
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << status;
-  EXPECT_THAT(slurp_file(*box_ / "err.txt"), HasSubstr("error: writing standard output failed"));
+  EXPECT_THAT(read_all(*box_ / "err.txt"), HasSubstr("error: writing standard output failed"));
 }
 
 TEST_F(Reliability, StudyOnAFullDiskFailsClearlyAndKeepsThePreviousResults) {
@@ -112,28 +112,28 @@ TEST_F(Reliability, StudyOnAFullDiskFailsClearlyAndKeepsThePreviousResults) {
 TEST_F(Reliability, EvaluationOnAFullDiskFailsClearlyAndResumesCleanly) {
   const std::string eval = "eval --checkpoint " + checkpoint() + " --corpus corpus.txt --seed 4 --seq 16 --threads 1 --out full.csv --sample ";
   ASSERT_EQ(box_->run(eval + "2").exit_code, 0);
-  const std::string before = slurp_file(*box_ / "full.csv");
+  const std::string before = read_all(*box_ / "full.csv");
   // Room for the existing rows plus part of one more: the append crosses the limit mid-row.
   const CliResult r = box_->run_with_file_limit(eval + "6", static_cast<long>(before.size()) + 40);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("error: eval: writing 'full.csv' failed (disk full?)"));
-  EXPECT_THAT(slurp_file(*box_ / "full.csv"), StartsWith(before));
+  EXPECT_THAT(read_all(*box_ / "full.csv"), StartsWith(before));
   // With room again, the run completes: the partial row is dropped, no row is lost or repeated.
   const CliResult resumed = box_->run(eval + "6");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   const CliResult straight = box_->run("eval --checkpoint c.pt --corpus corpus.txt --seed 4 --seq 16 --threads 1 --sample 6");
-  EXPECT_EQ(slurp_file(*box_ / "full.csv"), straight.out);
+  EXPECT_EQ(read_all(*box_ / "full.csv"), straight.out);
 }
 
 TEST_F(Reliability, CheckpointOnAFullDiskFailsClearlyAndKeepsTheLastCheckpoint) {
   // A run interrupted after step 3 leaves the step-2 checkpoint; resuming must write step 4's.
   const std::string train = kTrain + " --checkpoint full.pt";
   ASSERT_EQ(box_->run(train, "env HWGPT_FAULT_EXIT_AFTER_STEP=3").exit_code, 137);
-  const std::string before = slurp_file(*box_ / "full.pt");
+  const std::string before = read_all(*box_ / "full.pt");
   const CliResult r = box_->run_with_file_limit(train, static_cast<long>(before.size()) / 2);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("error: cannot write 'full.pt.tmp': File too large (disk full?)"));
-  EXPECT_EQ(slurp_file(*box_ / "full.pt"), before);
+  EXPECT_EQ(read_all(*box_ / "full.pt"), before);
   EXPECT_FALSE(fs::exists(*box_ / "full.pt.tmp"));
   EXPECT_EQ(box_->run(train).exit_code, 0);
 }
@@ -202,7 +202,7 @@ TEST_F(Reliability, TwoProfilersWritingOneDatabaseLoseNothing) {
   for (const auto& [pid, box] : {std::pair{a1, &twin_a}, std::pair{a2, &twin_b}}) {
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp_file(*box / "err.txt");
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_all(*box / "err.txt");
   }
   ASSERT_EQ(b.exit_code, 0) << b.err;
   // Each run holds its sample's archs once per metric, each sample set complete.

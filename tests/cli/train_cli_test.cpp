@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "../common/temp_dir.hpp"
+#include "../common/test_data.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/model/supernet.hpp"
 
@@ -23,13 +24,6 @@ struct Result {
   int exit_code = -1;
   std::string out, err;
 };
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class TrainCli : public ::testing::Test {
  protected:
@@ -49,8 +43,8 @@ class TrainCli : public ::testing::Test {
     const int status = std::system(cmd.c_str());
     Result r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(dir / "out.txt");
-    r.err = slurp(dir / "err.txt");
+    r.out = hwgpt::test::read_all(dir / "out.txt");
+    r.err = hwgpt::test::read_all(dir / "err.txt");
     return r;
   }
 };
@@ -67,14 +61,14 @@ TEST_F(TrainCli, KilledRunResumesBitIdentically) {
   const Result killed = run(std::string(kTrain) + " --checkpoint b.pt --validation-csv b.csv",
                             "HWGPT_FAULT_EXIT_AFTER_STEP=4");
   EXPECT_EQ(killed.exit_code, 137);
-  EXPECT_THAT(slurp(dir / "b.csv"), HasSubstr("\n3,max,"));
+  EXPECT_THAT(hwgpt::test::read_all(dir / "b.csv"), HasSubstr("\n3,max,"));
   const Result resumed = run(std::string(kTrain) + " --checkpoint b.pt --validation-csv b.csv");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_THAT(resumed.err, HasSubstr("train: resumed b.pt at step 2/5"));
   const auto a = hwgpt::model::Supernet::load(dir / "a.pt"), b = hwgpt::model::Supernet::load(dir / "b.pt");
   for (const auto& name : a.parameter_names()) ASSERT_EQ(a.parameter(name), b.parameter(name)) << name;
-  const std::string csv = slurp(dir / "a.csv");
-  EXPECT_EQ(slurp(dir / "b.csv"), csv);
+  const std::string csv = hwgpt::test::read_all(dir / "a.csv");
+  EXPECT_EQ(hwgpt::test::read_all(dir / "b.csv"), csv);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 5 * 3);
 }
 
@@ -83,12 +77,12 @@ TEST_F(TrainCli, EvalGenerateAndBadInput) {
   const std::string eval = "eval --checkpoint c.pt --corpus corpus.txt --sample 3 --seed 2 --seq 16 --out e.csv";
   const Result e1 = run(eval);
   ASSERT_EQ(e1.exit_code, 0) << e1.err;
-  const std::string csv = slurp(dir / "e.csv");
+  const std::string csv = hwgpt::test::read_all(dir / "e.csv");
   EXPECT_THAT(csv, StartsWith("arch,num_params,loss,perplexity,accuracy,tokens\ngpt-t-"));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
   const Result e2 = run(eval);
   EXPECT_THAT(e2.err, HasSubstr("3 archs were already in e.csv"));
-  EXPECT_EQ(slurp(dir / "e.csv"), csv);
+  EXPECT_EQ(hwgpt::test::read_all(dir / "e.csv"), csv);
   // The same results land in the measurement store; a second evaluation adds no rows.
   const std::string to_db = "eval --checkpoint c.pt --corpus corpus.txt --sample 3 --seed 2 --seq 16 --db s.db";
   ASSERT_EQ(run(to_db).exit_code, 0);
@@ -169,7 +163,7 @@ TEST_F(TrainCli, TrainsAndEvaluatesOnTokenShards) {
   EXPECT_THAT(as_file.err, HasSubstr("was trained on other data than 'corpus.txt'"));
   const Result e = run("eval --checkpoint s.pt --corpus bytes-shard --sample 2 --seed 1 --seq 16 --out e.csv");
   ASSERT_EQ(e.exit_code, 0) << e.err;
-  const std::string csv = slurp(dir / "e.csv");
+  const std::string csv = hwgpt::test::read_all(dir / "e.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3) << csv;
   // 20,000 bytes in blocks of 1,000: 2 blocks per held-out split; --max-tokens 0 reads all of it.
   EXPECT_THAT(csv, HasSubstr(",2000\n"));
@@ -177,7 +171,7 @@ TEST_F(TrainCli, TrainsAndEvaluatesOnTokenShards) {
   const Result gpt2 = run("data prepare --corpus corpus.txt --tokenizer gpt2 --out gpt2-shard --split-unit block "
                           "--block-tokens 500 --validation-fraction 0.1 --nas-eval-fraction 0.1");
   if (gpt2.exit_code != 0) GTEST_SKIP() << "GPT-2 vocabulary not installed: " << gpt2.err;
-  const std::string before = slurp(dir / "s.pt");
+  const std::string before = hwgpt::test::read_all(dir / "s.pt");
   const Result foreign = run("train --corpus gpt2-shard --steps 3 --batch 2 --seq 16 --checkpoint s.pt");
   EXPECT_EQ(foreign.exit_code, 1);
   EXPECT_THAT(foreign.err, HasSubstr("uses tokenizer 'bytes'; the corpus 'gpt2-shard' is tokenized as 'gpt2'"));
@@ -185,7 +179,7 @@ TEST_F(TrainCli, TrainsAndEvaluatesOnTokenShards) {
   EXPECT_EQ(foreign_eval.exit_code, 1);
   EXPECT_THAT(foreign_eval.err, HasSubstr("uses tokenizer 'bytes'; the corpus 'gpt2-shard' is read as 'gpt2'"));
   EXPECT_FALSE(fs::exists(dir / "f.csv"));
-  EXPECT_EQ(slurp(dir / "s.pt"), before);
+  EXPECT_EQ(hwgpt::test::read_all(dir / "s.pt"), before);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <zlib.h>
 
+#include "files.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -15,21 +17,6 @@ namespace hwgpt::test {
 inline std::filesystem::path shared_dir() { return HWGPT_SHARED_DIR; }
 inline std::filesystem::path fixture_dir() { return HWGPT_TEST_DATA_DIR; }
 inline std::filesystem::path hwgpt_bench_dir() { return shared_dir() / "data" / "hwgpt-bench"; }
-
-// A whole file's bytes (throws if it cannot be opened), and writing bytes to a file (folders made).
-inline std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path.string());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-inline void write_all(const std::filesystem::path& path, const std::string& bytes) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-}
 
 // All lines of a gzip file (without newlines). Throws if it cannot be opened.
 inline std::vector<std::string> read_gz_lines(const std::filesystem::path& path) {

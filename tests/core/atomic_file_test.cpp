@@ -24,7 +24,6 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
-std::string slurp(const fs::path& p) { return test::read_all(p); }
 
 class AtomicFileTest : public ::testing::Test {
  protected:
@@ -37,11 +36,11 @@ TEST_F(AtomicFileTest, WritesBytesAndStreamsAndReplacesTheOldFile) {
     AtomicFile f(dir_ / "a.txt", true);
     f.write("new ");
     f.stream() << 42 << " lines\n";
-    EXPECT_EQ(slurp(dir_ / "a.txt"), "old");  // not yet: the bytes are in a.txt.tmp
+    EXPECT_EQ(test::read_all(dir_ / "a.txt"), "old");  // not yet: the bytes are in a.txt.tmp
     EXPECT_TRUE(fs::exists(dir_ / "a.txt.tmp"));
     f.commit();
   }
-  EXPECT_EQ(slurp(dir_ / "a.txt"), "new 42 lines\n");
+  EXPECT_EQ(test::read_all(dir_ / "a.txt"), "new 42 lines\n");
   EXPECT_FALSE(fs::exists(dir_ / "a.txt.tmp"));
 }
 
@@ -51,7 +50,7 @@ TEST_F(AtomicFileTest, AnUncommittedFileLeavesNothing) {
     AtomicFile f(dir_ / "b.txt");
     f.write("half");
   }  // an exception between write and commit
-  EXPECT_EQ(slurp(dir_ / "b.txt"), "kept");
+  EXPECT_EQ(test::read_all(dir_ / "b.txt"), "kept");
   EXPECT_FALSE(fs::exists(dir_ / "b.txt.tmp"));
 }
 
@@ -74,9 +73,9 @@ TEST_F(AtomicFileTest, AFullDiskKeepsThePreviousFileAndSaysSo) {
   int status = 0;
   waitpid(child, &status, 0);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-  EXPECT_THAT(slurp(dir_ / "message"), HasSubstr("cannot write '" + (dir_ / "c.txt.tmp").string() +
+  EXPECT_THAT(test::read_all(dir_ / "message"), HasSubstr("cannot write '" + (dir_ / "c.txt.tmp").string() +
                                                  "': File too large (disk full?); the previous file is kept"));
-  EXPECT_EQ(slurp(dir_ / "c.txt"), "previous");
+  EXPECT_EQ(test::read_all(dir_ / "c.txt"), "previous");
   EXPECT_FALSE(fs::exists(dir_ / "c.txt.tmp"));
 }
 

@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 
+#include "../common/files.hpp"
 #include "hwgpt/search/study.hpp"
 #include "hwgpt/train/mpi_world.hpp"
 #include "mpi_test_util.hpp"
@@ -22,13 +23,6 @@ using hwgpt::search::StudyConfig;
 using hwgpt::test::SharedTempDir;
 
 Communicator& world() { return hwgpt::train::world(); }
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Replaces the values of the CSV column `column` (by header name) with "T".
 std::string mask_csv_column(const std::string& text, const std::string& column) {
@@ -57,7 +51,7 @@ std::map<std::string, std::string> study_files(const fs::path& dir) {
   std::map<std::string, std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file()) continue;
-    std::string text = slurp(e.path());
+    std::string text = hwgpt::test::read_all(e.path());
     if (e.path().extension() == ".json") text = std::regex_replace(text, std::regex(R"("duration_s": [^,\n]*)"), "\"duration_s\": T");
     // config.json names the study's own output folder, which differs between the two studies.
     if (e.path().filename() == "config.json") text = std::regex_replace(text, std::regex(R"("output": "[^"]*")"), "\"output\": O");
@@ -108,7 +102,7 @@ TEST(DistributedStudy, TwoRanksWriteTheSameFolderAsOneProcessAndResume) {
       }
     }
     // The masked fields are the only difference: the unmasked run CSVs have real timings.
-    EXPECT_NE(slurp(dir.path / "mpi" / "runs" / (runs[0].id + ".csv")).find("time_s"), std::string::npos);
+    EXPECT_NE(hwgpt::test::read_all(dir.path / "mpi" / "runs" / (runs[0].id + ".csv")).find("time_s"), std::string::npos);
     // An interrupted distributed study: three runs lost their JSON (and so count as unfinished).
     for (int i : {1, 4, 9}) fs::remove(dir.path / "mpi" / "runs" / (runs[static_cast<std::size_t>(i)].id + ".json"));
     fs::remove(dir.path / "mpi" / "summary.csv");

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../common/temp_dir.hpp"
+#include "../common/test_data.hpp"
 #include "hwgpt/report/report_builder.hpp"
 #include "hwgpt/search/run.hpp"
 #include "hwgpt/search/study.hpp"
@@ -26,13 +27,6 @@ namespace hwgpt::report {
 namespace {
 
 constexpr int kWidth = 1400, kHeight = 7000;
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string chromium_path() {
   for (const char* name : {"chromium", "chromium-browser"}) {
@@ -74,9 +68,9 @@ PageCheck render(const std::string& html, const std::filesystem::path& dir) {
                               std::to_string(kHeight) + " --screenshot=" + png.string() + " file://" +
                               (dir / "page.html").string() + " >" + (dir / "stdout.log").string() + " 2>" + log.string();
   const int status = std::system(command.c_str());
-  if (status != 0) throw std::runtime_error("chromium exited with " + std::to_string(status) + ": " + slurp(log));
+  if (status != 0) throw std::runtime_error("chromium exited with " + std::to_string(status) + ": " + hwgpt::test::read_all(log));
   PageCheck check;
-  std::istringstream lines(slurp(log));
+  std::istringstream lines(hwgpt::test::read_all(log));
   std::string line;
   bool probed = false;
   while (std::getline(lines, line)) {
@@ -93,7 +87,7 @@ PageCheck render(const std::string& html, const std::filesystem::path& dir) {
     check.scroll_height = j.at("height").get<int>();
     probed = true;
   }
-  if (!probed) throw std::runtime_error("the probe script logged nothing; chromium log:\n" + slurp(log));
+  if (!probed) throw std::runtime_error("the probe script logged nothing; chromium log:\n" + hwgpt::test::read_all(log));
   check.screenshot = test::read_png(png);
   return check;
 }

@@ -30,13 +30,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::ThrowsMessage;
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class StudyReport : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -123,7 +116,7 @@ TEST_F(StudyReport, MedianAttainmentMatchesTheStudysAttainmentCsv) {
   EXPECT_EQ(eaf.id, "eaf-zdt1-n6-levels11");
   ASSERT_EQ(eaf.series.size(), 2u);
   // attainment.csv rows of nsga2 at k = 2 of 3 runs (17 significant digits: exact round trip).
-  std::istringstream csv(slurp(config_->output / "attainment.csv"));
+  std::istringstream csv(hwgpt::test::read_all(config_->output / "attainment.csv"));
   std::string line;
   std::vector<double> f1, f2;
   while (std::getline(csv, line)) {

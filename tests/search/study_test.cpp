@@ -1,5 +1,6 @@
 // Unit tests for study.cpp: config parsing (with message text), parallel runs equal to serial
 // ones, files written, and resume skipping finished runs without changing results.
+#include "../common/test_data.hpp"
 #include "hwgpt/search/study.hpp"
 
 #include <gmock/gmock.h>
@@ -20,13 +21,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using ::testing::ThrowsMessage;
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Found by fuzz/study_config_fuzz: budget 1e57 was converted to size_t with undefined behaviour
 // (UBSan), and a negative count wrapped to 2^64 - 1.
@@ -120,12 +114,12 @@ TEST(Study, ParallelRunsEqualSerialRunsAndResume) {
     EXPECT_EQ(r.evaluations, budget) << r.id;
     EXPECT_TRUE(std::filesystem::exists(c.output / "runs" / (r.id + ".csv"))) << r.id;
   }
-  EXPECT_THAT(slurp(c.output / "summary.csv"), StartsWith("id,problem,algorithm,seed,evaluations,final_hypervolume"));
-  EXPECT_EQ(slurp(c.output / "config.json"), study_config_to_json(c));
-  const std::string curves = slurp(c.output / "hv_curves.csv");
+  EXPECT_THAT(hwgpt::test::read_all(c.output / "summary.csv"), StartsWith("id,problem,algorithm,seed,evaluations,final_hypervolume"));
+  EXPECT_EQ(hwgpt::test::read_all(c.output / "config.json"), study_config_to_json(c));
+  const std::string curves = hwgpt::test::read_all(c.output / "hv_curves.csv");
   EXPECT_EQ(std::count(curves.begin(), curves.end(), '\n'), 1 + 16 * 120 + 4 * 30);
 
-  const std::string first_attainment = slurp(c.output / "attainment.csv");
+  const std::string first_attainment = hwgpt::test::read_all(c.output / "attainment.csv");
 
   // Resume: delete one run's JSON (an interrupted run); only that run is computed again.
   std::filesystem::remove(c.output / "runs" / (runs[5].id + ".json"));
@@ -135,10 +129,10 @@ TEST(Study, ParallelRunsEqualSerialRunsAndResume) {
     EXPECT_EQ(again[i].resumed, i != 5) << again[i].id;
     EXPECT_EQ(again[i].hv_curve, runs[i].hv_curve) << again[i].id;
   }
-  EXPECT_EQ(slurp(c.output / "hv_curves.csv"), curves);
+  EXPECT_EQ(hwgpt::test::read_all(c.output / "hv_curves.csv"), curves);
   // Attainment surfaces of the two seeds' fronts, best (k=1) and worst (k=2), for each
   // 2-objective problem and algorithm; resumed runs (fronts read back) give the same file.
-  const std::string attainment = slurp(c.output / "attainment.csv");
+  const std::string attainment = hwgpt::test::read_all(c.output / "attainment.csv");
   EXPECT_EQ(attainment, first_attainment);
   EXPECT_THAT(attainment, StartsWith("problem,algorithm,k,runs,f1,f2\narch-t-params+flops,rs,1,2,"));
   EXPECT_THAT(attainment, HasSubstr("arch-t-params+flops,nsga2,2,2,"));
@@ -197,24 +191,24 @@ TEST(Study, ExternalRunsJoinTheTablesAndSurviveAResume) {
   mine.algorithm = "my-ls";
   const std::string id = add_run_to_study(c.output, c.problems[0].label(), mine);
   EXPECT_EQ(id, "arch-t-params+kv_cache_mb__my-ls__seed9");
-  EXPECT_EQ(slurp(c.output / "runs" / (id + ".csv")), run_to_csv(mine));
-  EXPECT_EQ(slurp(c.output / "runs" / (id + ".json")), run_to_json(mine));
-  const std::string summary = slurp(c.output / "summary.csv");
+  EXPECT_EQ(hwgpt::test::read_all(c.output / "runs" / (id + ".csv")), run_to_csv(mine));
+  EXPECT_EQ(hwgpt::test::read_all(c.output / "runs" / (id + ".json")), run_to_json(mine));
+  const std::string summary = hwgpt::test::read_all(c.output / "summary.csv");
   EXPECT_EQ(std::count(summary.begin(), summary.end(), '\n'), 3);
   EXPECT_THAT(summary, HasSubstr("\n" + id + ",arch-t-params+kv_cache_mb,my-ls,9,40,"));
-  const std::string curves = slurp(c.output / "hv_curves.csv");
+  const std::string curves = hwgpt::test::read_all(c.output / "hv_curves.csv");
   EXPECT_EQ(std::count(curves.begin(), curves.end(), '\n'), 1 + 40 + 40);
 
   add_run_to_study(c.output, c.problems[0].label(), mine);  // the same run again: replaced, not doubled
-  EXPECT_EQ(slurp(c.output / "summary.csv"), summary);
-  EXPECT_EQ(slurp(c.output / "hv_curves.csv"), curves);
+  EXPECT_EQ(hwgpt::test::read_all(c.output / "summary.csv"), summary);
+  EXPECT_EQ(hwgpt::test::read_all(c.output / "hv_curves.csv"), curves);
   run_study(c);  // resumed: the study's own run is read back, the external one kept
-  EXPECT_EQ(slurp(c.output / "summary.csv"), summary);
-  EXPECT_EQ(slurp(c.output / "hv_curves.csv"), curves);
+  EXPECT_EQ(hwgpt::test::read_all(c.output / "summary.csv"), summary);
+  EXPECT_EQ(hwgpt::test::read_all(c.output / "hv_curves.csv"), curves);
 
   std::filesystem::remove(c.output / "runs" / (id + ".json"));  // its files gone: dropped from the tables
   run_study(c);
-  EXPECT_THAT(slurp(c.output / "summary.csv"), ::testing::Not(HasSubstr("my-ls")));
+  EXPECT_THAT(hwgpt::test::read_all(c.output / "summary.csv"), ::testing::Not(HasSubstr("my-ls")));
   mine.algorithm = "a,b";
   EXPECT_THAT([&] { add_run_to_study(c.output, "p", mine); },
               ThrowsMessage<ValueError>(HasSubstr("algorithm name 'a,b'")));
