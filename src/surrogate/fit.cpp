@@ -350,8 +350,8 @@ class SurrogateFit {
   Rows rows_;
   std::map<std::string, std::vector<double>> validation_;  // member -> validation predictions
   detail::GbtSelection gbt_;
-  detail::MlpFitResult mlp_;
 #if HWGPT_FIT_WITH_MLP
+  detail::MlpFitResult mlp_;
   detail::MlpFitOptions mlp_options_;
 #endif
   std::string chosen_, scores_, calibration_text_;

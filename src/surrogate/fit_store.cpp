@@ -118,7 +118,8 @@ std::size_t fit_store(const store::Store& db, const space::SearchSpace& space, c
   std::filesystem::create_directories(folder);
   std::size_t done = 0;
   for (const FitTarget& t : targets) {
-    FitOutcome outcome{t};
+    FitOutcome outcome;
+    outcome.target = t;
     const std::string stem = analytic::metric_key(t.metric, t.device);
     if (!options.force && std::filesystem::exists(folder / (stem + ".hsur"))) {
       outcome.status = FitOutcome::Status::kExisted;

@@ -19,9 +19,13 @@ TEST(MetricCatalogue, NamesAndAliasesAreUniqueAndResolve) {
   std::set<std::string_view> seen;
   for (const MetricInfo& m : metric_catalogue()) {
     EXPECT_TRUE(seen.insert(m.name).second) << m.name;
-    if (!m.alias.empty()) EXPECT_TRUE(seen.insert(m.alias).second) << m.alias;
+    if (!m.alias.empty()) {
+      EXPECT_TRUE(seen.insert(m.alias).second) << m.alias;
+    }
     EXPECT_EQ(find_metric(m.name), &m);
-    if (!m.alias.empty()) EXPECT_EQ(canonical_metric(m.alias), m.name);
+    if (!m.alias.empty()) {
+      EXPECT_EQ(canonical_metric(m.alias), m.name);
+    }
     EXPECT_FALSE(m.label.empty()) << m.name;
     EXPECT_FALSE(m.analytic && m.per_device) << m.name;  // closed forms are the same on every device
   }
