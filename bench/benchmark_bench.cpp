@@ -1,5 +1,7 @@
 // Query speed of the shipped benchmark (data/surrogates). Run:
-//   build/bench/benchmark_bench --benchmark_min_time=1
+//   build/bench/benchmark_bench --benchmark_min_time=1 [--isa=default|avx2|avx512]
+// --isa forces the surrogate kernels' instruction-set level (surrogate/isa.hpp; at most what the
+// CPU has), so one machine measures every level; the level used is printed in the context.
 #include <benchmark/benchmark.h>
 
 #include <map>
@@ -8,6 +10,7 @@
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/sampling.hpp"
 #include "hwgpt/surrogate/features.hpp"
+#include "hwgpt/surrogate/isa.hpp"
 #include "hwgpt/surrogate/surrogate.hpp"
 
 namespace {
@@ -134,3 +137,24 @@ BENCHMARK_CAPTURE(BM_Batch_PredictorOnly, batched, true)->Unit(benchmark::kMilli
 BENCHMARK_CAPTURE(BM_Batch_PredictorOnly, one_by_one, false)->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+// Google Benchmark's main, after taking --isa=LEVEL off the command line.
+int main(int argc, char** argv) {
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("--isa=")) {
+      hwgpt::surrogate::set_isa_level(hwgpt::surrogate::parse_isa_level(arg.substr(6)));
+      continue;
+    }
+    args.push_back(argv[i]);
+  }
+  int count = static_cast<int>(args.size());
+  benchmark::AddCustomContext("isa_level", std::string(hwgpt::surrogate::isa_name(hwgpt::surrogate::isa_level())));
+  benchmark::AddCustomContext("isa_max", std::string(hwgpt::surrogate::isa_name(hwgpt::surrogate::max_isa_level())));
+  benchmark::Initialize(&count, args.data());
+  if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -14,9 +14,9 @@ def main(root: pathlib.Path) -> None:
         if not evals:
             continue
         print(f"### Scale {scale_dir.name}\n")
-        print("| metric | device | test archs | Kendall tau | Spearman | R² | MAE | MAPE | within ±10 % "
-              "| 90 % coverage | 90 % width | NLL | model |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        print("| metric | device | test archs | Kendall tau | noise ceiling | share of ceiling | Spearman | R² | MAE "
+              "| MAPE | within ±10 % | 90 % coverage | 90 % width | NLL | model |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for path in evals:
             e = json.loads(path.read_text())
             t = e["test"]
@@ -27,8 +27,13 @@ def main(root: pathlib.Path) -> None:
                 model = fitted.split(" (")[0]
                 if "; gbt: xgboost " in fitted:
                     model += " (gbt " + fitted.split("; gbt: xgboost ")[1].split(" (")[0] + ")"
-            print(f"| {e['metric']} | {e['device'] or '—'} | {t['n']} | {t['kendall_tau']:.4f} | "
-                  f"{t['spearman']:.4f} | {t['r2']:.4f} | {t['mae']:.4g} | {t['mape']:.4f} | "
+            # The split-half reliability of the measurements (`hwgpt fit`'s ceiling column), where
+            # the metric has several samples per arch.
+            ceiling = e.get("noise_ceiling", {}).get("kendall_tau")
+            ceiling_text = f"{ceiling:.4f}" if ceiling is not None else "—"
+            share = f"{t['kendall_tau'] / ceiling:.3f}" if ceiling else "—"
+            print(f"| {e['metric']} | {e['device'] or '—'} | {t['n']} | {t['kendall_tau']:.4f} | {ceiling_text} | "
+                  f"{share} | {t['spearman']:.4f} | {t['r2']:.4f} | {t['mae']:.4g} | {t['mape']:.4f} | "
                   f"{t['within_10pct']:.3f} | {t['coverage_90']:.3f} | {t['width_90']:.3f} | "
                   f"{t['nll']:.3f} | {model} |")
         print()

@@ -26,12 +26,16 @@ void print_outcome(const surrogate::FitOutcome& o) {
   if (o.dropped_nonpositive > 0)
     std::fprintf(stderr, "fit: %s@%s: left out %zu archs with a target <= 0 (log model)\n", metric, device,
                  o.dropped_nonpositive);
+  char ceiling[16] = "      -";  // no ceiling: one value per arch (perplexity, accuracy)
+  if (o.ceiling.kendall_tau == o.ceiling.kendall_tau) std::snprintf(ceiling, sizeof ceiling, "%7.4f", o.ceiling.kendall_tau);
   if (o.status == surrogate::FitOutcome::Status::kExisted) {
     std::printf("%-22s %-12s (exists; --force refits)\n", metric, device);
+  } else if (o.status == surrogate::FitOutcome::Status::kCeilingOnly) {
+    std::printf("%-22s %-12s %6zu %7s %s\n", metric, device, o.archs, "", ceiling);
   } else if (o.status == surrogate::FitOutcome::Status::kFitted) {
     const auto& e = o.test;
-    std::printf("%-22s %-12s %6zu %7.4f %7.4f %7.4f %8.3f %7.3f %7.3f\n", metric, device, o.archs, e.kendall_tau, e.r2,
-                e.mape, e.within_10pct, e.coverage_90, e.width_90);
+    std::printf("%-22s %-12s %6zu %7.4f %s %7.4f %7.4f %8.3f %7.3f %7.3f\n", metric, device, o.archs, e.kendall_tau,
+                ceiling, e.r2, e.mape, e.within_10pct, e.coverage_90, e.width_90);
   }
   std::fflush(stdout);
 }
@@ -41,11 +45,11 @@ void print_outcome(const surrogate::FitOutcome& o) {
 int cmd_fit(const std::vector<std::string>& tokens) {
   const Args args("fit", tokens,
                   {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--threads", "--seed", "--models"},
-                   {"--help", "--force"}, {}});
+                   {"--help", "--force", "--ceilings"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt fit --db PATH --scale S --out DIR [--device D] [--metric M] [--run-uid U]\n"
                  "                 [--max-rounds N (1500)] [--threads N (2)] [--seed K (1)]\n"
-                 "                 [--models gbt,mlp,gp (all)]\n"
+                 "                 [--models gbt,mlp,gp (all)] [--ceilings]\n"
                  "Fits surrogates on log targets. Candidates: boosted trees (XGBoost; depth 3 or 6 and\n"
                  "rounds by early stopping), an MLP (libtorch; epochs by early stopping) and, up to\n"
                  "1,500 fit archs, a GP; every member and ensemble (mean of log predictions) is scored\n"
@@ -56,7 +60,11 @@ int cmd_fit(const std::vector<std::string>& tokens) {
                  "run only (e.g. one of several profiles of a device). For every\n"
                  "metric/device of scale S in the store with >= 100 archs; writes\n"
                  "DIR/S/<metric>@<device>.hsur and .eval.json (test-split quality). Existing model\n"
-                 "files are kept (an interrupted fit resumes) unless --force.\n";
+                 "files are kept (an interrupted fit resumes) unless --force.\n"
+                 "The `ceiling` column is the noise ceiling of measured metrics: Kendall tau between the\n"
+                 "medians of each arch's even- and odd-indexed samples, over all its archs (the best rank\n"
+                 "agreement a model of the measured median can expect). --ceilings prints only the\n"
+                 "ceilings (no fitting, nothing written; --out is still required).\n";
     return 0;
   }
   const auto db_path = args.value("--db");
@@ -73,9 +81,10 @@ int cmd_fit(const std::vector<std::string>& tokens) {
   options.only_metric = args.value_or("--metric", "");
   options.only_run = args.value_or("--run-uid", "");
   options.force = args.flag("--force");
+  options.ceilings_only = args.flag("--ceilings");
   surrogate::fit_targets(db, s, options);  // refuses a bad --run-uid before the table's header
-  std::printf("%-22s %-12s %6s %7s %7s %7s %8s %7s %7s\n", "metric", "device", "n", "tau", "R2", "MAPE",
-              "within10", "cov90", "width");
+  std::printf("%-22s %-12s %6s %7s %7s %7s %7s %8s %7s %7s\n", "metric", "device", "n", "tau", "ceiling", "R2",
+              "MAPE", "within10", "cov90", "width");
   if (surrogate::fit_store(db, s, std::filesystem::path(*out) / s.name(), options, print_outcome) == 0)
     throw ValueError("fit: no metric of space '" + s.name() + "' has >= 100 measured archs in the store");
   return 0;

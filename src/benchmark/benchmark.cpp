@@ -307,7 +307,7 @@ std::optional<double> Benchmark::measured(const space::Arch& arch, std::string_v
     } else {
       // Energy of GPUs comes from their energy runs, everything else from the first run that has it.
       for (const auto& row : impl_->store->samples({device_name, std::string(metric), impl_->space.name(), "", "", ""}))
-        table.emplace(row.set.arch, row.set.mean);
+        table.emplace(row.set.arch, store::typical_value(row.set));  // what the surrogates predict
     }
     it = impl_->measured.emplace(key, std::move(table)).first;
   }

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "schema.hpp"
 #include "store_impl.hpp"
@@ -30,6 +31,18 @@ SampleSet sample_set(std::string arch, std::string metric, std::vector<double> s
   s.samples = std::move(samples);
   return s;
 }
+
+double median(std::vector<double> values) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const std::size_t mid = values.size() / 2;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
+  const double upper = values[mid];
+  if (values.size() % 2 == 1) return upper;
+  const double lower = *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid));
+  return (lower + upper) / 2;
+}
+
+double typical_value(const SampleSet& set) { return set.samples.empty() ? set.mean : median(set.samples); }
 
 namespace detail {
 

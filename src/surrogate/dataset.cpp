@@ -30,18 +30,20 @@ Dataset dataset_from_store(const store::Store& store, const space::SearchSpace& 
       d.archs.push_back(space::parse_arch(p.arch, space));
       d.targets.push_back(metric == "perplexity" ? p.perplexity : *p.accuracy);
       d.log_spreads.push_back(0.0);
+      d.samples.emplace_back();
     }
     return d;
   }
   for (const auto& row : store.samples({device, metric, space.name(), "", run_kind, run_uid})) {
     if (seen[row.set.arch]) continue;
     seen[row.set.arch] = true;
-    if (!(row.set.mean > 0)) {
+    const double target = store::typical_value(row.set);
+    if (!(target > 0)) {
       ++d.dropped_nonpositive;
       continue;
     }
     d.archs.push_back(space::parse_arch(row.set.arch, space));
-    d.targets.push_back(row.set.mean);
+    d.targets.push_back(target);
     double spread = 0;
     if (row.set.samples.size() >= 2) {
       double m = 0;
@@ -51,6 +53,7 @@ Dataset dataset_from_store(const store::Store& store, const space::SearchSpace& 
       spread = std::sqrt(spread / static_cast<double>(row.set.samples.size() - 1));
     }
     d.log_spreads.push_back(spread);
+    d.samples.push_back(row.set.samples);
   }
   return d;
 }

@@ -69,7 +69,7 @@ SurrogateInfo info_for(const store::Store& db, const RunsByUid& runs, const spac
 }
 
 nlohmann::json evaluation_json(const Surrogate& model, const FitTarget& t, const std::string& space,
-                               const std::string& only_run) {
+                               const std::string& only_run, const NoiseCeiling& ceiling) {
   const auto& e = model.info().test;
   nlohmann::json eval = {{"metric", t.metric}, {"device", t.device}, {"space", space},
                          {"train", model.info().train_count}, {"calibration", model.info().calibration_count},
@@ -78,6 +78,9 @@ nlohmann::json evaluation_json(const Surrogate& model, const FitTarget& t, const
                                    {"coverage_90", e.coverage_90}, {"width_90", e.width_90}, {"nll", e.nll}}},
                          {"fitted_with", model.info().fitted_with}, {"data_hash", model.info().data_hash}};
   if (!only_run.empty()) eval["run_uid"] = only_run;
+  if (ceiling.kendall_tau == ceiling.kendall_tau)  // not NaN (JSON has no NaN)
+    eval["noise_ceiling"] = {{"kendall_tau", ceiling.kendall_tau}, {"archs", ceiling.archs},
+                             {"rule", "split-half: Kendall tau between the medians of even- and odd-indexed samples"}};
   return eval;
 }
 
@@ -115,13 +118,13 @@ std::size_t fit_store(const store::Store& db, const space::SearchSpace& space, c
                       const StoreFitOptions& options, const std::function<void(const FitOutcome&)>& on_outcome) {
   const RunsByUid runs = runs_by_uid(db);
   const std::vector<FitTarget> targets = fit_targets(db, space, options);
-  std::filesystem::create_directories(folder);
+  if (!options.ceilings_only) std::filesystem::create_directories(folder);
   std::size_t done = 0;
   for (const FitTarget& t : targets) {
     FitOutcome outcome;
     outcome.target = t;
     const std::string stem = analytic::metric_key(t.metric, t.device);
-    if (!options.force && std::filesystem::exists(folder / (stem + ".hsur"))) {
+    if (!options.force && !options.ceilings_only && std::filesystem::exists(folder / (stem + ".hsur"))) {
       outcome.status = FitOutcome::Status::kExisted;
       ++done;
     } else {
@@ -129,13 +132,17 @@ std::size_t fit_store(const store::Store& db, const space::SearchSpace& space, c
                                            options.only_run);
       outcome.archs = data.archs.size();
       outcome.dropped_nonpositive = data.dropped_nonpositive;
+      outcome.ceiling = split_half_ceiling(data);
       if (data.archs.size() < options.min_archs) {
         outcome.status = FitOutcome::Status::kTooFewArchs;
+      } else if (options.ceilings_only) {
+        outcome.status = FitOutcome::Status::kCeilingOnly;
+        ++done;
       } else {
         const auto model = fit_surrogate(data, space, info_for(db, runs, space, t, data, options.only_run), options.fit);
         // The evaluation first: the model file's presence marks the pair as done for a resumed fit.
         write_file_atomically(folder / (stem + ".eval.json"),
-                              evaluation_json(model, t, space.name(), options.only_run).dump(2) + "\n");
+                              evaluation_json(model, t, space.name(), options.only_run, outcome.ceiling).dump(2) + "\n");
         model.save(folder / (stem + ".hsur"));
         outcome.test = model.info().test;
         ++done;

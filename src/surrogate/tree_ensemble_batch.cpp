@@ -3,8 +3,8 @@
 // A single prediction walks ~1,500 trees one after another; each step waits for the previous
 // compare. For a batch the loops are swapped: trees outside, a block of rows inside, features of the
 // block stored column by column. The inner loop then runs the same tree over 64 rows with no
-// dependency between them, which the compiler turns into vector code (AVX2/AVX-512 clones on x86;
-// the plain version elsewhere). Sums are accumulated per row in float, tree after tree, in the same
+// dependency between them, which the compiler turns into vector code (AVX2 and AVX-512 versions on
+// x86, isa.hpp; the plain version elsewhere). Sums are accumulated per row in float, tree after tree, in the same
 // order as predict(), so batched and single predictions are bit-identical.
 #include "hwgpt/surrogate/tree_ensemble.hpp"
 
@@ -14,7 +14,7 @@
 #include <cstdint>
 
 #include "hwgpt/core/error.hpp"
-#include "vector_clones.hpp"
+#include "isa_targets.hpp"
 
 namespace hwgpt::surrogate {
 
@@ -25,8 +25,7 @@ constexpr std::size_t kBlock = 64;
 // Depth-3 perfect trees: the 7 compares of a tree do not depend on each other, so all of them are
 // evaluated (every load is contiguous: one feature column per node), the path is picked from the
 // 7 bits, and the leaf from the tree's 8 values by selects: no gathers, no branches.
-HWGPT_VECTOR_CLONES
-void accumulate_depth3(const std::int32_t* features, const float* thresholds, const float* leaves,
+HWGPT_KERNEL_BODY void accumulate_depth3(const std::int32_t* features, const float* thresholds, const float* leaves,
                        std::size_t trees, const float* columns, float* sums) {
   for (std::size_t t = 0; t < trees; ++t, features += 7, thresholds += 7, leaves += 8) {
     const float* c0 = columns + static_cast<std::size_t>(features[0]) * kBlock;
@@ -58,7 +57,7 @@ void accumulate_depth3(const std::int32_t* features, const float* thresholds, co
 
 // Any depth: one level at a time for the whole block (gathers where the vector unit has them).
 template <int Depth>
-HWGPT_VECTOR_CLONES void accumulate_depth(const std::int32_t* features, const float* thresholds,
+HWGPT_KERNEL_BODY void accumulate_depth(const std::int32_t* features, const float* thresholds,
                                           const float* leaves, std::size_t trees, const float* columns,
                                           float* sums) {
   constexpr std::size_t internal = (std::size_t{1} << Depth) - 1, leaf_count = std::size_t{1} << Depth;
@@ -74,22 +73,34 @@ HWGPT_VECTOR_CLONES void accumulate_depth(const std::int32_t* features, const fl
   }
 }
 
-using Kernel = void (*)(const std::int32_t*, const float*, const float*, std::size_t, const float*, float*);
+// One block of rows through every tree of a perfect-tree layout of depth `depth` (0 to 8).
+struct TreeBlock {
+  int depth;
+  const std::int32_t* features;
+  const float* thresholds;
+  const float* leaves;
+  std::size_t trees;
+  const float* columns;
+  float* sums;
+};
 
-Kernel kernel_for(int depth) {
-  switch (depth) {
-    case 0: return accumulate_depth<0>;
-    case 1: return accumulate_depth<1>;
-    case 2: return accumulate_depth<2>;
-    case 3: return accumulate_depth3;
-    case 4: return accumulate_depth<4>;
-    case 5: return accumulate_depth<5>;
-    case 6: return accumulate_depth<6>;
-    case 7: return accumulate_depth<7>;
-    case 8: return accumulate_depth<8>;
-    default: return nullptr;
+HWGPT_KERNEL_BODY void accumulate(const TreeBlock& b) {
+  switch (b.depth) {
+    case 0: accumulate_depth<0>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    case 1: accumulate_depth<1>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    case 2: accumulate_depth<2>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    case 3: accumulate_depth3(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    case 4: accumulate_depth<4>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    case 5: accumulate_depth<5>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    case 6: accumulate_depth<6>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    case 7: accumulate_depth<7>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    default: accumulate_depth<8>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
   }
 }
+
+HWGPT_ISA_VERSIONS(accumulate, TreeBlock)
+
+constexpr int kMaxDepth = 8;  // deeper trees are walked one row at a time
 
 }  // namespace
 
@@ -100,8 +111,7 @@ void TreeEnsemble::predict_batch(std::span<const double> rows, std::size_t row_s
   if (static_cast<std::int64_t>(row_size) <= max_feature_)
     throw ValueError("predict_batch: rows have " + std::to_string(row_size) + " features; the trees use feature " +
                      std::to_string(max_feature_));
-  const Kernel kernel = kernel_for(depth_);
-  if (kernel == nullptr || roots_.empty()) {
+  if (depth_ < 0 || depth_ > kMaxDepth || roots_.empty()) {
     for (std::size_t r = 0; r < out.size(); ++r) out[r] = predict(rows.subspan(r * row_size, row_size));
     return;
   }
@@ -116,8 +126,8 @@ void TreeEnsemble::predict_batch(std::span<const double> rows, std::size_t row_s
       for (std::size_t f = 0; f < used; ++f) columns[f * kBlock + i] = static_cast<float>(row[f]);
     }
     sums.fill(0.0f);
-    kernel(perfect_features_.data(), perfect_thresholds_.data(), perfect_leaves_.data(), roots_.size(),
-           columns.data(), sums.data());
+    accumulate_dispatch({depth_, perfect_features_.data(), perfect_thresholds_.data(), perfect_leaves_.data(),
+                         roots_.size(), columns.data(), sums.data()});
     for (std::size_t i = 0; i < n; ++i) out[first + i] = base_score + static_cast<double>(sums[i]);
   }
 }

@@ -157,6 +157,17 @@ TEST_F(ScaleOut, FleetProfilesMergeIntoOneStoreAndFitSurrogatesForEveryDevice) {
     EXPECT_TRUE(fs::exists(dir / "fleet" / "surrogates" / "t" / ("latency_ms@" + std::string(device) + ".hsur")));
     EXPECT_GT(query(kLargest, "latency_ms", device, "fleet"), query(kSmallest, "latency_ms", device, "fleet")) << device;
   }
+  // The noise ceiling needs two samples per arch; this protocol takes one, so the eval file has
+  // none and --ceilings (which fits and writes nothing) shows "-" (noise_ceiling_test.cpp has
+  // the values).
+  const auto eval = nlohmann::json::parse(
+      hwgpt::test::read_all(dir / "fleet" / "surrogates" / "t" / "latency_ms@machine-a.eval.json"));
+  EXPECT_FALSE(eval.contains("noise_ceiling"));
+  const Result ceilings = run("fit --db fleet.db --scale t --out ceilings-only --ceilings");
+  ASSERT_EQ(ceilings.exit_code, 0) << ceilings.err;
+  EXPECT_THAT(ceilings.out, HasSubstr("ceiling"));
+  EXPECT_THAT(ceilings.out, ::testing::ContainsRegex("latency_ms +machine-b +200 +-"));
+  EXPECT_FALSE(fs::exists(dir / "ceilings-only"));
 
   // A second run of machine a (another day, say) in the same store: `fit --run-uid` fits one run
   // alone, without it the runs are pooled.

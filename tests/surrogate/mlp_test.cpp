@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../../src/surrogate/activation.hpp"
+#include "isa_scope.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 
@@ -51,8 +52,9 @@ double reference_mlp(const Mlp& m, std::span<const double> x) {
 }
 
 // Float32 evaluation (the precision libtorch trains in) against the double reference, and the
-// batch kernel (tiles of 4 outputs, blocks of 32 rows) bit-identical to single rows, with widths
-// that leave remainders of both; a prepared and an unprepared MLP give the same bits.
+// batch kernel (tiles of 1, 2 or 8 outputs by ISA level, blocks of 32 rows) bit-identical to
+// single rows at every ISA level, with widths that leave remainders of both; a prepared and an
+// unprepared MLP give the same bits.
 TEST(Mlp, Float32PredictionsMatchADoubleReferenceAndBatchesEqualSingleRows) {
   Rng rng(5);
   auto normal = [&rng] {
@@ -92,14 +94,21 @@ TEST(Mlp, Float32PredictionsMatchADoubleReferenceAndBatchesEqualSingleRows) {
     m.prepare();
     ASSERT_TRUE(m.prepared());
     ASSERT_FALSE(bare.prepared());
-    m.predict_batch(x, width, batch);
-    for (std::size_t r = 0; r < rows; ++r) {
-      const auto row = std::span<const double>(x).subspan(r * width, width);
-      const double single = m.predict(row);
-      ASSERT_EQ(batch[r], single) << "row " << r << " of widths " << widths.size();
-      ASSERT_EQ(bare.predict(row), single) << "row " << r;
-      ASSERT_EQ(unprepared_batch[r], single) << "row " << r;
-      EXPECT_NEAR(single, reference_mlp(m, row), 2e-6 * (1 + std::fabs(single)));
+    // Every instruction-set level this machine has (isa.hpp) gives the same bits.
+    std::vector<double> baseline;
+    for (const IsaLevel level : supported_isa_levels()) {
+      const IsaLevelScope scope(level);
+      m.predict_batch(x, width, batch);
+      if (baseline.empty()) baseline = batch;
+      for (std::size_t r = 0; r < rows; ++r) {
+        const auto row = std::span<const double>(x).subspan(r * width, width);
+        const double single = m.predict(row);
+        ASSERT_EQ(batch[r], single) << "row " << r << " of widths " << widths.size() << " at " << isa_name(level);
+        ASSERT_EQ(batch[r], baseline[r]) << "row " << r << ": " << isa_name(level) << " differs from the baseline";
+        ASSERT_EQ(bare.predict(row), single) << "row " << r;
+        ASSERT_EQ(unprepared_batch[r], single) << "row " << r;
+        EXPECT_NEAR(single, reference_mlp(m, row), 2e-6 * (1 + std::fabs(single)));
+      }
     }
   }
 }

@@ -11,6 +11,7 @@
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
+#include "isa_scope.hpp"
 #include "surrogate_fixture.hpp"
 
 namespace hwgpt::surrogate {
@@ -82,10 +83,13 @@ TEST(TreeEnsemble, BatchPredictionIsBitIdenticalToSinglePredictionsAtEveryDepth)
     for (std::size_t i = 0; i < x.size(); ++i)
       x[i] = i % 7 == 0 ? static_cast<double>(e.trees[i % e.trees.size()][0].threshold) : rng.uniform_double();
     std::vector<double> batch(rows);
-    e.predict_batch(x, kFeatures, batch);
-    for (std::size_t r = 0; r < rows; ++r)
-      ASSERT_EQ(batch[r], e.predict(std::span<const double>(x).subspan(r * kFeatures, kFeatures)))
-          << "depth " << depth << " row " << r;
+    for (const IsaLevel level : supported_isa_levels()) {  // every instruction-set level (isa.hpp)
+      const IsaLevelScope scope(level);
+      e.predict_batch(x, kFeatures, batch);
+      for (std::size_t r = 0; r < rows; ++r)
+        ASSERT_EQ(batch[r], e.predict(std::span<const double>(x).subspan(r * kFeatures, kFeatures)))
+            << "depth " << depth << " row " << r << " at " << isa_name(level);
+    }
   }
 }
 

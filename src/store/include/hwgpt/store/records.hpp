@@ -61,6 +61,15 @@ struct SampleSet {
 // A set built from raw samples: count, mean and sample standard deviation computed here.
 SampleSet sample_set(std::string arch, std::string metric, std::vector<double> samples);
 
+// The median of `values` (the mean of the middle two for an even count); NaN for none.
+double median(std::vector<double> values);
+// The value the benchmark predicts for a set, and what `measured` queries answer: the median of
+// its raw samples, or the recorded mean for a set stored as a summary only. The median, not the
+// mean: some devices' runs hold outliers (on the original's rtx2080, in about one arch in ten the
+// mean of ten latency samples is more than 5 % above their median), and the median says what the
+// device typically does (docs/SURROGATES.md, "What each model predicts").
+double typical_value(const SampleSet& set);
+
 struct PerplexityRecord {
   std::string arch;
   std::string split;                  // e.g. "nas_eval" (ours), "validationnas" (original)

@@ -18,6 +18,9 @@ struct Dataset {
   std::vector<space::Arch> archs;
   std::vector<double> targets;
   std::vector<double> log_spreads;
+  // Each arch's raw samples (empty for perplexity and accuracy, which have one value per arch):
+  // the noise ceiling (noise_ceiling.hpp) splits them.
+  std::vector<std::vector<double>> samples;
   // Archs left out because their target was <= 0 (the model is fitted on log y), e.g. a memory
   // increase below the meter's resolution. Reported by `hwgpt fit`.
   std::size_t dropped_nonpositive = 0;
