@@ -72,13 +72,17 @@ namespace {
 // The runs of one problem, per algorithm of the study (empty where an algorithm has none).
 using RunsPerAlgorithm = std::vector<std::vector<const RunData*>>;
 
-// A chart of objectives i and j of `problem`; with more than two objectives the id and title name the pair.
-Chart pair_chart(const std::string& kind, const std::string& title, const std::string& problem,
+// A chart of objectives i and j of `problem`; with more than two objectives the id and title name
+// the pair and the caption ends with `projected` (how the other objectives were dropped).
+Chart pair_chart(const std::string& kind, const std::string& title, const std::string& caption,
+                 const std::string& projected, const std::string& problem,
                  const std::vector<std::string>& objectives, std::size_t i, std::size_t j) {
   const std::size_t m = objectives.size();
   Chart c;
   c.id = kind + "-" + slug(problem) + (m > 2 ? "-" + std::to_string(i) + std::to_string(j) : "");
   c.title = title + ": " + problem + (m > 2 ? " (" + objectives[i] + " vs " + objectives[j] + ")" : "");
+  c.caption = caption;
+  if (m > 2) c.caption += " With " + std::to_string(m) + " objectives, " + projected;
   c.x_label = objective_label(objectives[i]);
   c.y_label = objective_label(objectives[j]);
   return c;
@@ -87,11 +91,10 @@ Chart pair_chart(const std::string& kind, const std::string& title, const std::s
 // Pareto fronts of objectives i and j: the union of each algorithm's seeds' final fronts.
 Chart front_chart(const StudyData& study, const std::string& problem, const RunsPerAlgorithm& per_algorithm,
                   const std::vector<std::string>& objectives, std::size_t i, std::size_t j) {
-  Chart c = pair_chart("front", "Pareto fronts", problem, objectives, i, j);
-  c.caption = "Non-dominated points of each algorithm, pooled over its seeds' final fronts (lower-left is "
-              "better in both objectives). Each staircase bounds the region the algorithm's points dominate.";
-  if (objectives.size() > 2)
-    c.caption += " With " + std::to_string(objectives.size()) + " objectives, points are projected onto this pair first.";
+  Chart c = pair_chart("front", "Pareto fronts",
+                       "Non-dominated points of each algorithm, pooled over its seeds' final fronts (lower-left is "
+                       "better in both objectives). Each staircase bounds the region the algorithm's points dominate.",
+                       "points are projected onto this pair first.", problem, objectives, i, j);
   for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
     if (per_algorithm[a].empty()) continue;
     Series step{study.algorithms[a], SeriesKind::kStep, {}, {}, {}, static_cast<int>(a), false};
@@ -146,11 +149,10 @@ Chart hv_chart(const StudyData& study, const std::string& problem, const RunsPer
 // Median attainment surfaces of objectives i and j (k = ceil(runs / 2)).
 Chart attainment_chart(const StudyData& study, const std::string& problem, const RunsPerAlgorithm& per_algorithm,
                        const std::vector<std::string>& objectives, std::size_t i, std::size_t j) {
-  Chart c = pair_chart("eaf", "Median attainment surfaces", problem, objectives, i, j);
-  c.caption = "The region above and right of an algorithm's staircase was attained (weakly dominated) by at "
-              "least half of its seeds (k = ceil(R/2) of R runs; Fonseca et al. 2011). Lower-left is better.";
-  if (objectives.size() > 2)
-    c.caption += " With " + std::to_string(objectives.size()) + " objectives, the seeds' fronts are projected onto this pair.";
+  Chart c = pair_chart("eaf", "Median attainment surfaces",
+                       "The region above and right of an algorithm's staircase was attained (weakly dominated) by at "
+                       "least half of its seeds (k = ceil(R/2) of R runs; Fonseca et al. 2011). Lower-left is better.",
+                       "the seeds' fronts are projected onto this pair.", problem, objectives, i, j);
   for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
     const auto& runs = per_algorithm[a];
     if (runs.empty()) continue;

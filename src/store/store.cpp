@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <thread>
 
 #include "schema.hpp"
 #include "store_impl.hpp"
@@ -77,6 +79,21 @@ int Store::Impl::user_version() const {
   return static_cast<int>(s.integer(0));
 }
 
+// Switching a new store to WAL needs the file to itself for a moment; when several processes
+// open one new store at once, SQLite can answer "database is locked" at once instead of waiting
+// in the busy handler (seen once in CI under load: Reliability.TwoProfilersWritingOneDatabase
+// LoseNothing). Retried for up to the busy timeout.
+void Store::Impl::set_wal_mode() {
+  for (int attempt = 0;; ++attempt) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", nullptr, nullptr, &message);
+    sqlite3_free(message);
+    if (rc == SQLITE_OK) return;
+    if ((rc & 0xff) != SQLITE_BUSY || attempt >= 6000) throw FileError(detail::error_text(db));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 void Store::Impl::open(Mode mode) {
   const int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
                                             : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -113,7 +130,7 @@ void Store::Impl::open(Mode mode) {
     if (version == 0) throw FileError("store '" + path.string() + "' is empty");
     return;
   }
-  detail::exec(db, "PRAGMA journal_mode = WAL");
+  set_wal_mode();
   detail::exec(db, "PRAGMA synchronous = NORMAL");
   // Migrations hold the write lock and re-read the version under it: two processes creating one
   // new store at once would otherwise both run "CREATE TABLE" (tests/cli/reliability_test.cpp).

@@ -16,6 +16,7 @@ struct Store::Impl {
 
   ~Impl();
   void open(Mode mode);
+  void set_wal_mode();  // PRAGMA journal_mode = WAL, retried while another process holds the file
   int user_version() const;
   void put_device(const Device& device);
   std::optional<std::int64_t> run_id(std::string_view uid) const;
