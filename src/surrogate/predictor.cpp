@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "activation.hpp"
-#include "isa_targets.hpp"
+#include "mlp_kernels.hpp"
 #include "hwgpt/core/error.hpp"
 
 namespace hwgpt::surrogate {
@@ -16,33 +16,6 @@ void InputScaling::apply(std::span<const double> x, std::span<double> out) const
 }
 
 namespace {
-
-// out[o] = act(bias[o] + Σ_i w[i][o] · a[i]) with input-major float weights: the loop over outputs
-// is contiguous and vectorises; each output's sum still runs over i in order.
-struct LayerInput {
-  const MlpLayer& layer;
-  bool hidden;
-  const float* a;
-  float* out;
-};
-
-HWGPT_KERNEL_BODY void layer_by_input(const LayerInput& in) {
-  const MlpLayer& layer = in.layer;
-  const bool hidden = in.hidden;
-  const float* a = in.a;
-  float* out = in.out;
-  const std::size_t outputs = layer.outputs;
-  for (std::size_t o = 0; o < outputs; ++o) out[o] = layer.bias_f[o];
-  for (std::size_t i = 0; i < layer.inputs; ++i) {
-    const float ai = a[i];
-    const float* w = layer.weights_by_input_f.data() + i * outputs;
-    for (std::size_t o = 0; o < outputs; ++o) out[o] += w[o] * ai;
-  }
-  if (hidden)
-    for (std::size_t o = 0; o < outputs; ++o) out[o] = detail::silu(out[o]);
-}
-
-HWGPT_ISA_VERSIONS(layer_by_input, LayerInput)
 
 // The same sums from the stored double weights, rounded to float as prepare() rounds them (for an
 // Mlp that was not prepared, e.g. during fitting).
@@ -95,7 +68,7 @@ double Mlp::predict(std::span<const double> x) const {
   const bool fast = prepared();
   for (std::size_t l = 0; l < layers.size(); ++l) {
     const bool hidden = l + 1 < layers.size();
-    if (fast) layer_by_input_dispatch({layers[l], hidden, a, b});
+    if (fast) detail::layer_by_input({layers[l], hidden, a, b});
     else layer_unprepared(layers[l], hidden, a, b);
     std::swap(a, b);
   }
