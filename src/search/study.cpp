@@ -100,13 +100,40 @@ space::SearchSpace space_of(const ProblemSpec& spec) {
 
 }  // namespace
 
+namespace {
+
+// The surrogate keys ("metric@device", canonical metric names) of a problem's benchmark objectives.
+std::vector<analytic::MetricKey> benchmark_keys(const ProblemSpec& spec) {
+  std::vector<analytic::MetricKey> keys;
+  for (const auto& o : spec.objectives) {
+    if (!is_benchmark_objective(o)) continue;
+    const analytic::Objective objective = analytic::parse_objective(o);
+    keys.push_back({analytic::canonical_metric(objective.metric), objective.device});
+  }
+  return keys;
+}
+
+}  // namespace
+
 std::shared_ptr<const benchmark::Benchmark> benchmark_for(const ProblemSpec& spec,
                                                           const std::filesystem::path& surrogate_dir) {
-  if (!spec.test_problem.empty() ||
-      std::none_of(spec.objectives.begin(), spec.objectives.end(), is_benchmark_objective))
-    return nullptr;
-  return std::make_shared<const benchmark::Benchmark>(benchmark::Benchmark::load(
-      space_of(spec), surrogate_dir.empty() ? benchmark::default_surrogate_dir() : surrogate_dir));
+  const std::vector<analytic::MetricKey> keys = spec.test_problem.empty() ? benchmark_keys(spec)
+                                                                          : std::vector<analytic::MetricKey>{};
+  if (keys.empty()) return nullptr;
+  const auto folder = surrogate_dir.empty() ? benchmark::default_surrogate_dir() : surrogate_dir;
+  // Only the files the objectives name; all of them when a name does not name a file (a device
+  // alias, a typo), so that the full benchmark answers or explains.
+  std::vector<benchmark::FileFilter> wanted;
+  for (const auto& k : keys) wanted.push_back(benchmark::only_file_for(k.metric, k.device));
+  auto bench = benchmark::Benchmark::load(space_of(spec), folder, [wanted](std::string_view stem) {
+    return std::any_of(wanted.begin(), wanted.end(), [&](const auto& only) { return only(stem); });
+  });
+  for (const auto& k : keys)
+    if (!bench.has(k.metric, k.device)) {
+      bench = benchmark::Benchmark::load(space_of(spec), folder);
+      break;
+    }
+  return std::make_shared<const benchmark::Benchmark>(std::move(bench));
 }
 
 Problem make_problem(const ProblemSpec& spec, std::shared_ptr<const benchmark::Benchmark> bench) {
@@ -115,12 +142,15 @@ Problem make_problem(const ProblemSpec& spec, std::shared_ptr<const benchmark::B
 }
 
 std::vector<Problem> make_problems(const StudyConfig& config) {
+  // One benchmark per space and set of surrogate files (problems of several devices share none).
   std::map<std::string, std::shared_ptr<const benchmark::Benchmark>> loaded;
   std::vector<Problem> problems;
   for (const auto& p : config.problems) {
     std::shared_ptr<const benchmark::Benchmark> bench;
     if (p.test_problem.empty()) {
-      auto& slot = loaded[p.space];
+      std::string key = p.space;
+      for (const auto& k : benchmark_keys(p)) key += "|" + analytic::metric_key(k.metric, k.device);
+      auto& slot = loaded[key];
       if (!slot) slot = benchmark_for(p, config.surrogate_dir());
       bench = slot;
     }

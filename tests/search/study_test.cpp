@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -94,6 +95,26 @@ TEST(StudyConfig, JsonFormRoundTripsThroughTheParser) {
   EXPECT_EQ(back.options.population_size, 20u);
   EXPECT_EQ(text.find("\"output\""), std::string::npos);  // not recorded: config.json lives in that folder
   EXPECT_EQ(study_config_to_json(back), text);  // a fixed point
+}
+
+// benchmark_for loads only the surrogate files a problem's objectives name, and every file of the
+// space when a name is not a file's (a device alias), which then answers as the full benchmark.
+TEST(BenchmarkFor, LoadsTheNamedFilesOrAllForAnAlias) {
+  ProblemSpec spec;
+  spec.space = "s";
+  spec.objectives = {"perplexity", "latency@h100"};
+  const auto named = benchmark_for(spec);
+  if (named->metrics().size() <= 5) GTEST_SKIP() << "no shipped surrogates of scale s";
+  std::map<std::string, std::vector<std::string>> devices;
+  for (const auto& m : named->metrics())
+    if (m.source != "analytic") devices[m.name] = m.devices;
+  EXPECT_EQ(devices, (std::map<std::string, std::vector<std::string>>{{"latency_ms", {"h100"}}, {"perplexity", {}}}));
+  spec.objectives = {"perplexity", "latency@cpu_xeon_gold"};  // the original's name of cpu_meta
+  const auto all = benchmark_for(spec);
+  EXPECT_GT(all->devices().size(), 10u);
+  const auto arch = space::SearchSpace::builtin("s").mid_arch();
+  EXPECT_EQ(all->query(arch, "latency_ms", "cpu_xeon_gold"), all->query(arch, "latency_ms", "cpu_meta"));
+  EXPECT_EQ(make_problem(spec, all).num_objectives(), 2u);
 }
 
 TEST(Study, ParallelRunsEqualSerialRunsAndResume) {

@@ -45,8 +45,9 @@ Problem make_problem(const ProblemSpec& spec, std::shared_ptr<const benchmark::B
 // The id of a run in a study folder: "<problem label>__<algorithm>__seed<seed>".
 std::string run_id(const std::string& problem_label, const std::string& algorithm, std::uint64_t seed);
 
-// The benchmark `spec` needs: its space's surrogates under `surrogate_dir` (default:
-// benchmark::default_surrogate_dir()), or null when its objectives need none.
+// The benchmark `spec` needs: the surrogates its objectives name, of its space, under
+// `surrogate_dir` (default: benchmark::default_surrogate_dir()); every surrogate of the space when
+// an objective names no file (a device alias); null when its objectives need none.
 std::shared_ptr<const benchmark::Benchmark> benchmark_for(const ProblemSpec& spec,
                                                           const std::filesystem::path& surrogate_dir = {});
 
