@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/store/records.hpp"
 
 namespace hwgpt::profile {
 
@@ -20,9 +21,7 @@ std::string protocol_json(const ProtocolConfig& c) {
 
 double median(std::vector<double> s) {
   if (s.empty()) throw ValueError("median of no samples");
-  std::sort(s.begin(), s.end());
-  const std::size_t n = s.size();
-  return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  return store::median(std::move(s));  // the statistic the benchmark predicts (records.hpp)
 }
 
 std::pair<double, double> median_ci95(std::vector<double> s) {

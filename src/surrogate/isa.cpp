@@ -27,7 +27,12 @@ IsaLevel initial_level() {
   const IsaLevel max = max_isa_level();
   const char* env = std::getenv("HWGPT_ISA");
   if (env == nullptr || *env == '\0') return max;
-  const IsaLevel wanted = parse_isa_level(env);
+  IsaLevel wanted;
+  try {
+    wanted = parse_isa_level(env);
+  } catch (const ValueError& e) {
+    throw ValueError("HWGPT_ISA=" + std::string(env) + ": " + e.what());
+  }
   if (static_cast<int>(wanted) > static_cast<int>(max))
     throw ValueError("HWGPT_ISA=" + std::string(env) + ": this CPU (or build) supports up to " +
                      std::string(isa_name(max)));

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -56,6 +57,19 @@ RunInfo run(const std::string& uid, const std::string& device) {
 }
 
 const std::string kArch = "gpt-t-3-128-2-3-4-1-2-4-True";
+
+// The statistic the benchmark predicts: the median of the raw samples (mean of the middle two for
+// an even count; an outlier moves it not at all), or the recorded mean of a summary-only set.
+TEST(TypicalValue, IsTheSampleMedianOrTheSummarysMean) {
+  EXPECT_EQ(typical_value(sample_set("a", "latency_ms", {3, 1, 2})), 2.0);
+  EXPECT_EQ(typical_value(sample_set("a", "latency_ms", {4, 1, 3, 2})), 2.5);
+  EXPECT_EQ(typical_value(sample_set("a", "latency_ms", {1, 1, 1, 1, 1, 1, 1, 1, 1, 100})), 1.0);
+  SampleSet summary;
+  summary.count = 10;
+  summary.mean = 7.5;
+  EXPECT_EQ(typical_value(summary), 7.5);
+  EXPECT_TRUE(std::isnan(median({})));
+}
 
 TEST_F(StoreTest, CreatesWithTheCurrentSchemaAndReopens) {
   {
