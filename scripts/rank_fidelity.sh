@@ -6,7 +6,7 @@
 #   scripts/rank_fidelity.sh SUPERNET_CHECKPOINT OUT_DIR [N (8)] [SEED (7)] [STEPS (2000)]
 # SUPERNET_CHECKPOINT '-' trains and evaluates the stand-alone models only.
 set -euo pipefail
-hwgpt="$(cd "$(dirname "$0")/.." && pwd)/build/hwgpt"
+hwgpt=${HWGPT:-"$(cd "$(dirname "$0")/.." && pwd)/build/hwgpt"}
 supernet=$1 out=$2 n=${3:-8} seed=${4:-7} steps=${5:-2000}
 corpus=${HWGPT_CORPUS:-$(dirname "$0")/../../shared/data/corpora/tinyshakespeare.txt}
 export OMP_WAIT_POLICY=passive

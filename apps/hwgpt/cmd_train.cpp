@@ -25,10 +25,14 @@ void print_help(const train::TrainConfig& c) {
             << ")] [--validation-csv F]\n"
                "                   [--checkpoint-every N (" << c.checkpoint_every
             << ")] [--threads N (0: all cores)] [--stop-after N] [--log-every N (10)]\n"
+               "                   [--distill A (" << c.distill << ")] [--distill-start N (" << c.distill_start
+            << ")]\n"
                "                   [--arch A: train this one arch alone (stand-alone baseline)]\n"
                "                   [--compute cpu|cuda[:N] (cpu; cuda needs a CUDA build of libtorch)]\n"
                "Trains the supernet of the space with the sandwich rule (largest, smallest and K random\n"
-               "sub-networks per step). The corpus is a text file, read as bytes and split 80/10/10 into\n"
+               "sub-networks per step). --distill A > 0: from step N on, every sub-network but the largest\n"
+               "learns (1-A)*CE(labels) + A*CE(the largest's output distribution), in-place distillation.\n"
+               "The corpus is a text file, read as bytes and split 80/10/10 into\n"
                "train, validation and nas-eval blocks, or a token shard folder of `hwgpt data prepare`\n"
                "(its own splits; its tokenizer must be the space's). When C exists the run resumes from\n"
                "it bit-identically (same options required). Progress goes to stderr; tokens/s counts\n"
@@ -53,6 +57,8 @@ train::TrainConfig train_config(const Args& args) {
   c.peak_lr = parse_double(args, "--lr", c.peak_lr);
   c.weight_decay = parse_double(args, "--weight-decay", c.weight_decay);
   c.grad_clip = parse_double(args, "--grad-clip", c.grad_clip);
+  c.distill = parse_double(args, "--distill", c.distill);
+  c.distill_start = static_cast<int>(args.integer("--distill-start", c.distill_start, 0, 100'000'000));
   c.standalone_arch = args.value_or("--arch", "");
   c.device = args.value("--compute") || args.value("--device") ? args.compute(false) : c.device;
   return c;
@@ -84,7 +90,8 @@ int cmd_train(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--corpus", "--checkpoint", "--scale", "--space-file", "--steps", "--batch", "--seq",
                          "--lr", "--warmup", "--random-subnets", "--seed", "--eval-every", "--eval-tokens",
                          "--checkpoint-every", "--validation-csv", "--threads", "--stop-after", "--log-every",
-                         "--weight-decay", "--grad-clip", "--arch", "--device", "--compute"},
+                         "--weight-decay", "--grad-clip", "--arch", "--device", "--compute", "--distill",
+                         "--distill-start"},
                         {"--help"},
                         {}};
   const Args args("train", tokens, spec);

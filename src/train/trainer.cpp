@@ -15,6 +15,7 @@
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
 #include "hwgpt/train/evaluate.hpp"
+#include "sandwich_loss.hpp"
 #include "supernet_impl.hpp"
 
 namespace hwgpt::train {
@@ -36,7 +37,16 @@ std::vector<std::pair<std::string, double>> config_fields(const TrainConfig& c) 
           {"adam_eps", c.adam_eps},
           {"grad_clip", c.grad_clip},
           {"eval_every", c.eval_every},
-          {"eval_tokens", c.eval_tokens}};
+          {"eval_tokens", c.eval_tokens},
+          {"distill", c.distill},
+          {"distill_start", c.distill_start}};
+}
+
+// Value of a config field a checkpoint written before the field existed lacks: the one that gives
+// the trajectory such a checkpoint was trained on (no distillation).
+double value_before_field_existed(const std::string& name) {
+  if (name == "distill" || name == "distill_start") return 0;
+  throw std::out_of_range("config field '" + name + "' missing");
 }
 
 bool decays(const std::string& name) {
@@ -54,8 +64,12 @@ void check_config(const TrainConfig& c) {
   positive("sequence_length", c.sequence_length);
   positive("peak_lr", c.peak_lr);
   positive("checkpoint_every", c.checkpoint_every);
-  if (c.random_subnets < 0 || c.warmup_steps < 0 || c.eval_every < 0 || c.grad_clip < 0)
-    throw ValueError("train config: random_subnets, warmup_steps, eval_every and grad_clip must be >= 0");
+  if (c.random_subnets < 0 || c.warmup_steps < 0 || c.eval_every < 0 || c.grad_clip < 0 || c.distill_start < 0)
+    throw ValueError("train config: random_subnets, warmup_steps, eval_every, grad_clip and distill_start must be >= 0");
+  if (!(c.distill >= 0 && c.distill <= 1))
+    throw ValueError("train config: distill is " + std::to_string(c.distill) + "; expected a weight in [0, 1]");
+  if (c.distill > 0 && !c.standalone_arch.empty())
+    throw ValueError("train config: distill needs the sandwich rule's largest sub-network as teacher; a stand-alone run has none");
   model::check_compute_device(c.device);
 }
 
@@ -116,6 +130,15 @@ struct Trainer::Impl {
   void allreduce_gradients();
   void write_csv_header_or_trim();
   void validate_and_log();
+  struct Batch {
+    torch::Tensor inputs, targets;  // this rank's rows: [rows, T] and [rows·T]
+    std::int64_t rows = 0;
+    double share = 1;  // rows / B
+  };
+  std::vector<space::Arch> draw_archs(Rng& rng) const;
+  Batch draw_batch(Rng& rng) const;
+  std::vector<double> accumulate_gradients(const std::vector<space::Arch>& archs, const Batch& batch);
+  void clip_and_update(double lr);
 };
 
 void Trainer::Impl::bind_trainable() {
@@ -176,7 +199,9 @@ void Trainer::Impl::load_train_state() {
     const nlohmann::json& train = meta.at("train");
     step = train.at("step").get<int>();
     for (const auto& [name, expected] : config_fields(config)) {
-      const double stored = train.at("config").at(name).get<double>();
+      const nlohmann::json& stored_config = train.at("config");
+      const double stored = stored_config.contains(name) ? stored_config.at(name).get<double>()
+                                                         : value_before_field_existed(name);
       if (stored != expected) {
         std::ostringstream msg;
         msg << "was trained with " << name << " " << stored << "; this run asks for " << expected
@@ -317,69 +342,90 @@ const model::Supernet& Trainer::supernet() const {
   return impl_->net;
 }
 
-StepReport Trainer::train_step() {
-  Impl& s = *impl_;
-  const TrainConfig& c = s.config;
-  const auto start = std::chrono::steady_clock::now();
-  Rng rng = Rng::derive(c.seed, static_cast<std::uint64_t>(s.step));
-  // 1) the sandwich: largest, smallest, k random sub-networks (drawn first, then the batch)
-  std::vector<space::Arch> archs;
-  if (s.standalone) {
-    archs.push_back(*s.standalone);
-  } else {
-    archs = {s.space.largest_arch(), s.space.smallest_arch()};
-    for (int i = 0; i < c.random_subnets; ++i) archs.push_back(space::sample_arch(s.space, rng));
-  }
-  // 2) one batch for all of them: B windows at uniform offsets of the train split
-  const std::int64_t B = c.batch, T = c.sequence_length;
+// The step's sub-networks: the one arch of a stand-alone run, else the sandwich (the largest
+// first: its outputs are the teacher's when distilling), drawn before the batch.
+std::vector<space::Arch> Trainer::Impl::draw_archs(Rng& rng) const {
+  if (standalone) return {*standalone};
+  std::vector<space::Arch> archs = {space.largest_arch(), space.smallest_arch()};
+  for (int i = 0; i < config.random_subnets; ++i) archs.push_back(space::sample_arch(space, rng));
+  return archs;
+}
+
+// One batch for every sub-network: B windows at uniform offsets of the train split, of which this
+// rank keeps rows [r·B/N, (r+1)·B/N) (all of them in one process).
+Trainer::Impl::Batch Trainer::Impl::draw_batch(Rng& rng) const {
+  const std::int64_t B = config.batch, T = config.sequence_length;
   std::vector<std::int64_t> x(static_cast<std::size_t>(B * T)), y(x.size());
   for (std::int64_t b = 0; b < B; ++b) {
-    const std::size_t off = rng.uniform_index(s.data.train.size() - static_cast<std::size_t>(T) - 1);
+    const std::size_t off = rng.uniform_index(data.train.size() - static_cast<std::size_t>(T) - 1);
     for (std::int64_t t = 0; t < T; ++t) {
-      x[static_cast<std::size_t>(b * T + t)] = s.data.train[off + static_cast<std::size_t>(t)];
-      y[static_cast<std::size_t>(b * T + t)] = s.data.train[off + static_cast<std::size_t>(t) + 1];
+      x[static_cast<std::size_t>(b * T + t)] = data.train[off + static_cast<std::size_t>(t)];
+      y[static_cast<std::size_t>(b * T + t)] = data.train[off + static_cast<std::size_t>(t) + 1];
     }
   }
-  // 3) this rank's rows [r·B/N, (r+1)·B/N) of the batch (all of it in one process)
-  const std::int64_t N = s.comm.size(), rank = s.comm.rank();
-  const std::int64_t row0 = rank * B / N, rows = (rank + 1) * B / N - row0;
-  const torch::Device device(c.device);
-  const torch::Tensor inputs = torch::tensor(x).view({B, T}).slice(0, row0, row0 + rows).to(device);
-  const torch::Tensor targets =
-      torch::tensor(y).view({B, T}).slice(0, row0, row0 + rows).reshape({rows * T}).to(device);
-  // 4) accumulate the gradients of every sub-network's loss; a share's mean loss weighs rows/B, so
-  //    the sum over ranks is the mean over the whole batch
-  const double share = static_cast<double>(rows) / static_cast<double>(B);
-  for (auto& p : s.params()) p.mutable_grad() = torch::Tensor();
+  const std::int64_t N = comm.size(), rank = comm.rank();
+  Batch batch;
+  const std::int64_t row0 = rank * B / N;
+  batch.rows = (rank + 1) * B / N - row0;
+  batch.share = static_cast<double>(batch.rows) / static_cast<double>(B);
+  const torch::Device device(config.device);
+  batch.inputs = torch::tensor(x).view({B, T}).slice(0, row0, row0 + batch.rows).to(device);
+  batch.targets = torch::tensor(y).view({B, T}).slice(0, row0, row0 + batch.rows).reshape({batch.rows * T}).to(device);
+  return batch;
+}
+
+// Forward and backward of every sub-network on the batch, gradients accumulated. A share's mean
+// loss weighs rows/B, so the sum over ranks is the mean over the whole batch. When distilling,
+// every sub-network after the largest learns (1-a)·CE(labels) + a·CE(teacher), the teacher being
+// the largest's output distribution of this step, detached (in-place distillation: Yu & Huang
+// 2019, BigNAS, the original's use_inplace_kd). Returns each sub-network's label loss (nats).
+std::vector<double> Trainer::Impl::accumulate_gradients(const std::vector<space::Arch>& archs, const Batch& batch) {
+  const bool distilling = config.distill > 0 && step >= config.distill_start && archs.size() > 1;
+  const std::int64_t n = batch.rows * config.sequence_length;
+  for (auto& p : params()) p.mutable_grad() = torch::Tensor();
+  torch::Tensor teacher;  // probabilities of the largest, [n, vocab]
   std::vector<double> losses;
   for (const space::Arch& arch : archs) {
     const torch::Tensor logits =
-        model::forward_logits(s.standalone ? s.standalone_weights : s.net.impl().slice(arch), inputs);
-    torch::Tensor loss = torch::nn::functional::cross_entropy(logits.view({rows * T, -1}), targets);
-    if (N > 1) loss = loss * share;
-    loss.backward();
-    losses.push_back(loss.item<double>());
+        model::forward_logits(standalone ? standalone_weights : net.impl().slice(arch), batch.inputs).view({n, -1});
+    SandwichLoss loss = sandwich_loss(logits, batch.targets, teacher, config.distill);
+    if (distilling && !teacher.defined()) teacher = torch::softmax(logits.detach(), -1);
+    if (comm.size() > 1) loss.loss = loss.loss * batch.share;
+    loss.loss.backward();
+    losses.push_back(loss.label_loss.item<double>() * (comm.size() > 1 ? batch.share : 1.0));
   }
-  s.allreduce_gradients();
-  s.comm.allreduce_sum(std::span<double>(losses));
-  // 5) clip the global gradient norm, then AdamW (decoupled decay, bias-corrected moments)
-  if (c.grad_clip > 0) torch::nn::utils::clip_grad_norm_(s.params(), c.grad_clip);
-  const double lr = learning_rate(c, s.step);
-  const double t = s.step + 1;
-  const double bc1 = 1.0 - std::pow(c.beta1, t), bc2 = 1.0 - std::pow(c.beta2, t);
-  {
-    torch::NoGradGuard no_grad;
-    for (std::size_t i = 0; i < s.params().size(); ++i) {
-      torch::Tensor& p = s.params()[i];
-      if (!p.grad().defined()) continue;  // not reached by this step's sub-networks
-      const torch::Tensor& g = p.grad();
-      if (s.decay[i]) p.mul_(1.0 - lr * c.weight_decay);
-      s.adam_m[i].mul_(c.beta1).add_(g, 1.0 - c.beta1);
-      s.adam_v[i].mul_(c.beta2).addcmul_(g, g, 1.0 - c.beta2);
-      const torch::Tensor denom = (s.adam_v[i].sqrt() / std::sqrt(bc2)).add_(c.adam_eps);
-      p.addcdiv_(s.adam_m[i], denom, -lr / bc1);
-    }
+  allreduce_gradients();
+  comm.allreduce_sum(std::span<double>(losses));
+  return losses;
+}
+
+// Global-norm clipping, then AdamW (decoupled decay, bias-corrected moments) at rate `lr`.
+void Trainer::Impl::clip_and_update(double lr) {
+  if (config.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params(), config.grad_clip);
+  const double t = step + 1;
+  const double bc1 = 1.0 - std::pow(config.beta1, t), bc2 = 1.0 - std::pow(config.beta2, t);
+  torch::NoGradGuard no_grad;
+  for (std::size_t i = 0; i < params().size(); ++i) {
+    torch::Tensor& p = params()[i];
+    if (!p.grad().defined()) continue;  // not reached by this step's sub-networks
+    const torch::Tensor& g = p.grad();
+    if (decay[i]) p.mul_(1.0 - lr * config.weight_decay);
+    adam_m[i].mul_(config.beta1).add_(g, 1.0 - config.beta1);
+    adam_v[i].mul_(config.beta2).addcmul_(g, g, 1.0 - config.beta2);
+    const torch::Tensor denom = (adam_v[i].sqrt() / std::sqrt(bc2)).add_(config.adam_eps);
+    p.addcdiv_(adam_m[i], denom, -lr / bc1);
   }
+}
+
+StepReport Trainer::train_step() {
+  Impl& s = *impl_;
+  const auto start = std::chrono::steady_clock::now();
+  Rng rng = Rng::derive(s.config.seed, static_cast<std::uint64_t>(s.step));
+  const std::vector<space::Arch> archs = s.draw_archs(rng);
+  const Impl::Batch batch = s.draw_batch(rng);
+  const std::vector<double> losses = s.accumulate_gradients(archs, batch);
+  const double lr = learning_rate(s.config, s.step);
+  s.clip_and_update(lr);
   ++s.step;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   StepReport r;
@@ -388,7 +434,7 @@ StepReport Trainer::train_step() {
   r.loss_min = losses.size() > 1 ? losses[1] : losses[0];
   for (std::size_t i = 2; i < losses.size(); ++i) r.loss_random += losses[i] / static_cast<double>(losses.size() - 2);
   r.learning_rate = lr;
-  r.tokens_per_s = static_cast<double>(B * T) * static_cast<double>(archs.size()) / seconds;
+  r.tokens_per_s = static_cast<double>(s.config.batch * s.config.sequence_length) * static_cast<double>(archs.size()) / seconds;
   return r;
 }
 

@@ -1,7 +1,8 @@
 // Sandwich-rule training of a supernet (DESIGN.md "train/"), with checkpoints that resume
 // bit-identically. Each step: the largest, the smallest and k random sub-networks run on the same
-// batch, their gradients add up, one AdamW step follows (no decay on biases, norms, embedding;
-// linear warm-up then cosine decay to 10 % of the peak; global-norm gradient clipping).
+// batch (the others optionally distilled from the largest: TrainConfig::distill), their gradients
+// add up, one AdamW step follows (no decay on biases, norms, embedding; linear warm-up then cosine
+// decay to 10 % of the peak; global-norm gradient clipping).
 // Every random draw of step s comes from Rng::derive(seed, s), so a step depends only on the
 // weights, the optimizer state and s: the checkpoint needs no RNG state to resume exactly.
 //
@@ -40,6 +41,11 @@ struct TrainConfig {
   int eval_every = 250;            // validation of max/min/mid subnets; 0 disables
   int eval_tokens = 8192;          // validation targets per evaluated subnet
   int checkpoint_every = 100;      // steps between checkpoints (and one at the end)
+  // In-place distillation: from step distill_start on, every sub-network but the largest learns
+  // (1 - distill)·CE(labels) + distill·CE(the largest's detached output distribution on the same
+  // batch); 0 is the plain sandwich rule. The teacher is trained on labels alone.
+  double distill = 0;
+  int distill_start = 0;
   // Canonical string of one arch to train alone (a stand-alone baseline for rank fidelity): it is
   // trained as a dense model initialised from its prefix slice of the super-weights, and written
   // back into that slice in checkpoints (the rest keeps its initial values); empty for the
