@@ -7,6 +7,7 @@
 #include <string>
 
 #include "hwgpt/core/error.hpp"
+#include "hv4d.hpp"
 #include "staircase_2d.hpp"
 
 namespace hwgpt::search {
@@ -91,53 +92,111 @@ double hv_3d(const Points& pts, std::span<const double> reference) {
 
 double hv_any(Points& pts, std::span<const double> reference);
 
-// d >= 4. Sweep the last objective upwards; between consecutive z values the slab's cross-section
+// Reused buffers of one sweep (below).
+struct SweepScratch {
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> axis;  // per coordinate k: the lowest limit point above p in k alone
+  std::vector<char> covered;      // per front point: p weakly dominates it
+  std::vector<std::pair<double, std::size_t>> by_sum;
+  Points kept;
+};
+
+// Keeps the non-dominated points of the limit set `pts` = {max(q, p)} (dimension D, every point
+// >= p; one of equal points). Limit sets are mostly dominated (5-D sphere, 1000 points: 25 of 318
+// limit points on average), so the hypervolume that follows sees few points. Two filters:
+//  1. a limit point above p in one coordinate k only is p's "axis" point on k (scratch.axis, found
+//     by the caller); the lowest one on k dominates every limit point whose k-th value is at least
+//     as high (all its other values are >= p's): an O(D) test that removes about three quarters;
+//  2. the rest in ascending order of their coordinate sum (a point can only be weakly dominated by
+//     one with a smaller or equal sum), each checked against those kept so far.
+// kD is D when known at compile time (the loops unroll, the tests are branch-free), else 0.
+template <std::size_t kD>
+void keep_nondominated(Points& pts, std::size_t d_runtime, SweepScratch& scratch) {
+  const std::size_t d = kD ? kD : d_runtime;
+  const std::size_t n = pts.size() / d;
+  const std::vector<std::size_t>& axis = scratch.axis;
+  auto& by_sum = scratch.by_sum;
+  by_sum.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    bool dominated = false;
+    double sum = 0;
+    for (std::size_t k = 0; k < d; ++k) {
+      dominated |= axis[k] != SweepScratch::kNone && axis[k] != i && pts[i * d + k] >= pts[axis[k] * d + k];
+      sum += pts[i * d + k];
+    }
+    if (!dominated) by_sum.emplace_back(sum, i);
+  }
+  std::sort(by_sum.begin(), by_sum.end());
+  Points& out = scratch.kept;
+  out.clear();
+  for (const auto& [sum, i] : by_sum) {
+    const double* l = &pts[i * d];
+    bool dominated = false;
+    for (std::size_t q = 0; q < out.size() / d && !dominated; ++q) {
+      bool below_or_equal = true;
+      for (std::size_t k = 0; k < d; ++k) below_or_equal &= out[q * d + k] <= l[k];
+      dominated = below_or_equal;
+    }
+    if (!dominated) out.insert(out.end(), l, l + d);
+  }
+  pts.swap(out);
+}
+
+// One pass over the front for the new point p: is p weakly dominated (the return value); p's limit
+// set max(q, p) with its axis points (keep_nondominated); the front points p weakly dominates.
+template <std::size_t kDm>
+bool scan_front(const Points& front, std::size_t dm_runtime, const double* p, Points& limit, SweepScratch& scratch) {
+  const std::size_t dm = kDm ? kDm : dm_runtime;
+  const std::size_t m = front.size() / dm;
+  limit.resize(m * dm);
+  scratch.axis.assign(dm, SweepScratch::kNone);
+  scratch.covered.resize(m);
+  for (std::size_t q = 0; q < m; ++q) {
+    const double* f = &front[q * dm];
+    std::size_t below_or_equal = 0, above = 0, k_above = 0, p_below = 0;
+    for (std::size_t k = 0; k < dm; ++k) {
+      below_or_equal += f[k] <= p[k];
+      p_below += p[k] <= f[k];
+      if (f[k] > p[k]) ++above, k_above = k;
+      limit[q * dm + k] = std::max(f[k], p[k]);
+    }
+    if (below_or_equal == dm) return true;
+    std::size_t& axis = scratch.axis[k_above];
+    if (above == 1 && (axis == SweepScratch::kNone || f[k_above] < front[axis * dm + k_above])) axis = q;
+    scratch.covered[q] = p_below == dm;
+  }
+  return false;
+}
+
+// d >= 5. Sweep the last objective upwards; between consecutive values the slab's cross-section
 // is the (d-1)-D hypervolume of the projections seen so far, which grows by each new projection's
-// exclusive contribution: its box minus the hypervolume of its limit set (WFG). The projected set
-// is kept non-dominated so limit sets stay small.
+// exclusive contribution: its box minus the hypervolume of its limit set (WFG), filtered to its
+// non-dominated points first. The projected set is kept non-dominated so limit sets stay small.
+// kD is d when known at compile time (5: 4-D limit sets, the case that matters), else 0.
+template <std::size_t kD>
 double hv_sweep(const Points& pts, std::span<const double> reference) {
-  const std::size_t d = reference.size(), dm = d - 1;
+  const std::size_t d = kD ? kD : reference.size(), dm = d - 1;
   const std::size_t n = pts.size() / d;
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pts[d * a + dm] < pts[d * b + dm]; });
   const auto sub_reference = reference.first(dm);
-  // Row-major (d-1)-D non-dominated projections, kept sorted by their last coordinate: the limit
-  // set max(q, p) is then sorted by it too, so the 3-D base case needs no sort.
-  Points front;
-  Points limit;
-  std::vector<std::size_t> identity;
+  Points front, limit;  // row-major (d-1)-D non-dominated projections; p's limit set
+  SweepScratch scratch;
   double section = 0.0, volume = 0.0;
   for (std::size_t j = 0; j < n; ++j) {
     const double* p = &pts[d * order[j]];
-    const std::span<const double> pp(p, dm);
-    const std::size_t m = front.size() / dm;
-    bool dominated = false;
-    for (std::size_t q = 0; q < m && !dominated; ++q)
-      dominated = weakly_dominates({&front[q * dm], dm}, pp);
-    if (!dominated) {
-      limit.clear();
-      for (std::size_t q = 0; q < m; ++q)
-        for (std::size_t k = 0; k < dm; ++k) limit.push_back(std::max(front[q * dm + k], p[k]));
-      double covered;
-      if (dm == 3) {
-        while (identity.size() < m) identity.push_back(identity.size());
-        covered = hv_3d_ordered<detail::FlatStaircase2d>(limit, std::span<const std::size_t>(identity).first(m),
-                                                         sub_reference);
-      } else {
-        covered = hv_any(limit, sub_reference);
-      }
-      section += box_volume(p, sub_reference) - covered;
-      // Drop projections that p now dominates, then insert p in last-coordinate order.
-      std::size_t kept = 0, position = 0;
-      for (std::size_t q = 0; q < m; ++q) {
-        if (weakly_dominates(pp, {&front[q * dm], dm})) continue;
-        std::copy_n(&front[q * dm], dm, &front[kept * dm]);
+    if (!scan_front<kD ? kD - 1 : 0>(front, dm, p, limit, scratch)) {
+      keep_nondominated<kD ? kD - 1 : 0>(limit, dm, scratch);
+      section += box_volume(p, sub_reference) - hv_any(limit, sub_reference);
+      std::size_t kept = 0;  // drop the projections p weakly dominates, append p
+      for (std::size_t q = 0; q < front.size() / dm; ++q) {
+        if (scratch.covered[q]) continue;
+        if (kept != q) std::copy_n(&front[q * dm], dm, &front[kept * dm]);
         ++kept;
-        if (front[(kept - 1) * dm + dm - 1] <= p[dm - 1]) position = kept;
       }
       front.resize(kept * dm);
-      front.insert(front.begin() + static_cast<std::ptrdiff_t>(position * dm), p, p + dm);
+      front.insert(front.end(), p, p + dm);
     }
     const double next_z = j + 1 < n ? pts[d * order[j + 1] + dm] : reference[dm];
     volume += section * (next_z - p[dm]);
@@ -151,7 +210,9 @@ double hv_any(Points& pts, std::span<const double> reference) {
   if (d == 1) return reference[0] - *std::min_element(pts.begin(), pts.end());
   if (d == 2) return hv_2d(pts, reference);
   if (d == 3) return hv_3d(pts, reference);
-  return hv_sweep(pts, reference);
+  if (d == 4) return detail::hypervolume_4d(pts, reference);
+  if (d == 5) return hv_sweep<5>(pts, reference);
+  return hv_sweep<0>(pts, reference);
 }
 
 // Exclusive contribution of p with respect to `others` (row-major, all below the reference).

@@ -94,6 +94,16 @@ class FlatStaircase2d {
     return gained;
   }
 
+  // Replaces the contents by `stairs`: x strictly ascending, y strictly descending, every point
+  // strictly below the reference (a staircase built by the caller in one pass).
+  void assign_sorted(const std::vector<std::pair<double, double>>& stairs) {
+    points_ = stairs;
+    area_ = 0.0;
+    for (std::size_t i = 0; i < points_.size(); ++i) {
+      const double next_x = i + 1 < points_.size() ? points_[i + 1].first : ref_x_;
+      area_ += (next_x - points_[i].first) * (ref_y_ - points_[i].second);
+    }
+  }
   double area() const { return area_; }
   const std::vector<std::pair<double, double>>& points() const { return points_; }  // x ascending, y descending
 

@@ -1,0 +1,27 @@
+// Private to the search module: the exact 4-D hypervolume (hypervolume.cpp's d = 4 case).
+#pragma once
+
+#include <span>
+#include <vector>
+
+namespace hwgpt::search::detail {
+
+// Hypervolume of row-major 4-D points, every one strictly below `reference` (size 4);
+// `sorted_by_last`: the points are in ascending order of their 4th value already (limit sets of
+// the 5-D sweep), so the sort is skipped.
+//
+// Sweep over the 4th objective: between consecutive 4th values the slab's cross-section is the
+// 3-D hypervolume of the projections seen so far, which each new point grows by its exclusive
+// 3-D contribution to the current 3-D front (the HV4D+ idea of Guerreiro & Fonseca, IEEE TEC
+// 22(3), 2018: the 4-D problem as n one-contribution problems in 3-D, each in linear time).
+// One contribution, of p to a front kept sorted both by x and by z:
+//  1. at height z = p.z the points below (q.z <= p.z) cover part of p's xy box; scanned in x order
+//     and clipped to the box they form its staircase with no sort (and reveal p as dominated);
+//  2. upwards in z each further point cuts the still uncovered area (a flat staircase insert),
+//     until one covers the whole box (q.x <= p.x and q.y <= p.y) or z reaches the reference.
+// O(n·m) for n points and fronts of at most m points, against O(n·m log m) for a limit-set 3-D
+// hypervolume per point (the previous method).
+double hypervolume_4d(const std::vector<double>& points, std::span<const double> reference,
+                      bool sorted_by_last = false);
+
+}  // namespace hwgpt::search::detail
