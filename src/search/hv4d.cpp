@@ -17,7 +17,14 @@ struct Point3 {
 // sorted by (x, y), as copies (the scans stream through memory; an insert moves at most the front).
 class Front3d {
  public:
-  Front3d(double rx, double ry, double rz) : rx_(rx), ry_(ry), rz_(rz), staircase_(rx, ry) {}
+  // Empties the front for a new reference point, keeping the buffers' capacity (the 5-D sweep
+  // computes a 4-D hypervolume per point).
+  void reset(double rx, double ry, double rz) {
+    rx_ = rx, ry_ = ry, rz_ = rz;
+    by_z_.clear();
+    by_x_.clear();
+    staircase_.reset(rx, ry);
+  }
 
   // Exclusive 3-D hypervolume of p with respect to the front; -1 when a point of the front weakly
   // dominates p.
@@ -80,10 +87,10 @@ class Front3d {
     return true;
   }
 
-  double rx_, ry_, rz_;
+  double rx_ = 0, ry_ = 0, rz_ = 0;
   std::vector<Point3> by_z_, by_x_;
   std::vector<std::pair<double, double>> stairs_;
-  FlatStaircase2d staircase_;
+  FlatStaircase2d staircase_{0, 0};
 };
 
 }  // namespace
@@ -98,7 +105,8 @@ double hypervolume_4d(const std::vector<double>& points, std::span<const double>
     std::uint32_t index;
     bool operator<(const Key& o) const { return w != o.w ? w < o.w : sum < o.sum; }
   };
-  std::vector<Key> order(n);
+  thread_local std::vector<Key> order;  // reused, as is the front: not re-entrant, nor needs to be
+  order.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const double* p = &points[4 * i];
     order[i] = {p[3], p[0] + p[1] + p[2], static_cast<std::uint32_t>(i)};
@@ -113,7 +121,8 @@ double hypervolume_4d(const std::vector<double>& points, std::span<const double>
       i = j;
     }
   }
-  Front3d front(reference[0], reference[1], reference[2]);
+  thread_local Front3d front;
+  front.reset(reference[0], reference[1], reference[2]);
   double section = 0, volume = 0;
   for (std::size_t j = 0; j < n; ++j) {
     const double* p = &points[4 * order[j].index];

@@ -2,6 +2,7 @@
 #include "hwgpt/search/hypervolume.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -96,76 +97,91 @@ double hv_any(Points& pts, std::span<const double> reference);
 struct SweepScratch {
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   std::vector<std::size_t> axis;  // per coordinate k: the lowest limit point above p in k alone
+  std::vector<double> axis_value;  // the axis point's value on k
   std::vector<char> covered;      // per front point: p weakly dominates it
+  std::vector<std::size_t> candidates;  // front points that may give a non-dominated limit point
   std::vector<std::pair<double, std::size_t>> by_sum;
-  Points kept;
+  Points limit_candidates;
 };
 
-// Keeps the non-dominated points of the limit set `pts` = {max(q, p)} (dimension D, every point
-// >= p; one of equal points). Limit sets are mostly dominated (5-D sphere, 1000 points: 25 of 318
-// limit points on average), so the hypervolume that follows sees few points. Two filters:
-//  1. a limit point above p in one coordinate k only is p's "axis" point on k (scratch.axis, found
-//     by the caller); the lowest one on k dominates every limit point whose k-th value is at least
-//     as high (all its other values are >= p's): an O(D) test that removes about three quarters;
-//  2. the rest in ascending order of their coordinate sum (a point can only be weakly dominated by
-//     one with a smaller or equal sum), each checked against those kept so far.
-// kD is D when known at compile time (the loops unroll, the tests are branch-free), else 0.
-template <std::size_t kD>
-void keep_nondominated(Points& pts, std::size_t d_runtime, SweepScratch& scratch) {
-  const std::size_t d = kD ? kD : d_runtime;
-  const std::size_t n = pts.size() / d;
-  const std::vector<std::size_t>& axis = scratch.axis;
-  auto& by_sum = scratch.by_sum;
-  by_sum.clear();
-  for (std::size_t i = 0; i < n; ++i) {
-    bool dominated = false;
-    double sum = 0;
-    for (std::size_t k = 0; k < d; ++k) {
-      dominated |= axis[k] != SweepScratch::kNone && axis[k] != i && pts[i * d + k] >= pts[axis[k] * d + k];
-      sum += pts[i * d + k];
-    }
-    if (!dominated) by_sum.emplace_back(sum, i);
-  }
-  std::sort(by_sum.begin(), by_sum.end());
-  Points& out = scratch.kept;
-  out.clear();
-  for (const auto& [sum, i] : by_sum) {
-    const double* l = &pts[i * d];
-    bool dominated = false;
-    for (std::size_t q = 0; q < out.size() / d && !dominated; ++q) {
-      bool below_or_equal = true;
-      for (std::size_t k = 0; k < d; ++k) below_or_equal &= out[q * d + k] <= l[k];
-      dominated = below_or_equal;
-    }
-    if (!dominated) out.insert(out.end(), l, l + d);
-  }
-  pts.swap(out);
-}
-
-// One pass over the front for the new point p: is p weakly dominated (the return value); p's limit
-// set max(q, p) with its axis points (keep_nondominated); the front points p weakly dominates.
+// One pass over the front for the new point p: is p weakly dominated (the return value); for each
+// coordinate k p's "axis" point on k, the front point whose limit point max(q, p) lies above p in
+// k alone with the lowest k-th value; the front points p weakly dominates (scratch.covered); and
+// as candidates for the limit set the front points no axis point found so far dominates (the axis
+// test of nondominated_limit_set, against the axis points as they stand, so a superset).
 template <std::size_t kDm>
-bool scan_front(const Points& front, std::size_t dm_runtime, const double* p, Points& limit, SweepScratch& scratch) {
+bool scan_front(const Points& front, std::size_t dm_runtime, const double* p, SweepScratch& scratch) {
   const std::size_t dm = kDm ? kDm : dm_runtime;
   const std::size_t m = front.size() / dm;
-  limit.resize(m * dm);
   scratch.axis.assign(dm, SweepScratch::kNone);
+  scratch.axis_value.assign(dm, std::numeric_limits<double>::infinity());
   scratch.covered.resize(m);
+  scratch.candidates.clear();
   for (std::size_t q = 0; q < m; ++q) {
     const double* f = &front[q * dm];
-    std::size_t below_or_equal = 0, above = 0, k_above = 0, p_below = 0;
+    std::size_t below_or_equal = 0, above = 0, k_above = 0, p_below = 0, beyond_axis = 0;
     for (std::size_t k = 0; k < dm; ++k) {
       below_or_equal += f[k] <= p[k];
       p_below += p[k] <= f[k];
+      beyond_axis += f[k] >= scratch.axis_value[k];
       if (f[k] > p[k]) ++above, k_above = k;
-      limit[q * dm + k] = std::max(f[k], p[k]);
     }
     if (below_or_equal == dm) return true;
-    std::size_t& axis = scratch.axis[k_above];
-    if (above == 1 && (axis == SweepScratch::kNone || f[k_above] < front[axis * dm + k_above])) axis = q;
     scratch.covered[q] = p_below == dm;
+    if (above == 1 && f[k_above] < scratch.axis_value[k_above]) {
+      scratch.axis[k_above] = q;
+      scratch.axis_value[k_above] = f[k_above];
+      beyond_axis = 0;  // it is the axis point now (and was not dominated by the previous one)
+    }
+    if (beyond_axis == 0) scratch.candidates.push_back(q);
   }
   return false;
+}
+
+// The non-dominated points of p's limit set {max(q, p) : q in front} (one of equal points), into
+// `limit`. Limit sets are mostly dominated (5-D sphere, 1000 points: 25 of 318 limit points on
+// average), so the hypervolume that follows sees few points. Two filters:
+//  1. p's axis point on k (scan_front) dominates every limit point whose k-th value is at least as
+//     high (all its other values are >= p's): an O(d) test that removes about three quarters;
+//  2. the rest in ascending order of their coordinate sum (a point can only be weakly dominated by
+//     one with a smaller or equal sum), each checked against those kept so far.
+// kDm is the dimension when known at compile time (loops unroll, tests are branch-free), else 0.
+template <std::size_t kDm>
+void nondominated_limit_set(const Points& front, std::size_t dm_runtime, const double* p, SweepScratch& scratch,
+                            Points& limit) {
+  const std::size_t dm = kDm ? kDm : dm_runtime;
+  Points& candidates = scratch.limit_candidates;
+  candidates.clear();
+  auto& by_sum = scratch.by_sum;
+  by_sum.clear();
+  for (const std::size_t q : scratch.candidates) {
+    const double* f = &front[q * dm];
+    bool dominated = false, is_axis = false;
+    for (std::size_t k = 0; k < dm; ++k) {
+      dominated |= f[k] >= scratch.axis_value[k];
+      is_axis |= scratch.axis[k] == q;
+    }
+    if (dominated && !is_axis) continue;  // by an axis point; those themselves are kept (once)
+    double sum = 0;
+    for (std::size_t k = 0; k < dm; ++k) {
+      const double l = std::max(f[k], p[k]);
+      candidates.push_back(l);
+      sum += l;
+    }
+    by_sum.emplace_back(sum, by_sum.size());
+  }
+  std::sort(by_sum.begin(), by_sum.end());
+  limit.clear();
+  for (const auto& [sum, i] : by_sum) {
+    const double* l = &candidates[i * dm];
+    bool dominated = false;
+    for (std::size_t q = 0; q < limit.size() / dm && !dominated; ++q) {
+      bool below_or_equal = true;
+      for (std::size_t k = 0; k < dm; ++k) below_or_equal &= limit[q * dm + k] <= l[k];
+      dominated = below_or_equal;
+    }
+    if (!dominated) limit.insert(limit.end(), l, l + dm);
+  }
 }
 
 // d >= 5. Sweep the last objective upwards; between consecutive values the slab's cross-section
@@ -186,8 +202,8 @@ double hv_sweep(const Points& pts, std::span<const double> reference) {
   double section = 0.0, volume = 0.0;
   for (std::size_t j = 0; j < n; ++j) {
     const double* p = &pts[d * order[j]];
-    if (!scan_front<kD ? kD - 1 : 0>(front, dm, p, limit, scratch)) {
-      keep_nondominated<kD ? kD - 1 : 0>(limit, dm, scratch);
+    if (!scan_front<kD ? kD - 1 : 0>(front, dm, p, scratch)) {
+      nondominated_limit_set<kD ? kD - 1 : 0>(front, dm, p, scratch, limit);
       section += box_volume(p, sub_reference) - hv_any(limit, sub_reference);
       std::size_t kept = 0;  // drop the projections p weakly dominates, append p
       for (std::size_t q = 0; q < front.size() / dm; ++q) {

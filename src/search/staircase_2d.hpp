@@ -94,6 +94,11 @@ class FlatStaircase2d {
     return gained;
   }
 
+  // Empties it for another reference point, keeping the vector's capacity.
+  void reset(double ref_x, double ref_y) {
+    ref_x_ = ref_x, ref_y_ = ref_y, area_ = 0.0;
+    points_.clear();
+  }
   // Replaces the contents by `stairs`: x strictly ascending, y strictly descending, every point
   // strictly below the reference (a staircase built by the caller in one pass).
   void assign_sorted(const std::vector<std::pair<double, double>>& stairs) {
