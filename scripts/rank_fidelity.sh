@@ -1,29 +1,40 @@
 #!/usr/bin/env bash
 # Rank fidelity of the t supernet (docs/VALIDITY.md): trains N sampled t archs stand-alone with the
 # supernet's token budget, evaluates them and their supernet-inherited weights on the nas-eval
-# split, and prints Kendall's tau between the two perplexity rankings. Resumable: finished archs
-# are skipped (hwgpt eval --out skips rows already present; train resumes checkpoints).
+# split, and prints Kendall's tau and Spearman's rho between the two perplexity rankings with
+# bootstrap 95 % intervals (scripts/kendall_tau.py).
 #   scripts/rank_fidelity.sh SUPERNET_CHECKPOINT OUT_DIR [N (8)] [SEED (7)] [STEPS (2000)]
-# SUPERNET_CHECKPOINT '-' trains and evaluates the stand-alone models only.
+# SUPERNET_CHECKPOINT '-' trains and evaluates the stand-alone models only. Run it again with
+# another supernet and the same OUT_DIR to reuse the stand-alone models (its table goes to
+# OUT_DIR/supernet-<checkpoint name>.csv).
+# Resumable: an arch whose row exists is skipped, an interrupted training resumes from its
+# checkpoint. HWGPT_JOBS=J (1) trains J archs at a time as separate processes, one thread each
+# (a 2-core VM: J=2); HWGPT=path picks the binary (build/hwgpt).
 set -euo pipefail
 hwgpt=${HWGPT:-"$(cd "$(dirname "$0")/.." && pwd)/build/hwgpt"}
 supernet=$1 out=$2 n=${3:-8} seed=${4:-7} steps=${5:-2000}
-corpus=${HWGPT_CORPUS:-$(dirname "$0")/../../shared/data/corpora/tinyshakespeare.txt}
-export OMP_WAIT_POLICY=passive
+corpus=${HWGPT_CORPUS:-$(cd "$(dirname "$0")/../../shared/data/corpora" 2>/dev/null && pwd)/tinyshakespeare.txt}
+threads=${HWGPT_THREADS:-1}
+export OMP_WAIT_POLICY=passive hwgpt out corpus steps threads
 mkdir -p "$out"
 "$hwgpt" space sample --scale t -n "$n" --seed "$seed" --unique > "$out/archs.txt"
-i=0
-while read -r arch; do
-  i=$((i + 1))
-  if ! grep -q "^$arch," "$out/standalone.csv" 2>/dev/null; then
-    "$hwgpt" train --corpus "$corpus" --arch "$arch" --checkpoint "$out/standalone-$i.hwgpt" --steps "$steps" \
-      --threads "${HWGPT_THREADS:-1}" --eval-every 0 --checkpoint-every 250 --log-every 250
-    echo "$arch" > "$out/arch-$i.txt"
-    "$hwgpt" eval --checkpoint "$out/standalone-$i.hwgpt" --corpus "$corpus" --archs "$out/arch-$i.txt" \
-      --out "$out/standalone.csv" --threads "${HWGPT_THREADS:-1}"
-  fi
-done < "$out/archs.txt"
+
+# Stand-alone arch i (1-based line of archs.txt): train, then evaluate into its own CSV.
+train_one() {
+  local i=$1 arch
+  arch=$(sed -n "${i}p" "$out/archs.txt")
+  grep -q "^$arch," "$out/standalone-$i.csv" 2>/dev/null && return 0
+  "$hwgpt" train --corpus "$corpus" --arch "$arch" --checkpoint "$out/standalone-$i.hwgpt" --steps "$steps" \
+    --threads "$threads" --eval-every 0 --checkpoint-every 250 --log-every 250
+  echo "$arch" > "$out/arch-$i.txt"
+  "$hwgpt" eval --checkpoint "$out/standalone-$i.hwgpt" --corpus "$corpus" --archs "$out/arch-$i.txt" \
+    --out "$out/standalone-$i.csv" --threads "$threads"
+}
+export -f train_one
+seq 1 "$n" | xargs -P "${HWGPT_JOBS:-1}" -I{} bash -c 'train_one {}'
+{ head -n 1 "$out/standalone-1.csv"; for i in $(seq 1 "$n"); do tail -n +2 "$out/standalone-$i.csv"; done; } \
+  > "$out/standalone.csv"
 [ "$supernet" = "-" ] && exit 0
-"$hwgpt" eval --checkpoint "$supernet" --corpus "$corpus" --archs "$out/archs.txt" --out "$out/supernet.csv" \
-  --threads "${HWGPT_THREADS:-1}"
-/usr/bin/python3 "$(dirname "$0")/kendall_tau.py" "$out/standalone.csv" "$out/supernet.csv"
+table="$out/supernet-$(basename "${supernet%.*}").csv"
+"$hwgpt" eval --checkpoint "$supernet" --corpus "$corpus" --archs "$out/archs.txt" --out "$table" --threads "$threads"
+/usr/bin/python3 "$(dirname "$0")/kendall_tau.py" "$out/standalone.csv" "$table"

@@ -18,10 +18,18 @@ class Moasha {
       : problem_(std::move(problem)), rng_(seed), eta_(o.moasha_eta), rungs_(o.moasha_rungs) {}
 
   std::vector<Genome> ask() {
-    // Highest rung first: a promotable trial goes one rung up.
+    // Highest rung first: a promotable trial goes one rung up. Without a fidelity every result is
+    // already exact, so a promotion would re-evaluate the same arch for the same answer: it moves
+    // up with its result, uncharged, and only new trials are asked (docs/SEARCH.md: then MOASHA
+    // evaluates what random search does).
     for (std::size_t k = rungs_.size() - 1; k-- > 0;) {
       if (const auto trial = promotable(k)) {
         rungs_[k].promoted[*trial] = true;
+        if (!problem_.has_fidelity()) {
+          promote_with_result(k, *trial);
+          k = rungs_.size() - 1;  // look again from the top
+          continue;
+        }
         last_ = {rungs_[k].genomes[*trial], k + 1};
         return {last_.genome};
       }
@@ -30,7 +38,7 @@ class Moasha {
     return {last_.genome};
   }
 
-  std::vector<double> fidelities() const { return {fidelity(last_.rung)}; }
+  std::vector<double> fidelities() const { return {problem_.has_fidelity() ? fidelity(last_.rung) : 1.0}; }
 
   // Results land in the rung of the last ask (batches of one, as ask() hands out).
   void tell(std::span<const Genome> genomes, std::span<const double> objectives) {
@@ -56,6 +64,16 @@ class Moasha {
     Genome genome;
     std::size_t rung = 0;
   };
+
+  // Trial `trial` of rung k enters rung k + 1 with the result it has (fidelity-less problems).
+  void promote_with_result(std::size_t k, std::size_t trial) {
+    const std::size_t m = problem_.num_objectives();
+    const auto row = rungs_[k].objectives.begin() + static_cast<std::ptrdiff_t>(trial * m);
+    Rung& up = rungs_[k + 1];
+    up.genomes.push_back(rungs_[k].genomes[trial]);
+    up.objectives.insert(up.objectives.end(), row, row + static_cast<std::ptrdiff_t>(m));
+    up.promoted.push_back(false);
+  }
 
   double fidelity(std::size_t rung) const {
     return std::pow(static_cast<double>(eta_), -static_cast<double>(rungs_.size() - 1 - rung));

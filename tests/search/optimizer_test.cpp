@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/search/arch_problem.hpp"
 #include "hwgpt/search/hypervolume.hpp"
 #include "hwgpt/search/optimizer.hpp"
 #include "hwgpt/search/run.hpp"
@@ -205,6 +206,23 @@ TEST(Moasha, PromotesTheRungsNondominatedBestToTheNextFidelity) {
   const Genome next = moasha.ask()[0];
   EXPECT_EQ(std::find(first.begin(), first.end(), next), first.end());
   EXPECT_DOUBLE_EQ(moasha.fidelities(1)[0], 1.0 / 3);
+}
+
+// The rule on problems without a fidelity (docs/SEARCH.md): a promotion would re-evaluate an arch
+// whose result is already exact, so it moves up with that result, uncharged. MOASHA then asks only
+// new trials, each one the next sample of its generator: it evaluates exactly what random search
+// with the same seed does, and no arch twice unless the sampler repeats it.
+TEST(Moasha, WithoutAFidelityPromotionsAreNotEvaluatedAgain) {
+  const Problem p(ArchProblem(space::SearchSpace::builtin("t"), {"max:params", "kv_cache_mb"}));
+  ASSERT_FALSE(p.has_fidelity());
+  const auto moasha = run_search(p, {"moasha", 5, 300, {}}), rs = run_search(p, {"rs", 5, 300, {}});
+  ASSERT_EQ(moasha.evaluations.size(), 300u);
+  ASSERT_EQ(rs.evaluations.size(), 300u);
+  for (std::size_t i = 0; i < 300; ++i) {
+    EXPECT_EQ(moasha.evaluations[i].genome, rs.evaluations[i].genome) << i;
+    EXPECT_EQ(moasha.evaluations[i].fidelity, 1.0);
+  }
+  EXPECT_EQ(moasha.hv_curve, rs.hv_curve);
 }
 
 TEST(Moasha, BudgetCountsFidelityAndOnlyExactResultsEnterTheHypervolume) {
