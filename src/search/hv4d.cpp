@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <utility>
 
 #include "staircase_2d.hpp"
@@ -70,10 +71,12 @@ class Front3d {
     stairs_.clear();
     double lowest = ry_;
     for (const Point3& q : by_x_) {
-      if (q.z > p.z) continue;
-      if (q.x <= p.x && q.y <= p.y) return false;
-      const double x = std::max(q.x, p.x), y = std::max(q.y, p.y);
+      // Points above p.z get y = +inf (a select, not a branch: about half the points are above,
+      // in no predictable order); then only a new stair takes the branch.
+      const double y = q.z <= p.z ? std::max(q.y, p.y) : std::numeric_limits<double>::infinity();
       if (y >= lowest) continue;
+      if (q.x <= p.x && q.y <= p.y) return false;
+      const double x = std::max(q.x, p.x);
       if (!stairs_.empty() && stairs_.back().first == x)
         stairs_.back().second = y;  // same column (x ties clip to p.x): the lower one
       else
@@ -81,7 +84,7 @@ class Front3d {
       lowest = y;
       // A stair at p.y right of p.x: no later point (larger x) can be lower after clipping, nor
       // dominate p (the ones with x <= p.x came first).
-      if (y == p.y && x > p.x) break;
+      if (y == p.y) break;
     }
     staircase_.assign_sorted(stairs_);
     return true;
