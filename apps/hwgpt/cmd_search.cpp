@@ -27,7 +27,7 @@ and the reference point is 1.1 in every objective.
 Algorithms: rs, ls, nsga2, morea (evolutionary); lsbo, rsbo, ehvi (Gaussian-process BO; ehvi is
 exact for 2 objectives, Monte Carlo for more; each step costs ~5-25 ms at 150+ evaluations); moasha (multi-fidelity: the
 budget counts full evaluations, a trial at fidelity r costs r; the arch problem has no fidelity,
-so there every rung costs a full evaluation).
+so there a promotion keeps its exact result at no cost and MOASHA evaluates what rs does).
 Objectives available now (closed form, the space's default workload; default params,flops):
   params          total parameters          flops           forward FLOPs
   weights_mb      float32 weights, 1e6 B    kv_cache_mb     KV cache, 1e6 B

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <set>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -98,6 +99,26 @@ space::SearchSpace space_of(const ProblemSpec& spec) {
   return is_file ? space::SearchSpace::load(spec.space) : space::SearchSpace::builtin(spec.space);
 }
 
+// The devices whose shipped (or `surrogate_dir`'s) surrogates of `space` answer every metric in
+// `metrics` (canonical names): the "devices": "all" of a study config. Lists file names only.
+std::vector<std::string> devices_with(const std::string& space_name, const std::vector<std::string>& metrics,
+                                      const std::filesystem::path& surrogate_dir) {
+  ProblemSpec spec;
+  spec.space = space_name;
+  std::map<std::string, std::size_t> count;  // device -> how many of the metrics it has
+  benchmark::Benchmark::load(space_of(spec), surrogate_dir.empty() ? benchmark::default_surrogate_dir() : surrogate_dir,
+                             [&](std::string_view stem) {
+                               const auto [metric, device] = analytic::split_metric_key(std::string(stem));
+                               if (!device.empty() && std::find(metrics.begin(), metrics.end(), metric) != metrics.end())
+                                 ++count[device];
+                               return false;  // list, do not load
+                             });
+  std::vector<std::string> devices;
+  for (const auto& [device, n] : count)
+    if (n == metrics.size()) devices.push_back(device);
+  return devices;
+}
+
 }  // namespace
 
 namespace {
@@ -165,39 +186,82 @@ OptimizerOptions parse_optimizer_options(std::string_view json_object_text, std:
   return parse_options(j, origin);
 }
 
-StudyConfig parse_study_config(std::string_view json_text, std::string_view origin) {
-  const json j = json::parse(json_text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) throw ParseError(std::string(origin) + ": not a JSON object");
-  static const std::vector<std::string> known = {"space", "objective_sets", "test_problems", "variables", "levels",
-                                                 "algorithms", "seeds", "budget", "algorithm_budgets", "threads", "output",
-                                                 "options", "devices", "data_dir"};
-  for (const auto& [key, value] : j.items())
-    if (std::find(known.begin(), known.end(), key) == known.end())
-      throw ParseError(std::string(origin) + ": unknown key '" + key + "'; expected one of: " + join(known, ", "));
-  StudyConfig c;
-  const std::string space = j.contains("space") ? get<std::string>(j, "space", origin) : "s";
-  // "devices": every objective set whose hardware metrics name no device ("latency", "energy_mj")
-  // becomes one problem per device, with "@DEVICE" appended to those metrics.
-  std::vector<std::string> devices;
-  if (j.contains("devices")) devices = get<std::vector<std::string>>(j, "devices", origin);
+namespace {
+
+// The problems of "objective_sets" in one space. "devices": every set whose hardware metrics name
+// no device ("latency", "energy_mj") becomes one problem per device, with "@DEVICE" appended to
+// those metrics; "devices": "all" means every device whose surrogates of this space answer all of
+// the set's device-free metrics (so perplexity vs memory only where memory was measured). An entry
+// {"space": S, "objectives": [...]} is one problem as written (study_config_to_json's form for
+// studies over several spaces), added once.
+void add_objective_sets(const json& j, std::string_view origin, const std::string& space,
+                        const std::string& first_space, StudyConfig& c) {
+  const bool all_devices = j.contains("devices") && j.at("devices").is_string();
+  if (all_devices && j.at("devices").get<std::string>() != "all")
+    throw ParseError(std::string(origin) + ": 'devices' is '" + j.at("devices").get<std::string>() +
+                     "'; expected a list of device names or \"all\"");
+  std::vector<std::string> listed;
+  if (j.contains("devices") && !all_devices) listed = get<std::vector<std::string>>(j, "devices", origin);
   auto device_free = [](const std::string& o) {
     const analytic::Objective objective = analytic::parse_objective(o);
     const analytic::MetricInfo* metric = analytic::find_metric(objective.metric);
     return metric != nullptr && metric->per_device && objective.device.empty();
   };
-  if (j.contains("objective_sets"))
-    for (const auto& set : get<std::vector<std::vector<std::string>>>(j, "objective_sets", origin)) {
-      const bool per_device = !devices.empty() && std::any_of(set.begin(), set.end(), device_free);
-      for (std::size_t d = 0; d < (per_device ? devices.size() : 1); ++d) {
-        ProblemSpec p;
-        p.space = space;
-        p.objectives = set;
-        if (per_device)
-          for (auto& o : p.objectives)
-            if (device_free(o)) o = analytic::metric_key(o, devices[d]);
-        c.problems.push_back(p);
-      }
+  for (const json& entry : j.at("objective_sets")) {
+    if (entry.is_object()) {  // {"space": S, "objectives": [...]}: one problem, as written (config.json)
+      if (space != first_space) continue;
+      ProblemSpec p;
+      p.space = entry.contains("space") ? get<std::string>(entry, "space", origin) : space;
+      p.objectives = get<std::vector<std::string>>(entry, "objectives", origin);
+      c.problems.push_back(p);
+      continue;
     }
+    if (!entry.is_array()) throw ParseError(std::string(origin) + ": 'objective_sets' holds " + entry.dump() +
+                                            "; expected a list of objectives or {\"space\", \"objectives\"}");
+    const auto set = entry.get<std::vector<std::string>>();
+    std::vector<std::string> free_metrics;
+    for (const auto& o : set)
+      if (device_free(o)) free_metrics.push_back(analytic::canonical_metric(analytic::parse_objective(o).metric));
+    std::vector<std::string> devices = listed;
+    if (all_devices && !free_metrics.empty()) {
+      devices = devices_with(space, free_metrics, c.surrogate_dir());
+      if (devices.empty())
+        throw ParseError(std::string(origin) + ": no device of space '" + space + "' has surrogates for " +
+                         join(free_metrics, ", "));
+    }
+    const bool per_device = !devices.empty() && !free_metrics.empty();
+    for (std::size_t d = 0; d < (per_device ? devices.size() : 1); ++d) {
+      ProblemSpec p;
+      p.space = space;
+      p.objectives = set;
+      if (per_device)
+        for (auto& o : p.objectives)
+          if (device_free(o)) o = analytic::metric_key(o, devices[d]);
+      c.problems.push_back(p);
+    }
+  }
+}
+
+}  // namespace
+
+StudyConfig parse_study_config(std::string_view json_text, std::string_view origin) {
+  const json j = json::parse(json_text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw ParseError(std::string(origin) + ": not a JSON object");
+  static const std::vector<std::string> known = {"space", "objective_sets", "test_problems", "variables", "levels",
+                                                 "algorithms", "seeds", "budget", "algorithm_budgets", "threads", "output",
+                                                 "options", "devices", "data_dir", "spaces"};
+  for (const auto& [key, value] : j.items())
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      throw ParseError(std::string(origin) + ": unknown key '" + key + "'; expected one of: " + join(known, ", "));
+  StudyConfig c;
+  if (j.contains("data_dir")) c.data_dir = get<std::string>(j, "data_dir", origin);
+  if (j.contains("space") && j.contains("spaces"))
+    throw ParseError(std::string(origin) + ": give 'space' or 'spaces', not both");
+  const std::vector<std::string> spaces = j.contains("spaces") ? get<std::vector<std::string>>(j, "spaces", origin)
+                                          : std::vector<std::string>{j.contains("space") ? get<std::string>(j, "space", origin) : "s"};
+  if (spaces.empty()) throw ParseError(std::string(origin) + ": 'spaces' is empty");
+  if (j.contains("objective_sets"))
+    for (const auto& space : spaces) add_objective_sets(j, origin, space, spaces.front(), c);
   if (j.contains("test_problems"))
     for (const auto& name : get<std::vector<std::string>>(j, "test_problems", origin)) {
       ProblemSpec p;
@@ -224,7 +288,6 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
   }
   if (j.contains("threads")) c.threads = get<std::size_t>(j, "threads", origin);
   if (j.contains("output")) c.output = get<std::string>(j, "output", origin);
-  if (j.contains("data_dir")) c.data_dir = get<std::string>(j, "data_dir", origin);
   if (j.contains("options")) c.options = parse_options(j.at("options"), origin);
   // Build every problem and optimizer once now, so a bad name fails before any run starts.
   for (const auto& problem : make_problems(c))
@@ -235,10 +298,17 @@ StudyConfig parse_study_config(std::string_view json_text, std::string_view orig
 std::string study_config_to_json(const StudyConfig& config) {
   json j;
   json sets = json::array(), tests = json::array();
+  std::set<std::string> spaces;
+  for (const auto& p : config.problems)
+    if (p.test_problem.empty()) spaces.insert(p.space);
   for (const auto& p : config.problems) {
     if (p.test_problem.empty()) {
-      j["space"] = p.space;
-      sets.push_back(p.objectives);
+      if (spaces.size() == 1) {
+        j["space"] = p.space;
+        sets.push_back(p.objectives);
+      } else {  // several spaces: each set names its own
+        sets.push_back({{"space", p.space}, {"objectives", p.objectives}});
+      }
     } else {
       tests.push_back(p.test_problem);
       j["variables"] = p.test_config.num_variables;

@@ -97,6 +97,39 @@ TEST(StudyConfig, JsonFormRoundTripsThroughTheParser) {
   EXPECT_EQ(study_config_to_json(back), text);  // a fixed point
 }
 
+// "spaces" multiplies the objective sets; "devices": "all" gives each set the devices whose
+// surrogate files of that space answer all of its device-free metrics (counted here from the
+// folder's file names); a study over several spaces writes each set with its space and reads back
+// the same problems.
+TEST(StudyConfig, SpacesAndAllDevicesExpandFromTheSurrogateFiles) {
+  const StudyConfig c = parse_study_config(R"({"spaces": ["s", "m"], "devices": "all",
+      "objective_sets": [["perplexity", "memory"], ["perplexity", "latency", "energy"], ["perplexity", "params"]],
+      "algorithms": ["rs"], "seeds": [1]})");
+  std::size_t expected = 0;
+  for (const std::string space : {"s", "m"}) {
+    std::map<std::string, int> metrics_of_device;
+    for (const auto& e : std::filesystem::directory_iterator(benchmark::default_surrogate_dir() / space)) {
+      const std::string stem = e.path().stem().string();
+      if (e.path().extension() != ".hsur" || stem.find('@') == std::string::npos) continue;
+      const std::string metric = stem.substr(0, stem.find('@'));
+      if (metric == "memory_mb") metrics_of_device["memory:" + stem.substr(stem.find('@') + 1)] = 1;
+      if (metric == "latency_ms" || metric == "energy_mj") ++metrics_of_device["le:" + stem.substr(stem.find('@') + 1)];
+    }
+    for (const auto& [key, n] : metrics_of_device) expected += key.starts_with("memory:") || n == 2;
+    ++expected;  // perplexity + params: no device
+  }
+  ASSERT_EQ(c.problems.size(), expected);
+  EXPECT_EQ(c.problems.front().label(), "arch-s-perplexity+memory@a100");
+  EXPECT_EQ(c.problems.back().label(), "arch-m-perplexity+params");
+  const StudyConfig back = parse_study_config(study_config_to_json(c), "config.json");
+  ASSERT_EQ(back.problems.size(), c.problems.size());
+  for (std::size_t i = 0; i < c.problems.size(); ++i) EXPECT_EQ(back.problems[i].label(), c.problems[i].label());
+  EXPECT_THAT([] { parse_study_config(R"({"devices": "most", "objective_sets": [["perplexity", "latency"]], "algorithms": ["rs"], "seeds": [1]})"); },
+              ThrowsMessage<ParseError>(HasSubstr("'devices' is 'most'; expected a list of device names or \"all\"")));
+  EXPECT_THAT([] { parse_study_config(R"({"space": "s", "spaces": ["m"], "objective_sets": [["params"]], "algorithms": ["rs"], "seeds": [1]})"); },
+              ThrowsMessage<ParseError>(HasSubstr("give 'space' or 'spaces', not both")));
+}
+
 // benchmark_for loads only the surrogate files a problem's objectives name, and every file of the
 // space when a name is not a file's (a device alias), which then answers as the full benchmark.
 TEST(BenchmarkFor, LoadsTheNamedFilesOrAllForAnAlias) {

@@ -26,8 +26,10 @@
 //          fidelities η^-k (k = moasha_rungs-1 … 0, η = moasha_eta); ask() promotes a genome that
 //          is in the top 1/η of its rung by (non-dominated rank, crowding distance) and not yet
 //          promoted, highest rung first, else starts a random genome at the lowest fidelity.
-//          Fidelity is the problem's (test problems: a prefix of the distance variables; the
-//          arch problem has none, so every rung costs a full evaluation there).
+//          Fidelity is the problem's (test problems: a prefix of the distance variables). A
+//          problem without one (every arch problem) answers exactly at once: a promotion then
+//          moves up with its result, uncharged, and only new genomes are asked (so MOASHA
+//          evaluates what random search with the same seed does).
 //   The BO optimizers start with bo_initial_samples random genomes, then propose one genome per
 //   ask(): the best of bo_candidates unevaluated candidates (half uniform samples, half one-choice
 //   mutations of the current non-dominated set). The GP sees the gp_max_points most recent
