@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
@@ -71,6 +72,59 @@ std::vector<RankRow> rank_algorithms(const StudyData& study, std::uint64_t seed)
     rows.insert(rows.end(), group.begin(), group.end());
   }
   return rows;
+}
+
+std::vector<std::string> all_problems(const std::string&) { return {""}; }
+
+std::vector<std::string> scale_of_problem(const std::string& problem) {
+  if (!problem.starts_with("arch-")) return {};
+  const std::size_t end = problem.find('-', 5);
+  return {problem.substr(5, end == std::string::npos ? std::string::npos : end - 5)};
+}
+
+std::vector<std::string> devices_of_problem(const std::string& problem) {
+  std::vector<std::string> devices;
+  for (std::size_t at = problem.find('@'); at != std::string::npos; at = problem.find('@', at + 1)) {
+    const std::size_t end = problem.find('+', at);
+    std::string device = problem.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+    if (std::find(devices.begin(), devices.end(), device) == devices.end()) devices.push_back(std::move(device));
+  }
+  return devices;
+}
+
+std::vector<MeanRankRow> mean_ranks(const std::vector<RankRow>& rows, GroupOf group_of, std::uint64_t seed) {
+  // Fractional ranks per problem (rows arrive grouped by problem, sorted by mean HV).
+  std::map<std::string, std::map<std::string, std::vector<double>>> ranks;  // group -> algorithm -> ranks
+  std::vector<std::string> group_order;
+  for (std::size_t begin = 0; begin < rows.size();) {
+    std::size_t end = begin;
+    while (end < rows.size() && rows[end].problem == rows[begin].problem) ++end;
+    for (std::size_t i = begin; i < end;) {
+      std::size_t j = i;
+      while (j < end && rows[j].mean_hv.estimate == rows[i].mean_hv.estimate) ++j;
+      const double rank = static_cast<double>(i - begin + 1 + j - begin) / 2.0;  // mean of ranks i+1..j
+      for (std::size_t k = i; k < j; ++k)
+        for (const auto& group : group_of(rows[k].problem)) {
+          if (!ranks.contains(group)) group_order.push_back(group);
+          ranks[group][rows[k].algorithm].push_back(rank);
+        }
+      i = j;
+    }
+    begin = end;
+  }
+  std::vector<MeanRankRow> out;
+  for (std::size_t g = 0; g < group_order.size(); ++g) {
+    std::vector<MeanRankRow> group;
+    std::size_t a = 0;
+    for (const auto& [algorithm, values] : ranks[group_order[g]])
+      group.push_back({group_order[g], algorithm, values.size(),
+                       bootstrap_mean(values, 0.95, 2000, Rng::derive(seed, g * 1000 + a++).next_u64())});
+    std::stable_sort(group.begin(), group.end(), [](const MeanRankRow& x, const MeanRankRow& y) {
+      return x.mean_rank.estimate < y.mean_rank.estimate;
+    });
+    out.insert(out.end(), group.begin(), group.end());
+  }
+  return out;
 }
 
 }  // namespace hwgpt::report

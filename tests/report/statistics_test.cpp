@@ -80,5 +80,47 @@ TEST(RankAlgorithms, SortsByMeanFinalHvAndSharesTiedRanks) {
   EXPECT_DOUBLE_EQ(rows[1].median_hv, 0.5);
 }
 
+// Mean ranks by hand: on problem 1 (s, h100) a > b = c (b and c share ranks 2 and 3: 2.5), on
+// problem 2 (m, a100 and h100) c > a > b; on problem 3 (s, no device) b > a > c.
+TEST(MeanRanks, FractionalRanksAveragedPerGroup) {
+  auto row = [](std::string problem, std::string algorithm, double hv) {
+    RankRow r;
+    r.problem = std::move(problem);
+    r.algorithm = std::move(algorithm);
+    r.mean_hv.estimate = hv;
+    return r;
+  };
+  const std::vector<RankRow> rows = {
+      row("arch-s-perplexity+latency@h100", "a", 0.9), row("arch-s-perplexity+latency@h100", "b", 0.5),
+      row("arch-s-perplexity+latency@h100", "c", 0.5),
+      row("arch-m-perplexity+latency@a100+energy@h100", "c", 0.8), row("arch-m-perplexity+latency@a100+energy@h100", "a", 0.7),
+      row("arch-m-perplexity+latency@a100+energy@h100", "b", 0.1),
+      row("arch-s-perplexity+params", "b", 0.6), row("arch-s-perplexity+params", "a", 0.4), row("arch-s-perplexity+params", "c", 0.3)};
+  const auto overall = mean_ranks(rows, all_problems);
+  ASSERT_EQ(overall.size(), 3u);
+  EXPECT_EQ(overall[0].algorithm, "a");  // ranks 1, 2, 2
+  EXPECT_DOUBLE_EQ(overall[0].mean_rank.estimate, 5.0 / 3);
+  EXPECT_EQ(overall[1].algorithm, "b");  // 2.5, 3, 1: tied with c (2.5, 1, 3), name order kept
+  EXPECT_DOUBLE_EQ(overall[1].mean_rank.estimate, 6.5 / 3);
+  EXPECT_EQ(overall[2].algorithm, "c");
+  EXPECT_DOUBLE_EQ(overall[2].mean_rank.estimate, 6.5 / 3);
+  EXPECT_LE(overall[0].mean_rank.low, overall[0].mean_rank.estimate);
+  EXPECT_GE(overall[0].mean_rank.high, overall[0].mean_rank.estimate);
+  const auto by_scale = mean_ranks(rows, scale_of_problem);
+  ASSERT_EQ(by_scale.size(), 6u);
+  EXPECT_EQ(by_scale[0].group, "s");
+  EXPECT_EQ(by_scale[3].group, "m");
+  EXPECT_EQ(by_scale[3].algorithm, "c");
+  EXPECT_DOUBLE_EQ(by_scale[3].mean_rank.estimate, 1.0);
+  const auto by_device = mean_ranks(rows, devices_of_problem);  // h100: problems 1 and 2; a100: 2
+  ASSERT_EQ(by_device.size(), 6u);
+  EXPECT_EQ(by_device[0].group, "h100");
+  EXPECT_EQ(by_device[0].problems, 2u);
+  EXPECT_EQ(by_device[3].group, "a100");
+  EXPECT_EQ(devices_of_problem("arch-m-perplexity+latency@a100+energy@a100"), std::vector<std::string>{"a100"});
+  EXPECT_TRUE(devices_of_problem("zdt1-n30-levels101").empty());
+  EXPECT_TRUE(scale_of_problem("zdt1-n30-levels101").empty());
+}
+
 }  // namespace
 }  // namespace hwgpt::report

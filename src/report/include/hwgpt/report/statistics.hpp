@@ -37,4 +37,26 @@ struct RankRow {
 // Rows grouped by problem (study order), each group sorted by mean final HV (descending).
 std::vector<RankRow> rank_algorithms(const StudyData& study, std::uint64_t seed = 1);
 
+// An algorithm's mean rank over the problems of one group (all problems, a scale, a device): per
+// problem the algorithms are ranked by mean final HV, ties sharing the mean of their ranks (1 =
+// best), and the interval is a percentile bootstrap over the group's problems (2,000 resamples).
+struct MeanRankRow {
+  std::string group, algorithm;
+  std::size_t problems = 0;
+  Interval mean_rank;
+};
+
+// Problems of a group: "" for every problem, else what `group_of(problem label)` returns (a problem
+// may belong to several groups, e.g. two devices; an empty list leaves it out).
+using GroupOf = std::vector<std::string> (*)(const std::string& problem);
+
+// Rows per (group, algorithm), groups in order of first appearance, algorithms by mean rank.
+std::vector<MeanRankRow> mean_ranks(const std::vector<RankRow>& rows, GroupOf group_of, std::uint64_t seed = 1);
+
+// Group functions for arch problems labelled "arch-<scale>-<objective>+...": the scale, and the
+// devices their objectives name ("latency@h100" -> "h100"; none for device-free objectives).
+std::vector<std::string> all_problems(const std::string& problem);
+std::vector<std::string> scale_of_problem(const std::string& problem);
+std::vector<std::string> devices_of_problem(const std::string& problem);
+
 }  // namespace hwgpt::report
