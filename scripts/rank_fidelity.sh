@@ -9,13 +9,15 @@
 # OUT_DIR/supernet-<checkpoint name>.csv).
 # Resumable: an arch whose row exists is skipped, an interrupted training resumes from its
 # checkpoint. HWGPT_JOBS=J (1) trains J archs at a time as separate processes, one thread each
-# (a 2-core VM: J=2); HWGPT=path picks the binary (build/hwgpt).
+# (a 2-core VM: J=2); HWGPT=path picks the binary (build/hwgpt); HWGPT_TRAIN_SEED=S (1) seeds the
+# stand-alone runs (use another OUT_DIR: a second seed measures how far stand-alone rankings
+# themselves agree, the ceiling for any proxy).
 set -euo pipefail
 hwgpt=${HWGPT:-"$(cd "$(dirname "$0")/.." && pwd)/build/hwgpt"}
 supernet=$1 out=$2 n=${3:-8} seed=${4:-7} steps=${5:-2000}
 corpus=${HWGPT_CORPUS:-$(cd "$(dirname "$0")/../../shared/data/corpora" 2>/dev/null && pwd)/tinyshakespeare.txt}
-threads=${HWGPT_THREADS:-1}
-export OMP_WAIT_POLICY=passive hwgpt out corpus steps threads
+threads=${HWGPT_THREADS:-1} train_seed=${HWGPT_TRAIN_SEED:-1}
+export OMP_WAIT_POLICY=passive hwgpt out corpus steps threads train_seed
 mkdir -p "$out"
 "$hwgpt" space sample --scale t -n "$n" --seed "$seed" --unique > "$out/archs.txt"
 
@@ -25,7 +27,7 @@ train_one() {
   arch=$(sed -n "${i}p" "$out/archs.txt")
   grep -q "^$arch," "$out/standalone-$i.csv" 2>/dev/null && return 0
   "$hwgpt" train --corpus "$corpus" --arch "$arch" --checkpoint "$out/standalone-$i.hwgpt" --steps "$steps" \
-    --threads "$threads" --eval-every 0 --checkpoint-every 250 --log-every 250
+    --seed "$train_seed" --threads "$threads" --eval-every 0 --checkpoint-every 250 --log-every 250
   echo "$arch" > "$out/arch-$i.txt"
   "$hwgpt" eval --checkpoint "$out/standalone-$i.hwgpt" --corpus "$corpus" --archs "$out/arch-$i.txt" \
     --out "$out/standalone-$i.csv" --threads "$threads"
