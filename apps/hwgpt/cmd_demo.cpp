@@ -84,20 +84,21 @@ void print_scales(std::size_t n, std::uint64_t seed) {
 }  // namespace
 
 int cmd_demo(const std::vector<std::string>& tokens) {
-  const OptionSpec spec{{"--count", "--seed", "--out", "--device", "--budget", "--bo-budget", "--seeds", "--threads",
+  const OptionSpec spec{{"--count", "--seed", "--out", "--device", "--budget", "--seeds", "--threads",
                          "--png"},
                         {"--help", "--no-study"},
                         {{"-n", "--count"}}};
   const Args args("demo", tokens, spec);
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt demo [-n|--count N (3)] [--seed K (1)] [--out DIR (hwgpt-demo)] [--device D (h100)]\n"
-                 "                  [--budget N (2000)] [--bo-budget N (300)] [--seeds R (5)] [--threads N (all cores)]\n"
+                 "                  [--budget N (300)] [--seeds R (5)] [--threads N (all cores)]\n"
                  "                  [--png DIR] [--no-study]\n"
                  "Prints sampled archs of every scale with closed-form metrics and benchmark predictions, then runs\n"
                  "a study on scale s's shipped benchmark: the eight algorithms (rs ls nsga2 morea lsbo rsbo ehvi\n"
-                 "moasha) minimising perplexity and latency@D, seeds 1..R, N evaluations per run (the Bayesian\n"
-                 "optimizers lsbo, rsbo, ehvi: --bo-budget, as their steps cost a GP fit), written to DIR (resumable:\n"
-                 "a rerun skips finished runs), and writes DIR/report.html, whose path it prints last.\n";
+                 "moasha) minimising perplexity and latency@D, seeds 1..R, N evaluations per run for every algorithm\n"
+                 "(the Bayesian ones fit their GP to the 64 most recent evaluations: configs/paper-grid.json's\n"
+                 "setting, of which this study is one cell), written to DIR (resumable: a rerun skips finished\n"
+                 "runs), and writes DIR/report.html, whose path it prints last.\n";
     return 0;
   }
   const auto n = static_cast<std::size_t>(args.integer("--count", 3, 1, 1000));
@@ -114,17 +115,16 @@ int cmd_demo(const std::vector<std::string>& tokens) {
   config.algorithms = search::optimizer_names();
   const auto seeds = args.integer("--seeds", 5, 1, 100);
   for (long long k = 1; k <= seeds; ++k) config.seeds.push_back(static_cast<std::uint64_t>(k));
-  config.budget = static_cast<std::size_t>(args.integer("--budget", 2000, 1, 1000000));
-  const auto bo_budget = static_cast<std::size_t>(args.integer("--bo-budget", 300, 1, 1000000));
-  for (const char* bo : {"lsbo", "rsbo", "ehvi"}) config.algorithm_budgets[bo] = std::min(bo_budget, config.budget);
+  config.budget = static_cast<std::size_t>(args.integer("--budget", 300, 1, 1000000));
+  config.options.gp_max_points = 64;  // as configs/paper-grid.json (docs/SEARCH.md, "Equal budgets")
   config.threads = static_cast<std::size_t>(args.integer("--threads", 0, 0, 4096));
   // The same checks as a config file gets: a bad device fails here, before any run starts.
   config = search::parse_study_config(search::study_config_to_json(config), "demo");
   config.output = args.value_or("--out", "hwgpt-demo");
 
   std::cout << "\n== study: " << config.algorithms.size() << " algorithms x " << config.seeds.size()
-            << " seeds on scale s, minimising perplexity and latency@" << device << " (budget " << config.budget
-            << ", " << bo_budget << " for lsbo/rsbo/ehvi) -> " << config.output.string() << "\n" << std::flush;
+            << " seeds on scale s, minimising perplexity and latency@" << device << " (" << config.budget
+            << " evaluations per run, every algorithm) -> " << config.output.string() << "\n" << std::flush;
   const auto start = std::chrono::steady_clock::now();
   search::run_study(config, &std::cerr);
   const double study_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

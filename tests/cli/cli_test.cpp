@@ -183,7 +183,7 @@ TEST(Cli, DemoRunsEveryScaleThenAStudyAndPrintsItsReport) {
   const hwgpt::test::TempDir tmp("cli_demo");
   const auto dir = tmp / "demo";  // absent: the demo creates it
   // The demo's study, shrunk: all eight algorithms, two seeds, a few evaluations each.
-  const Result r = run("demo -n 1 --seed 1 --budget 20 --bo-budget 12 --seeds 2 --out " + dir.string());
+  const Result r = run("demo -n 1 --seed 1 --budget 20 --seeds 2 --out " + dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* scale : {"== scale t", "== scale s", "== scale m", "== scale l"})
     EXPECT_THAT(r.out, HasSubstr(scale));
@@ -195,6 +195,7 @@ TEST(Cli, DemoRunsEveryScaleThenAStudyAndPrintsItsReport) {
   const std::string html = hwgpt::test::read_all(dir / "report.html");
   EXPECT_THAT(html, HasSubstr("<figure id=\"kendall-tau\""));
   EXPECT_THAT(html, HasSubstr("Ranking by final hypervolume"));
+  EXPECT_THAT(html, HasSubstr("Every algorithm had the same budget, 20 evaluations per run."));
   EXPECT_EQ(run("demo --device nowhere --out " + dir.string()).exit_code, 1);
 }
 
