@@ -1,5 +1,6 @@
 // `hwgpt report`: the HTML report of a study folder or of a scale's benchmark, optionally with one
 // PNG per figure; thin over hwgpt::report.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -17,7 +18,7 @@ namespace hwgpt::cli {
 
 int cmd_report(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--study", "--benchmark", "--out", "--png", "--db", "--calibrate", "--devices", "--sample",
-                         "--seed"},
+                         "--seed", "--summary-md"},
                         {"--help", "--no-benchmark"},
                         {}};
   const Args args("report", tokens, spec);
@@ -39,6 +40,8 @@ int cmd_report(const std::vector<std::string>& tokens) {
                  "  --devices D,...  devices of the Kendall tau heat map (default: all of the scale).\n"
                  "  --sample N       archs sampled (seed --seed) for the heat map.\n"
                  "  --png DIR        also one PNG per figure (gnuplot; DIR/<figure id>.png and .gp).\n"
+                 "  --summary-md F   also the study's summary (mean ranks over problems, per scale, per device)\n"
+                 "                   as Markdown, the tables the HTML opens with.\n"
                  "See docs/REPORT.md for what each figure shows.\n";
     return 0;
   }
@@ -69,6 +72,11 @@ int cmd_report(const std::vector<std::string>& tokens) {
     out = args.value_or("--out", "report-" + *scale + ".html");
   }
   search::write_file_atomically(out, report::render_html(r));
+  if (auto md = args.value("--summary-md")) {
+    const auto summary = std::find_if(r.sections.begin(), r.sections.end(), [](const auto& s) { return s.id == "summary"; });
+    if (summary == r.sections.end()) throw ParseError("report: --summary-md needs --study");
+    search::write_file_atomically(*md, report::render_markdown(*summary));
+  }
   const auto figures = report::all_figures(r);
   if (auto png = args.value("--png")) {
     const auto files = report::export_pngs(figures, *png);

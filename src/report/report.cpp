@@ -151,6 +151,21 @@ std::string render_html(const Report& report) {
   return html + "</body>\n</html>\n";
 }
 
+std::string render_markdown(const Section& section) {
+  std::string md = "## " + section.title + "\n\n";
+  if (!section.intro.empty()) md += section.intro + "\n\n";
+  for (const auto& t : section.tables) {
+    if (!t.title.empty()) md += "**" + t.title + "**\n\n";
+    md += "| " + join(t.header, " | ") + " |\n|";
+    for (std::size_t c = 0; c < t.header.size(); ++c) md += "---|";
+    md += "\n";
+    for (const auto& row : t.rows) md += "| " + join(row, " | ") + " |\n";
+    md += "\n";
+    if (!t.caption.empty()) md += t.caption + "\n\n";
+  }
+  return md;
+}
+
 std::vector<Section> study_sections(const StudyData& study, std::uint64_t seed) {
   std::vector<Section> sections;
   const std::vector<RankRow> rows = rank_algorithms(study, seed);

@@ -147,6 +147,17 @@ TEST_F(StudyReport, HtmlIsWellFormedSelfContainedAndComplete) {
   for (std::size_t at = rest.find("http"); at != std::string::npos; at = rest.find("http", at + 1))
     EXPECT_EQ(rest.compare(at, 26, "http://www.w3.org/2000/svg"), 0) << rest.substr(at, 40);
   EXPECT_THAT(doc.values("//section[@id='benchmark']"), testing::IsEmpty());  // a test problem: no benchmark
+  // The summary opens the report: the first section, one row per algorithm, equal budgets said.
+  EXPECT_EQ(doc.values("//section", "id").front(), "summary");
+  EXPECT_EQ(doc.values("//table[@id='summary-table']/tr").size(), 3u);
+  EXPECT_THAT(html, HasSubstr("Every algorithm had the same budget"));
+}
+
+TEST(RenderMarkdown, TablesWithTitlesAndCaptions) {
+  Section s{"summary", "Summary", "Intro.", {}, {}, {}, ""};
+  s.tables.push_back({"t", "Mean rank", "Best: a.", {"algorithm", "mean rank"}, {{"a", "1.00"}, {"b", "2.00"}}});
+  EXPECT_EQ(render_markdown(s), "## Summary\n\nIntro.\n\n**Mean rank**\n\n| algorithm | mean rank |\n|---|---|\n"
+                                "| a | 1.00 |\n| b | 2.00 |\n\nBest: a.\n\n");
 }
 
 TEST(LoadStudy, NamesTheBadFile) {

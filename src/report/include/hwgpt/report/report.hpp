@@ -37,6 +37,10 @@ struct Report {
 // The HTML text. Every figure is `<figure id="ID" class="figure">` holding its SVG and caption.
 std::string render_html(const Report& report);
 
+// One section as Markdown: its title as a heading, the intro, every table (caption below it);
+// figures are left out. For docs that quote a report's tables (docs/RESULTS.md).
+std::string render_markdown(const Section& section);
+
 // Sections of a study: ranking table, configuration, and per problem the figures of
 // study_figures(). `seed` drives the bootstrap intervals of the ranking.
 std::vector<Section> study_sections(const StudyData& study, std::uint64_t seed = 1);
