@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../common/temp_dir.hpp"
+#include "train_test_util.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/core/tensor_file.hpp"
@@ -26,35 +27,11 @@ using hwgpt::train::Trainer;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
-const hwgpt::space::SearchSpace& t_space() { return hwgpt::space::SearchSpace::builtin("t"); }
+using hwgpt::test::all_params;
+using hwgpt::test::t_space;
+using hwgpt::test::tiny_config;
 
-// A 20 kB corpus of words from a small vocabulary (learnable in a few steps).
-TokenSplits corpus(const fs::path& dir) {
-  static const char* words[] = {"the ", "king ", "and ", "queen ", "of ", "rome ", "speak ", "now.\n"};
-  hwgpt::Rng rng(5);
-  std::string text;
-  while (text.size() < 20000) text += words[rng.uniform_index(8)];
-  std::ofstream(dir / "corpus.txt", std::ios::binary) << text;
-  return hwgpt::train::load_byte_corpus(dir / "corpus.txt");
-}
-
-TrainConfig tiny_config() {
-  TrainConfig c;
-  c.max_steps = 6;
-  c.batch = 2;
-  c.sequence_length = 16;
-  c.warmup_steps = 2;
-  c.eval_every = 0;
-  c.checkpoint_every = 2;
-  c.seed = 3;
-  return c;
-}
-
-std::vector<std::vector<float>> all_params(const Trainer& t) {
-  std::vector<std::vector<float>> out;
-  for (const auto& name : t.supernet().parameter_names()) out.push_back(t.supernet().parameter(name));
-  return out;
-}
+TokenSplits corpus(const fs::path& dir) { return hwgpt::train::load_byte_corpus(hwgpt::test::write_corpus(dir)); }
 
 // Before distill_start the run is the plain rule's bit for bit; the first distilled step changes
 // the weights.

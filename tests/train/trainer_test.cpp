@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "../common/temp_dir.hpp"
+#include "train_test_util.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
@@ -23,38 +24,11 @@ using hwgpt::train::Trainer;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
-const hwgpt::space::SearchSpace& t_space() { return hwgpt::space::SearchSpace::builtin("t"); }
-
 using hwgpt::test::TempDir;
-
-// A 20 kB corpus of words drawn from a small vocabulary: learnable in a few steps.
-fs::path write_corpus(const fs::path& dir, std::uint64_t seed = 1) {
-  static const char* words[] = {"the ", "king ", "and ", "queen ", "of ", "rome ", "speak ", "now.\n"};
-  hwgpt::Rng rng(seed);
-  std::string text;
-  while (text.size() < 20000) text += words[rng.uniform_index(8)];
-  const fs::path p = dir / ("corpus" + std::to_string(seed) + ".txt");
-  std::ofstream(p, std::ios::binary) << text;
-  return p;
-}
-
-TrainConfig tiny_config() {
-  TrainConfig c;
-  c.max_steps = 5;
-  c.batch = 2;
-  c.sequence_length = 16;
-  c.warmup_steps = 2;
-  c.eval_every = 0;
-  c.checkpoint_every = 2;
-  c.seed = 3;
-  return c;
-}
-
-std::vector<std::vector<float>> all_params(const Trainer& t) {
-  std::vector<std::vector<float>> out;
-  for (const auto& name : t.supernet().parameter_names()) out.push_back(t.supernet().parameter(name));
-  return out;
-}
+using hwgpt::test::all_params;
+using hwgpt::test::t_space;
+using hwgpt::test::tiny_config;
+using hwgpt::test::write_corpus;
 
 TEST(LearningRate, WarmupThenCosineToTenPercent) {
   TrainConfig c;
