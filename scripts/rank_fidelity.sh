@@ -22,7 +22,10 @@ mkdir -p "$out"
 "$hwgpt" space sample --scale t -n "$n" --seed "$seed" --unique > "$out/archs.txt"
 
 # Stand-alone arch i (1-based line of archs.txt): train, then evaluate into its own CSV.
+# Exported into `bash -c`, which does not inherit -e: without it a killed training would go on to
+# evaluate its unfinished checkpoint and record that as the arch's stand-alone result.
 train_one() {
+  set -euo pipefail
   local i=$1 arch
   arch=$(sed -n "${i}p" "$out/archs.txt")
   grep -q "^$arch," "$out/standalone-$i.csv" 2>/dev/null && return 0
@@ -34,7 +37,8 @@ train_one() {
 }
 export -f train_one
 seq 1 "$n" | xargs -P "${HWGPT_JOBS:-1}" -I{} bash -c 'train_one {}'
-{ head -n 1 "$out/standalone-1.csv"; for i in $(seq 1 "$n"); do tail -n +2 "$out/standalone-$i.csv"; done; } \
+# One row per arch (an arch evaluated twice, e.g. by a run interrupted and started again, is kept once).
+for i in $(seq 1 "$n"); do cat "$out/standalone-$i.csv"; done | awk -F, 'NR == 1 || ($1 != "arch" && !seen[$1]++)' \
   > "$out/standalone.csv"
 [ "$supernet" = "-" ] && exit 0
 table="$out/supernet-$(basename "${supernet%.*}").csv"
