@@ -6,9 +6,7 @@
 
 namespace hwgpt::search::detail {
 
-// Hypervolume of row-major 4-D points, every one strictly below `reference` (size 4);
-// `sorted_by_last`: the points are in ascending order of their 4th value already (limit sets of
-// the 5-D sweep), so the sort is skipped.
+// Hypervolume of row-major 4-D points, every one strictly below `reference` (size 4).
 //
 // Sweep over the 4th objective: between consecutive 4th values the slab's cross-section is the
 // 3-D hypervolume of the projections seen so far, which each new point grows by its exclusive
@@ -21,7 +19,6 @@ namespace hwgpt::search::detail {
 //     until one covers the whole box (q.x <= p.x and q.y <= p.y) or z reaches the reference.
 // O(n·m) for n points and fronts of at most m points, against O(n·m log m) for a limit-set 3-D
 // hypervolume per point (the previous method).
-double hypervolume_4d(const std::vector<double>& points, std::span<const double> reference,
-                      bool sorted_by_last = false);
+double hypervolume_4d(const std::vector<double>& points, std::span<const double> reference);
 
 }  // namespace hwgpt::search::detail
