@@ -47,10 +47,11 @@ std::vector<RankRow> rank_algorithms(const StudyData& study, std::uint64_t seed)
     for (std::size_t a = 0; a < study.algorithms.size(); ++a) {
       const auto runs = runs_of(study, study.problems[p], study.algorithms[a]);
       if (runs.empty()) continue;
-      RankRow row{study.problems[p], study.algorithms[a], runs.size(), {}, 0, 0, 0, 0, 0, 0};
+      RankRow row{study.problems[p], study.algorithms[a], runs.size(), {}, 0, 0, 0, 0, 0, 0, 0};
       std::vector<double> hv;
       double duration = 0, evaluations = 0;
       for (const auto* r : runs) {
+        row.budget = std::max(row.budget, r->budget);
         hv.push_back(r->final_hypervolume);
         duration += r->duration_s;
         evaluations += static_cast<double>(r->hv_curve.size());

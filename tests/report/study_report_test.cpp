@@ -153,6 +153,25 @@ TEST_F(StudyReport, HtmlIsWellFormedSelfContainedAndComplete) {
   EXPECT_THAT(html, HasSubstr("Every algorithm had the same budget"));
 }
 
+// MOASHA on a problem with a fidelity runs more (cheaper) trials than its budget of full
+// evaluations: the summary compares configured budgets, so equal budgets are still called equal,
+// and unequal ones are called out.
+TEST(StudySummary, StatesWhetherBudgetsWereEqual) {
+  const test::TempDir tmp("report_budgets");
+  for (const bool equal : {true, false}) {
+    auto config = search::parse_study_config(std::string(R"({"test_problems": ["zdt1"], "variables": 6, "levels": 11,
+        "algorithms": ["rs", "moasha"], "seeds": [1], "budget": 30)") +
+                                             (equal ? "" : R"(, "algorithm_budgets": {"rs": 20})") + "}");
+    config.output = tmp / (equal ? "equal" : "unequal");
+    search::run_study(config);
+    StudyReportOptions o;
+    o.study = config.output;
+    const std::string html = render_html(study_report(o));
+    EXPECT_EQ(html.find("Every algorithm had the same budget, 30 evaluations per run.") != std::string::npos, equal);
+    EXPECT_EQ(html.find("Budgets differ between algorithms") != std::string::npos, !equal);
+  }
+}
+
 TEST(RenderMarkdown, TablesWithTitlesAndCaptions) {
   Section s{"summary", "Summary", "Intro.", {}, {}, {}, ""};
   s.tables.push_back({"t", "Mean rank", "Best: a.", {"algorithm", "mean rank"}, {{"a", "1.00"}, {"b", "2.00"}}});

@@ -32,6 +32,7 @@ struct RankRow {
   double mean_duration_s = 0;
   std::size_t mean_evaluations = 0;
   int rank = 0;                 // 1 = highest mean HV within the problem; ties share a rank
+  std::size_t budget = 0;       // the runs' budget in full evaluations (the largest, if they differ)
 };
 
 // Rows grouped by problem (study order), each group sorted by mean final HV (descending).
