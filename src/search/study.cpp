@@ -218,7 +218,12 @@ void add_objective_sets(const json& j, std::string_view origin, const std::strin
     }
     if (!entry.is_array()) throw ParseError(std::string(origin) + ": 'objective_sets' holds " + entry.dump() +
                                             "; expected a list of objectives or {\"space\", \"objectives\"}");
-    const auto set = entry.get<std::vector<std::string>>();
+    std::vector<std::string> set;
+    try {
+      set = entry.get<std::vector<std::string>>();
+    } catch (const json::exception& e) {
+      throw ParseError(std::string(origin) + ": key 'objective_sets': " + e.what());
+    }
     std::vector<std::string> free_metrics;
     for (const auto& o : set)
       if (device_free(o)) free_metrics.push_back(analytic::canonical_metric(analytic::parse_objective(o).metric));

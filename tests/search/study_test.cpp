@@ -128,6 +128,12 @@ TEST(StudyConfig, SpacesAndAllDevicesExpandFromTheSurrogateFiles) {
               ThrowsMessage<ParseError>(HasSubstr("'devices' is 'most'; expected a list of device names or \"all\"")));
   EXPECT_THAT([] { parse_study_config(R"({"space": "s", "spaces": ["m"], "objective_sets": [["params"]], "algorithms": ["rs"], "seeds": [1]})"); },
               ThrowsMessage<ParseError>(HasSubstr("give 'space' or 'spaces', not both")));
+  EXPECT_THAT([] { parse_study_config(R"({"objective_sets": [[1, 2]], "algorithms": ["rs"], "seeds": [1]})"); },
+              ThrowsMessage<ParseError>(HasSubstr("key 'objective_sets': [json.exception.type_error.302]")));
+  EXPECT_THAT([] { parse_study_config(R"({"objective_sets": [7], "algorithms": ["rs"], "seeds": [1]})"); },
+              ThrowsMessage<ParseError>(HasSubstr("'objective_sets' holds 7; expected a list of objectives")));
+  EXPECT_THAT([] { parse_study_config(R"({"objective_sets": [{"space": "s"}], "algorithms": ["rs"], "seeds": [1]})"); },
+              ThrowsMessage<ParseError>(HasSubstr("key 'objectives'")));
 }
 
 // benchmark_for loads only the surrogate files a problem's objectives name, and every file of the
