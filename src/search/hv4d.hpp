@@ -21,4 +21,10 @@ namespace hwgpt::search::detail {
 // hypervolume per point (the previous method).
 double hypervolume_4d(const std::vector<double>& points, std::span<const double> reference);
 
+// The same for points already in ascending order of the 4th objective (no sort), of which the
+// first `base` share one 4th value and are mutually non-dominated (their 3-D hypervolume is then
+// one sweep). After those, a weakly dominated point may come before its dominator (an equal 4th
+// value): it is inserted and dropped again.
+double hypervolume_4d_presorted(const std::vector<double>& points, std::size_t base, std::span<const double> reference);
+
 }  // namespace hwgpt::search::detail

@@ -2,6 +2,10 @@
 #include "hwgpt/search/hypervolume.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <limits>
 #include <cmath>
 #include <numeric>
@@ -93,101 +97,179 @@ double hv_3d(const Points& pts, std::span<const double> reference) {
 
 double hv_any(Points& pts, std::span<const double> reference);
 
+// The (d-1)-D projections swept so far that no other one dominates, one column per coordinate
+// (column k at values[k * stride]), in ascending order of the last: each new point scans all of
+// them in loops without branches that the compiler vectorises.
+struct Columns {
+  std::vector<double> values;
+  std::size_t stride = 0, size = 0;
+  const double* column(std::size_t k) const { return values.data() + k * stride; }
+  double* column(std::size_t k) { return values.data() + k * stride; }
+};
+
 // Reused buffers of one sweep (below).
 struct SweepScratch {
+  // Per front point, counts held as doubles (exact small integers): without AVX, GCC vectorises
+  // a double comparison into a double sum but not into an integer one.
+  std::vector<double> above;   // how many coordinates lie above p's
+  std::vector<double> k_sum;   // the sum of those coordinates' indices (the one when above == 1)
+  std::vector<double> below;   // how many lie below p's (0: p weakly dominates it)
+  std::vector<double> beyond;  // how many reach their axis value (0: a limit-set candidate)
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-  std::vector<std::size_t> axis;  // per coordinate k: the lowest limit point above p in k alone
-  std::vector<double> axis_value;  // the axis point's value on k
-  std::vector<char> covered;      // per front point: p weakly dominates it
+  std::vector<std::size_t> axis;     // per coordinate k: the lowest front point above p in k alone
+  std::vector<double> axis_value;    // its k-th value
   std::vector<std::size_t> candidates;  // front points that may give a non-dominated limit point
   std::vector<std::pair<double, std::size_t>> by_sum;
   Points limit_candidates;
+  Columns kept;  // the non-dominated limit points found so far, by column
 };
 
-// One pass over the front for the new point p: is p weakly dominated (the return value); for each
-// coordinate k p's "axis" point on k, the front point whose limit point max(q, p) lies above p in
-// k alone with the lowest k-th value; the front points p weakly dominates (scratch.covered); and
-// as candidates for the limit set the front points no axis point found so far dominates (the axis
-// test of nondominated_limit_set, against the axis points as they stand, so a superset).
+// One scan of the front for the new point p: is p weakly dominated (the return value); which
+// front points p weakly dominates (scratch.below == 0); for each coordinate k p's "axis" point,
+// the front point whose limit point max(q, p) lies above p in k alone with the lowest k-th
+// value; and as candidates for the limit set the front points no axis point dominates.
 template <std::size_t kDm>
-bool scan_front(const Points& front, std::size_t dm_runtime, const double* p, SweepScratch& scratch) {
+bool scan_front(const Columns& front, std::size_t dm_runtime, const double* p, SweepScratch& s) {
   const std::size_t dm = kDm ? kDm : dm_runtime;
-  const std::size_t m = front.size() / dm;
-  scratch.axis.assign(dm, SweepScratch::kNone);
-  scratch.axis_value.assign(dm, std::numeric_limits<double>::infinity());
-  scratch.covered.resize(m);
-  scratch.candidates.clear();
-  for (std::size_t q = 0; q < m; ++q) {
-    const double* f = &front[q * dm];
-    std::size_t below_or_equal = 0, above = 0, k_above = 0, p_below = 0, beyond_axis = 0;
+  const std::size_t m = front.size;
+  s.above.resize(m);
+  s.k_sum.resize(m);
+  s.below.resize(m);
+  // Local restrict pointers: the three counts are distinct arrays, which lets the loops vectorise.
+  double* __restrict above = s.above.data();
+  double* __restrict k_sum = s.k_sum.data();
+  double* __restrict below = s.below.data();
+  if constexpr (kDm != 0) {  // one pass, the coordinates unrolled
+    for (std::size_t q = 0; q < m; ++q) {
+      double up = 0, up_k = 0, down = 0;
+      for (std::size_t k = 0; k < kDm; ++k) {
+        const double v = front.column(k)[q];
+        up += v > p[k] ? 1.0 : 0.0;
+        up_k += v > p[k] ? static_cast<double>(k) : 0.0;
+        down += v < p[k] ? 1.0 : 0.0;
+      }
+      above[q] = up, k_sum[q] = up_k, below[q] = down;
+    }
+  } else {  // column by column
+    for (std::size_t q = 0; q < m; ++q) above[q] = 0, k_sum[q] = 0, below[q] = 0;
     for (std::size_t k = 0; k < dm; ++k) {
-      below_or_equal += f[k] <= p[k];
-      p_below += p[k] <= f[k];
-      beyond_axis += f[k] >= scratch.axis_value[k];
-      if (f[k] > p[k]) ++above, k_above = k;
+      const double* f = front.column(k);
+      const double pk = p[k];
+      const auto ki = static_cast<double>(k);
+      for (std::size_t q = 0; q < m; ++q) {
+        above[q] += f[q] > pk ? 1.0 : 0.0;
+        k_sum[q] += f[q] > pk ? ki : 0.0;
+        below[q] += f[q] < pk ? 1.0 : 0.0;
+      }
     }
-    if (below_or_equal == dm) return true;
-    scratch.covered[q] = p_below == dm;
-    if (above == 1 && f[k_above] < scratch.axis_value[k_above]) {
-      scratch.axis[k_above] = q;
-      scratch.axis_value[k_above] = f[k_above];
-      beyond_axis = 0;  // it is the axis point now (and was not dominated by the previous one)
-    }
-    if (beyond_axis == 0) scratch.candidates.push_back(q);
+  }
+  s.axis.assign(dm, SweepScratch::kNone);
+  s.axis_value.assign(dm, std::numeric_limits<double>::infinity());
+  for (std::size_t q = 0; q < m; ++q) {
+    if (above[q] > 1) continue;
+    if (above[q] == 0) return true;
+    const auto k = static_cast<std::size_t>(k_sum[q]);
+    const double v = front.column(k)[q];
+    if (v < s.axis_value[k]) s.axis_value[k] = v, s.axis[k] = q;
+  }
+  // A limit point whose k-th value reaches the axis value on k is dominated by the axis point's
+  // (its other values are all >= p's), unless it is the axis point itself.
+  s.beyond.assign(m, 0);
+  double* __restrict beyond = s.beyond.data();
+  for (std::size_t k = 0; k < dm; ++k) {
+    const double* f = front.column(k);
+    const double a = s.axis_value[k];
+    for (std::size_t q = 0; q < m; ++q) beyond[q] += f[q] >= a ? 1.0 : 0.0;
+  }
+  for (std::size_t k = 0; k < dm; ++k)
+    if (s.axis[k] != SweepScratch::kNone) beyond[s.axis[k]] = 0;
+  s.candidates.resize(m);  // in the front's order, without branches
+  std::size_t count = 0;
+  for (std::size_t q = 0; q < m; ++q) {
+    s.candidates[count] = q;
+    count += beyond[q] == 0;
+  }
+  s.candidates.resize(count);
+  return false;
+}
+
+// Whether one of the points weakly dominates l. Two points per step with SSE2 (every x86-64 CPU
+// has it; GCC does not vectorise this loop itself), else one.
+template <std::size_t kDm>
+bool any_weakly_dominates(const Columns& points, std::size_t dm_runtime, const double* l) {
+  const std::size_t dm = kDm ? kDm : dm_runtime;
+  std::size_t j = 0;
+#if defined(__SSE2__)
+  for (; j + 2 <= points.size; j += 2) {
+    __m128d below_or_equal = _mm_cmple_pd(_mm_loadu_pd(points.column(0) + j), _mm_set1_pd(l[0]));
+    for (std::size_t k = 1; k < dm; ++k)
+      below_or_equal =
+          _mm_and_pd(below_or_equal, _mm_cmple_pd(_mm_loadu_pd(points.column(k) + j), _mm_set1_pd(l[k])));
+    if (_mm_movemask_pd(below_or_equal) != 0) return true;
+  }
+#endif
+  for (; j < points.size; ++j) {
+    bool below_or_equal = true;
+    for (std::size_t k = 0; k < dm; ++k) below_or_equal &= points.column(k)[j] <= l[k];
+    if (below_or_equal) return true;
   }
   return false;
 }
 
 // The non-dominated points of p's limit set {max(q, p) : q in front} (one of equal points), into
-// `limit`. Limit sets are mostly dominated (5-D sphere, 1000 points: 25 of 318 limit points on
-// average), so the hypervolume that follows sees few points. Two filters:
-//  1. p's axis point on k (scan_front) dominates every limit point whose k-th value is at least as
-//     high (all its other values are >= p's): an O(d) test that removes about three quarters;
-//  2. the rest in ascending order of their coordinate sum (a point can only be weakly dominated by
-//     one with a smaller or equal sum), each checked against those kept so far.
-// kDm is the dimension when known at compile time (loops unroll, tests are branch-free), else 0.
+// `limit`, row-major. Limit sets are mostly dominated (5-D sphere, 1000 points: 25 of 318 limit
+// points on average), so the hypervolume that follows sees few points. The candidates (scan_front:
+// the axis test removed about three quarters) are checked against those kept so far, in an order
+// where a point's dominators come before it: ascending coordinate sum (a point can only be weakly
+// dominated by one with a smaller or equal sum). With `keep_last_order` (the front and so the
+// candidates in ascending last value) only the candidates whose limit point takes p's last value
+// are sorted so, and the others follow in their order: `limit` comes out in ascending last value
+// (a later point with an equal last value may go unfound as a dominator; the hypervolume that
+// follows allows that). Returns how many of the kept points take p's last value (with
+// `keep_last_order`: the first ones). kDm is the dimension when known at compile time, else 0.
 template <std::size_t kDm>
-void nondominated_limit_set(const Points& front, std::size_t dm_runtime, const double* p, SweepScratch& scratch,
-                            Points& limit) {
+std::size_t nondominated_limit_set(const Columns& front, std::size_t dm_runtime, const double* p, bool keep_last_order,
+                            SweepScratch& s, Points& limit) {
   const std::size_t dm = kDm ? kDm : dm_runtime;
-  Points& candidates = scratch.limit_candidates;
+  Points& candidates = s.limit_candidates;
   candidates.clear();
-  auto& by_sum = scratch.by_sum;
+  auto& by_sum = s.by_sum;
   by_sum.clear();
-  for (const std::size_t q : scratch.candidates) {
-    const double* f = &front[q * dm];
-    bool dominated = false, is_axis = false;
-    for (std::size_t k = 0; k < dm; ++k) {
-      dominated |= f[k] >= scratch.axis_value[k];
-      is_axis |= scratch.axis[k] == q;
-    }
-    if (dominated && !is_axis) continue;  // by an axis point; those themselves are kept (once)
+  std::size_t at_p_last = 0;  // how many candidates' limit points take p's last value
+  for (const std::size_t q : s.candidates) {
     double sum = 0;
     for (std::size_t k = 0; k < dm; ++k) {
-      const double l = std::max(f[k], p[k]);
+      const double l = std::max(front.column(k)[q], p[k]);
       candidates.push_back(l);
       sum += l;
     }
+    at_p_last += front.column(dm - 1)[q] <= p[dm - 1];
     by_sum.emplace_back(sum, by_sum.size());
   }
-  std::sort(by_sum.begin(), by_sum.end());
+  std::sort(by_sum.begin(), keep_last_order ? by_sum.begin() + static_cast<std::ptrdiff_t>(at_p_last) : by_sum.end());
+  Columns& kept = s.kept;
+  kept.stride = by_sum.size();
+  kept.size = 0;
+  kept.values.resize(dm * kept.stride);
   limit.clear();
+  std::size_t kept_at_p_last = 0;
   for (const auto& [sum, i] : by_sum) {
     const double* l = &candidates[i * dm];
-    bool dominated = false;
-    for (std::size_t q = 0; q < limit.size() / dm && !dominated; ++q) {
-      bool below_or_equal = true;
-      for (std::size_t k = 0; k < dm; ++k) below_or_equal &= limit[q * dm + k] <= l[k];
-      dominated = below_or_equal;
-    }
-    if (!dominated) limit.insert(limit.end(), l, l + dm);
+    if (any_weakly_dominates<kDm>(kept, dm, l)) continue;
+    for (std::size_t k = 0; k < dm; ++k) kept.column(k)[kept.size] = l[k];
+    ++kept.size;
+    kept_at_p_last += l[dm - 1] == p[dm - 1];
+    limit.insert(limit.end(), l, l + dm);
   }
+  return kept_at_p_last;
 }
 
 // d >= 5. Sweep the last objective upwards; between consecutive values the slab's cross-section
 // is the (d-1)-D hypervolume of the projections seen so far, which grows by each new projection's
 // exclusive contribution: its box minus the hypervolume of its limit set (WFG), filtered to its
-// non-dominated points first. The projected set is kept non-dominated so limit sets stay small.
+// non-dominated points first. The projected set is kept non-dominated so limit sets stay small,
+// and in ascending last value, so for d = 5 the filtered limit set comes out in the order the
+// 4-D sweep needs (no sort there), its points at p's 4th value first (one 3-D sweep for them).
 // kD is d when known at compile time (5: 4-D limit sets, the case that matters), else 0.
 template <std::size_t kD>
 double hv_sweep(const Points& pts, std::span<const double> reference) {
@@ -197,22 +279,41 @@ double hv_sweep(const Points& pts, std::span<const double> reference) {
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pts[d * a + dm] < pts[d * b + dm]; });
   const auto sub_reference = reference.first(dm);
-  Points front, limit;  // row-major (d-1)-D non-dominated projections; p's limit set
+  Columns front;  // never more than n points
+  front.stride = n;
+  front.values.resize(dm * n);
+  Points limit;  // p's non-dominated limit set, row-major
   SweepScratch scratch;
   double section = 0.0, volume = 0.0;
   for (std::size_t j = 0; j < n; ++j) {
     const double* p = &pts[d * order[j]];
     if (!scan_front<kD ? kD - 1 : 0>(front, dm, p, scratch)) {
-      nondominated_limit_set<kD ? kD - 1 : 0>(front, dm, p, scratch, limit);
-      section += box_volume(p, sub_reference) - hv_any(limit, sub_reference);
-      std::size_t kept = 0;  // drop the projections p weakly dominates, append p
-      for (std::size_t q = 0; q < front.size() / dm; ++q) {
-        if (scratch.covered[q]) continue;
-        if (kept != q) std::copy_n(&front[q * dm], dm, &front[kept * dm]);
+      double covered;
+      if (dm == 4) {  // the front is in ascending 4th value, and so are the candidates' limit points
+        const std::size_t base = nondominated_limit_set<kD ? kD - 1 : 0>(front, dm, p, true, scratch, limit);
+        covered = detail::hypervolume_4d_presorted(limit, base, sub_reference);
+      } else {
+        nondominated_limit_set<kD ? kD - 1 : 0>(front, dm, p, false, scratch, limit);
+        covered = hv_any(limit, sub_reference);
+      }
+      section += box_volume(p, sub_reference) - covered;
+      // Drop the projections p weakly dominates (none before the first one moves).
+      const auto first_covered = std::find(scratch.below.begin(), scratch.below.begin() + front.size, 0.0);
+      auto kept = static_cast<std::size_t>(first_covered - scratch.below.begin());
+      for (std::size_t q = kept; q < front.size; ++q) {
+        if (scratch.below[q] == 0) continue;
+        for (std::size_t k = 0; k < dm; ++k) front.column(k)[kept] = front.column(k)[q];
         ++kept;
       }
-      front.resize(kept * dm);
-      front.insert(front.end(), p, p + dm);
+      // Insert p where it keeps the last column ascending.
+      const double* last = front.column(dm - 1);
+      const auto at = static_cast<std::size_t>(std::upper_bound(last, last + kept, p[dm - 1]) - last);
+      for (std::size_t k = 0; k < dm; ++k) {
+        double* c = front.column(k);
+        std::copy_backward(c + at, c + kept, c + kept + 1);
+        c[at] = p[k];
+      }
+      front.size = kept + 1;
     }
     const double next_z = j + 1 < n ? pts[d * order[j + 1] + dm] : reference[dm];
     volume += section * (next_z - p[dm]);

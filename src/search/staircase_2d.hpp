@@ -100,9 +100,10 @@ class FlatStaircase2d {
     points_.clear();
   }
   // Replaces the contents by `stairs`: x strictly ascending, y strictly descending, every point
-  // strictly below the reference (a staircase built by the caller in one pass).
-  void assign_sorted(const std::vector<std::pair<double, double>>& stairs) {
-    points_ = stairs;
+  // strictly below the reference (a staircase built by the caller in one pass). The buffers are
+  // swapped, not copied: `stairs` gets the old contents (the caller clears it before its next use).
+  void swap_in_sorted(std::vector<std::pair<double, double>>& stairs) {
+    points_.swap(stairs);
     area_ = 0.0;
     for (std::size_t i = 0; i < points_.size(); ++i) {
       const double next_x = i + 1 < points_.size() ? points_[i + 1].first : ref_x_;

@@ -3,6 +3,8 @@
 // installed (tests/CMakeLists.txt); pagmo is linked to this test alone, never to the library.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <pagmo/utils/hypervolume.hpp>
 
 #include "hwgpt/search/hypervolume.hpp"
@@ -31,6 +33,25 @@ TEST(PagmoCrossCheck, HypervolumeAgreesWithin1e12) {
   for (const Case& c : cases) {
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {
       const auto v = c.sphere ? test::sphere_points(c.n, c.d, seed) : test::random_points(c.n, c.d, seed);
+      const std::vector<double> ref(c.d, 1.1);
+      const double ours = hypervolume({v, c.d}, ref);
+      const double theirs = pagmo::hypervolume(rows(v, c.d), false).compute(ref);
+      EXPECT_LE(relative_error(ours, theirs), 1e-12) << "d=" << c.d << " n=" << c.n << " seed=" << seed
+                                                     << " ours=" << ours << " pagmo=" << theirs;
+    }
+  }
+}
+
+// Ties at scale: coordinates on a grid of 6 levels (equal values, equal points, weakly dominated
+// points, limit points sharing values), many more points than inclusion-exclusion can check;
+// uniform points (mostly dominated) and sphere points (a large front with ties once rounded).
+TEST(PagmoCrossCheck, GridPointsWithTiesAgree) {
+  const Case cases[] = {{3, 600, false}, {4, 600, false}, {4, 600, true}, {5, 400, false},
+                        {5, 300, true},  {6, 200, false}, {6, 120, true}};
+  for (const Case& c : cases) {
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      auto v = c.sphere ? test::sphere_points(c.n, c.d, seed + 40) : test::random_points(c.n, c.d, seed + 40);
+      for (double& x : v) x = std::floor(x * 6) / 6;
       const std::vector<double> ref(c.d, 1.1);
       const double ours = hypervolume({v, c.d}, ref);
       const double theirs = pagmo::hypervolume(rows(v, c.d), false).compute(ref);

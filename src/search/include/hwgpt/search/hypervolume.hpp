@@ -3,9 +3,12 @@
 // contribute nothing (they are ignored, as in pagmo and moocore).
 //   d = 1: min distance to the reference;  d = 2: sort and sweep, O(n log n);
 //   d = 3: sweep over z with a balanced-tree staircase (Beume et al. 2009), O(n log n);
-//   d >= 4: dimension sweep over the last objective with exclusive contributions computed from
-//           limit sets (the WFG recursion of While, Bradstreet & Barone 2012), bottoming out in
-//           the 3-D algorithm; exponential in d in the worst case, as every exact method.
+//   d = 4: sweep over the last objective, each point's exclusive 3-D contribution to the front
+//          so far in linear time (the HV4D+ idea of Guerreiro & Fonseca 2018), O(n^2);
+//   d >= 5: sweep over the last objective, each point's exclusive (d-1)-D contribution as its box
+//           minus the hypervolume of its limit set (the WFG recursion of While, Bradstreet &
+//           Barone 2012), the limit set first filtered to its non-dominated points; exponential
+//           in d in the worst case, as every exact method.
 // Also exclusive contributions and an incremental archive whose HV after every insertion is the
 // HV-versus-evaluations curve of a run.
 #pragma once
