@@ -44,19 +44,21 @@ void print_outcome(const surrogate::FitOutcome& o) {
 
 int cmd_fit(const std::vector<std::string>& tokens) {
   const Args args("fit", tokens,
-                  {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--threads", "--seed", "--models"},
+                  {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--threads", "--seed", "--models",
+                    "--cross-conformal-below"},
                    {"--help", "--force", "--ceilings"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt fit --db PATH --scale S --out DIR [--device D] [--metric M] [--run-uid U]\n"
                  "                 [--max-rounds N (1500)] [--threads N (2)] [--seed K (1)]\n"
-                 "                 [--models gbt,mlp,gp (all)] [--ceilings]\n"
+                 "                 [--models gbt,mlp,gp (all)] [--cross-conformal-below N (500)] [--ceilings]\n"
                  "Fits surrogates on log targets. Candidates: boosted trees (XGBoost; depth 3 or 6 and\n"
                  "rounds by early stopping), an MLP (libtorch; epochs by early stopping) and, up to\n"
                  "1,500 fit archs, a GP; every member and ensemble (mean of log predictions) is scored\n"
                  "on a validation part of the training archs and the best is refitted on all of them\n"
                  "and recorded in the file. Split-conformal intervals from calibration archs; quality\n"
                  "on held-out test archs (cross-conformal over training and calibration archs when\n"
-                 "there are fewer than 500 calibration archs). --run-uid fits the metrics of that one\n"
+                 "there are fewer than N calibration archs, default 500; 0: never; the final model is then\n"
+                 "fitted on the training and calibration archs). --run-uid fits the metrics of that one\n"
                  "run only (e.g. one of several profiles of a device). For every\n"
                  "metric/device of scale S in the store with >= 100 archs; writes\n"
                  "DIR/S/<metric>@<device>.hsur and .eval.json (test-split quality). Existing model\n"
@@ -76,6 +78,8 @@ int cmd_fit(const std::vector<std::string>& tokens) {
   options.fit.max_rounds = static_cast<int>(args.integer("--max-rounds", options.fit.max_rounds, 25, 100000));
   options.fit.threads = static_cast<int>(args.integer("--threads", options.fit.threads, 1, 256));
   options.fit.seed = args.seed();
+  options.fit.cross_conformal_below = static_cast<std::size_t>(args.integer(
+      "--cross-conformal-below", static_cast<long long>(options.fit.cross_conformal_below), 0, 1'000'000'000));
   if (const auto models = args.value("--models")) options.fit.models = parse_models(*models);
   options.only_device = args.value_or("--device", "");
   options.only_metric = args.value_or("--metric", "");

@@ -185,6 +185,19 @@ TEST_F(ScaleOut, FleetProfilesMergeIntoOneStoreAndFitSurrogatesForEveryDevice) {
   EXPECT_EQ(archs_in_fit("one-run"), 120);
   EXPECT_EQ(nlohmann::json::parse(hwgpt::test::read_all(dir / "one-run" / "t" / "latency_ms@machine-a.eval.json"))["run_uid"], "second");
   EXPECT_FALSE(fs::exists(dir / "one-run" / "t" / "perplexity.hsur"));
+  // --cross-conformal-below 0: split-conformal even on small data (the final model on the
+  // training archs only, the calibration archs apart; too few of them is an error).
+  const Result split_fit = run("fit --db a.db --scale t --out split --max-rounds 25 --threads 1 --models gbt "
+                               "--cross-conformal-below 0");
+  ASSERT_EQ(split_fit.exit_code, 0) << split_fit.err;
+  const auto split = nlohmann::json::parse(hwgpt::test::read_all(dir / "split" / "t" / "latency_ms@machine-a.eval.json"));
+  EXPECT_THAT(split["fitted_with"].get<std::string>(), HasSubstr("split-conformal"));
+  EXPECT_GT(split["train"].get<int>(), split["calibration"].get<int>());
+  EXPECT_GT(split["train"].get<int>() + split["calibration"].get<int>() + split["test"]["n"].get<int>(), 300);
+  const Result too_few = run("fit --db a.db --scale t --out x --run-uid second --models gbt --cross-conformal-below 0");
+  EXPECT_EQ(too_few.exit_code, 1);
+  EXPECT_THAT(too_few.err, HasSubstr("conformal calibration needs at least 20 residuals"));
+  EXPECT_EQ(run("fit --db a.db --scale t --out x --cross-conformal-below -1").exit_code, 1);
   ASSERT_EQ(run("fit --db a.db --scale t --out pooled --max-rounds 25 --threads 1").exit_code, 0);
   EXPECT_GT(archs_in_fit("pooled"), 300);  // 200 + 120 archs, less any sampled by both seeds
   const Result no_run = run("fit --db a.db --scale t --out x --run-uid nope");
