@@ -62,12 +62,25 @@ ArchProblem::ArchProblem(space::SearchSpace space, std::vector<std::string> obje
   for (std::size_t i = 0; i < objectives_.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (objectives_[i] == objectives_[j]) throw ValueError("objective '" + objectives_[i] + "' is listed twice");
-  // Every analytic metric is non-decreasing in every choice, so the extreme archs bound it; for a
-  // benchmark metric (perplexity falls with size) the two extremes give the ideal and the nadir.
+  // Every analytic metric is non-decreasing in every choice, so the extreme archs bound it exactly.
+  // A benchmark metric's surrogate need not be monotone in size (perplexity falls with it; a weak
+  // model, such as this VM's memory at l, predicts more for the smallest arch than for most
+  // others), so its bounds also cover a fixed sample of archs: without that, normalised values
+  // fall below 0 and hypervolumes exceed the reference box (3.2 for 1.21 possible).
   const auto low = metrics(space_.smallest_arch()), high = metrics(space_.largest_arch());
   bounds_ = {low, high};
   for (std::size_t k = 0; k < signs_.size(); ++k)
     if (bounds_.ideal[k] > bounds_.nadir[k]) std::swap(bounds_.ideal[k], bounds_.nadir[k]);
+  if (std::any_of(metrics_.begin(), metrics_.end(), [](const ObjectiveMetric& m) { return !m.analytic; })) {
+    Rng rng(kBoundsSampleSeed);  // the same archs for every run of the problem
+    for (std::size_t i = 0; i < kBoundsSampleSize; ++i) {
+      const auto f = metrics(space::sample_arch(space_, rng));
+      for (std::size_t k = 0; k < f.size(); ++k) {
+        bounds_.ideal[k] = std::min(bounds_.ideal[k], f[k]);
+        bounds_.nadir[k] = std::max(bounds_.nadir[k], f[k]);
+      }
+    }
+  }
 }
 
 std::string ArchProblem::name() const { return "arch-" + space_.name(); }

@@ -7,6 +7,7 @@
 // space (mean predictions, so evaluations are deterministic).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,15 +41,18 @@ class ArchProblem {
  public:
   // Throws ValueError for an unknown objective (listing the available ones), for a benchmark
   // metric when `benchmark` is null or lacks it, for duplicates or an empty list. Bounds of
-  // benchmark metrics are the predictions at the smallest and largest archs (min as ideal).
+  // benchmark metrics: the least and greatest prediction at the smallest and largest archs and
+  // kBoundsSampleSize archs sampled with a fixed seed (surrogates need not be monotone in size).
   ArchProblem(space::SearchSpace space, std::vector<std::string> objectives,
               std::shared_ptr<const benchmark::Benchmark> benchmark = nullptr);
 
   std::string name() const;  // "arch-s"
   std::vector<std::string> objective_names() const { return objectives_; }
-  // ideal = metrics of space.smallest_arch(), nadir = of space.largest_arch() (exact extremes);
-  // swapped and negated for max: objectives.
+  // Analytic metrics: ideal = metrics of space.smallest_arch(), nadir = of space.largest_arch()
+  // (exact extremes); benchmark metrics: see the constructor. Swapped and negated for max:.
   ObjectiveBounds bounds() const { return bounds_; }
+  static constexpr std::size_t kBoundsSampleSize = 256;
+  static constexpr std::uint64_t kBoundsSampleSeed = 0x626f756e6473;  // "bounds"
 
   Genome sample(Rng& rng) const;
   Genome mutate(const Genome& g, Rng& rng) const;
