@@ -22,8 +22,8 @@ constexpr const char* kHelp = R"(usage: hwgpt search [--scale S | --space-file F
                     [--data-dir DIR (surrogates of DIR/surrogates; default: the shipped ones)]
 Minimises the objectives with a seeded ask/tell optimizer and reports the hypervolume of the
 normalised objectives: each objective is mapped to (f - ideal) / (nadir - ideal), with ideal and
-nadir fixed per problem (arch spaces: the values of the space's smallest and largest archs, and
-for benchmark metrics the extremes over 256 archs sampled with a fixed seed too),
+nadir fixed per problem (arch spaces: the values of the space's smallest and largest archs; for
+benchmark metrics the extremes a deterministic local search finds, docs/SEARCH.md),
 and the reference point is 1.1 in every objective.
 Algorithms: rs, ls, nsga2, morea (evolutionary); lsbo, rsbo, ehvi (Gaussian-process BO; ehvi is
 exact for 2 objectives, Monte Carlo for more; each step costs ~5-25 ms at 150+ evaluations); moasha (multi-fidelity: the

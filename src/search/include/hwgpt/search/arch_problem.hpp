@@ -41,8 +41,9 @@ class ArchProblem {
  public:
   // Throws ValueError for an unknown objective (listing the available ones), for a benchmark
   // metric when `benchmark` is null or lacks it, for duplicates or an empty list. Bounds of
-  // benchmark metrics: the least and greatest prediction at the smallest and largest archs and
-  // kBoundsSampleSize archs sampled with a fixed seed (surrogates need not be monotone in size).
+  // benchmark metrics (surrogates need not be monotone in size): the least and greatest values a
+  // local search of one-choice moves reaches from the best of the smallest and largest archs and
+  // kBoundsSampleSize archs sampled with a fixed seed; deterministic, about 0.1-0.5 s.
   ArchProblem(space::SearchSpace space, std::vector<std::string> objectives,
               std::shared_ptr<const benchmark::Benchmark> benchmark = nullptr);
 
@@ -52,6 +53,7 @@ class ArchProblem {
   // (exact extremes); benchmark metrics: see the constructor. Swapped and negated for max:.
   ObjectiveBounds bounds() const { return bounds_; }
   static constexpr std::size_t kBoundsSampleSize = 256;
+  static constexpr std::size_t kBoundsSearchSteps = 50;
   static constexpr std::uint64_t kBoundsSampleSeed = 0x626f756e6473;  // "bounds"
 
   Genome sample(Rng& rng) const;
@@ -69,6 +71,9 @@ class ArchProblem {
 
  private:
   std::vector<double> metrics(const space::Arch& arch) const;
+  double benchmark_value(const space::Arch& arch, std::size_t k) const;  // objective k, signed
+  // The least (direction +1) or greatest (-1) value of benchmark objective k found from `starts`.
+  double extreme_value(std::size_t k, const std::vector<space::Arch>& starts, double direction) const;
   space::SearchSpace space_;
   analytic::Workload workload_;
   std::vector<std::string> objectives_;
