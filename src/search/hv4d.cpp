@@ -41,16 +41,20 @@ class Front3d {
     hint_.equal_z = first_above != by_z_.begin() && std::prev(first_above)->z == p.z;
     hint_.dominated = 0;
     auto q = first_above;
+    bool covered = false;
     for (; q != by_z_.end(); ++q) {
       volume += uncovered * (q->z - last_z);
       last_z = q->z;
-      if (q->x <= p.x && q->y <= p.y) break;  // the rest of p's box is covered above q.z
+      if (q->x <= p.x && q->y <= p.y) {  // the rest of p's box is covered above q.z
+        covered = true;
+        if (q->x == p.x && q->y == p.y) ++hint_.dominated, ++q;  // p's own column, higher: p dominates it
+        break;
+      }
       hint_.dominated += q->x >= p.x && q->y >= p.y;
       uncovered -= staircase_.insert(std::max(q->x, p.x), std::max(q->y, p.y));
     }
     hint_.z_end = static_cast<std::size_t>(q - by_z_.begin());
-    if (q != by_z_.end()) return volume;
-    return volume + uncovered * (rz_ - last_z);
+    return covered ? volume : volume + uncovered * (rz_ - last_z);
   }
 
   // Replaces the front by `base` (mutually non-dominated points) and returns its 3-D hypervolume:
@@ -74,24 +78,26 @@ class Front3d {
   // weakly dominates: they lie after p in both orders (q.z >= p.z, and (x, y) >= p's).
   void insert(const Point3& p) {
     const auto dominated = [&](const Point3& q) { return p.x <= q.x && p.y <= q.y && p.z <= q.z; };
-    const auto x_at = std::upper_bound(by_x_.begin(), by_x_.end(), p, by_xy);
-    const auto x_offset = x_at - by_x_.begin();  // unchanged by the removals (all after it)
+    // In x order the points p dominates lie from the first (x, y) >= p's on (one with p's (x, y)
+    // lies above p in z: one at or below would dominate p). Every point left there after the
+    // removals is greater than p, so p goes at that offset.
+    const auto x_from = std::lower_bound(by_x_.begin(), by_x_.end(), p, by_xy);
+    const auto x_offset = x_from - by_x_.begin();
     if (hint_.equal_z) {  // rare: search both orders' tails
       const auto z_at = std::lower_bound(by_z_.begin(), by_z_.end(), p.z,
                                          [](const Point3& q, double z) { return q.z < z; });
       by_z_.erase(std::remove_if(z_at, by_z_.end(), dominated), by_z_.end());
       by_z_.insert(std::upper_bound(by_z_.begin(), by_z_.end(), p.z, [](double z, const Point3& q) { return z < q.z; }),
                    p);
-      const auto x_kept = std::remove_if(x_at, by_x_.end(), dominated);
-      by_x_.erase(x_kept, by_x_.end());
-      by_x_.insert(std::upper_bound(by_x_.begin(), by_x_.end(), p, by_xy), p);
+      by_x_.erase(std::remove_if(x_from, by_x_.end(), dominated), by_x_.end());
+      by_x_.insert(by_x_.begin() + x_offset, p);
       return;
     }
     if (hint_.dominated > 0) {  // exactly hint_.dominated points, within the scanned z range
       const auto z_first = by_z_.begin() + static_cast<std::ptrdiff_t>(hint_.z_at);
       const auto z_last = by_z_.begin() + static_cast<std::ptrdiff_t>(hint_.z_end);
       by_z_.erase(std::remove_if(z_first, z_last, dominated), z_last);
-      auto in = x_at, out = x_at;  // in x order after p: stop once all are found
+      auto in = x_from, out = x_from;  // in x order from p's place: stop once all are found
       for (std::size_t found = 0; found < hint_.dominated; ++in) {
         if (dominated(*in))
           ++found;

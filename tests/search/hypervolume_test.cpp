@@ -64,6 +64,36 @@ TEST(Hypervolume, GridPointsWithTiesMatchInclusionExclusion) {
   }
 }
 
+// Coarser still (3 levels), many seeds, in the dimensions whose sweeps keep sorted fronts across
+// points (4: the 3-D front's inserts use what the contribution scan found; 5: the front in 4th-value
+// order): equal (x, y) above a new point, equal z, equal points and chains of weak dominance.
+TEST(Hypervolume, CoarseGridTiesMatchInclusionExclusion) {
+  for (std::size_t d = 4; d <= 5; ++d) {
+    for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+      auto v = test::random_points(12, d, seed * 7919 + d);
+      for (double& x : v) x = std::floor(x * 3) / 3;
+      const std::vector<double> ref(d, 1.0);
+      const double expected = test::hv_inclusion_exclusion(v, d, ref);
+      ASSERT_LE(std::abs(hv(v, d, ref) - expected), 1e-12) << "d=" << d << " seed=" << seed;
+    }
+  }
+}
+
+// The 4-D sweep's 3-D front meets a point with the (x, y) of an earlier, higher one at a z that
+// another point shares, and later points that dominate both: each insert must drop the dominated
+// projection from both of the front's orders alike.
+TEST(Hypervolume, FourDTiesInTheFrontsOrdersMatchInclusionExclusion) {
+  const std::vector<double> v = {0.5, 0.5, 0.6, 0.1,   0.2, 0.8, 0.3, 0.2,   0.5, 0.5, 0.3, 0.3,
+                                 0.4, 0.7, 0.5, 0.4,   0.5, 0.4, 0.7, 0.5,   0.4, 0.4, 0.2, 0.6,
+                                 0.1, 0.9, 0.9, 0.7,   0.4, 0.4, 0.2, 0.8,   0.3, 0.3, 0.1, 0.9};
+  const std::vector<double> ref(4, 1.0);
+  EXPECT_LE(std::abs(hv(v, 4, ref) - test::hv_inclusion_exclusion(v, 4, ref)), 1e-15);
+  for (std::size_t n = 1; n <= v.size() / 4; ++n) {  // every prefix, so every insert is checked
+    const std::vector<double> prefix(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(4 * n));
+    EXPECT_LE(std::abs(hv(prefix, 4, ref) - test::hv_inclusion_exclusion(prefix, 4, ref)), 1e-15) << n;
+  }
+}
+
 TEST(Hypervolume, EqualsHypervolumeOfNondominatedSubset) {
   for (std::size_t d = 2; d <= 5; ++d) {
     const auto v = test::random_points(300, d, 100 + d);
