@@ -2,6 +2,7 @@
 #include "hwgpt/search/hypervolume.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -140,13 +141,18 @@ bool scan_front(const Columns& front, std::size_t dm_runtime, const double* p, S
   double* __restrict k_sum = s.k_sum.data();
   double* __restrict below = s.below.data();
   if constexpr (kDm != 0) {  // one pass, the coordinates unrolled
+    // p and the columns in locals: GCC honours restrict on the local output pointers only so far,
+    // and would otherwise reload p after every store (or version the loop and run it scalar).
+    std::array<double, kDm> pv;
+    std::array<const double*, kDm> columns;
+    for (std::size_t k = 0; k < kDm; ++k) pv[k] = p[k], columns[k] = front.column(k);
     for (std::size_t q = 0; q < m; ++q) {
       double up = 0, up_k = 0, down = 0;
       for (std::size_t k = 0; k < kDm; ++k) {
-        const double v = front.column(k)[q];
-        up += v > p[k] ? 1.0 : 0.0;
-        up_k += v > p[k] ? static_cast<double>(k) : 0.0;
-        down += v < p[k] ? 1.0 : 0.0;
+        const double v = columns[k][q];
+        up += v > pv[k] ? 1.0 : 0.0;
+        up_k += v > pv[k] ? static_cast<double>(k) : 0.0;
+        down += v < pv[k] ? 1.0 : 0.0;
       }
       above[q] = up, k_sum[q] = up_k, below[q] = down;
     }
