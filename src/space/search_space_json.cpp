@@ -1,6 +1,9 @@
 // Reading and writing SearchSpace as JSON (docs/FORMATS.md). Unknown keys are rejected, so a typo
 // in a user's space file is an error rather than a silently ignored choice.
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
+#include <string>
 #include <set>
 #include <sstream>
 
@@ -103,6 +106,16 @@ SearchSpace SearchSpace::from_json(std::string_view json_text, std::string_view 
 }
 
 SearchSpace SearchSpace::load(const std::filesystem::path& path) {
+  // A space file is a few hundred bytes of JSON: refuse what is not a regular file (a directory,
+  // or /dev/zero, which a study config could name and which would be read without end) or is far
+  // larger than any space.
+  constexpr std::uintmax_t kMaxBytes = 1 << 20;
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw FileError("search space file '" + path.string() + "' is not a regular file");
+  if (const auto bytes = std::filesystem::file_size(path, ec); !ec && bytes > kMaxBytes)
+    throw FileError("search space file '" + path.string() + "' has " + std::to_string(bytes) +
+                    " bytes; a space is a small JSON object (at most 1 MiB)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw FileError("cannot open search space file '" + path.string() + "'");
   std::ostringstream text;

@@ -3,6 +3,10 @@
 // integers), JSON round trips and error messages.
 #include "hwgpt/space/search_space.hpp"
 
+#include <filesystem>
+#include <fstream>
+#include <string>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -112,6 +116,25 @@ TEST(SearchSpaceJson, TinySpaceLoadsWithItsSize) {
   EXPECT_EQ(tiny.size().to_decimal(), "12");
   EXPECT_EQ(format_arch(tiny.smallest_arch()), "gpt-tiny-1-16-1-2-False");
   EXPECT_EQ(format_arch(tiny.largest_arch()), "gpt-tiny-2-32-2-2-2-2-False");
+}
+
+// A study config can name any path as its space: what is not a regular file (a directory, a
+// device that never ends) is refused before reading, as is a file far larger than any space.
+TEST(SearchSpaceJson, LoadRefusesWhatIsNotASpaceFile) {
+  EXPECT_THAT([] { (void)SearchSpace::load("/dev/zero"); },
+              ThrowsMessage<FileError>(HasSubstr("search space file '/dev/zero' is not a regular file")));
+  EXPECT_THAT([] { (void)SearchSpace::load(test::fixture_dir() / "space"); },
+              ThrowsMessage<FileError>(HasSubstr("is not a regular file")));
+  const auto big = std::filesystem::temp_directory_path() / "hwgpt_big_space.json";
+  {
+    std::ofstream out(big, std::ios::binary);
+    out << std::string((1 << 20) + 1, ' ');
+  }
+  EXPECT_THAT([&] { (void)SearchSpace::load(big); },
+              ThrowsMessage<FileError>(HasSubstr("has 1048577 bytes; a space is a small JSON object")));
+  std::filesystem::remove(big);
+  EXPECT_THAT([] { (void)SearchSpace::load("/nonexistent/space.json"); },
+              ThrowsMessage<FileError>(HasSubstr("cannot open search space file '/nonexistent/space.json'")));
 }
 
 // Found by fuzz/space_json_fuzz: a number too large for a double escaped as nlohmann's
