@@ -104,11 +104,14 @@ ArchEvalSummary evaluate_archs(const model::Supernet& net, const std::vector<spa
       std::snprintf(row, sizeof row, "%s,%llu,%.6f,%.6f,%.6f,%lld\n", name.c_str(),
                     static_cast<unsigned long long>(net.extract(archs[i]).num_parameters()), r.loss, r.perplexity,
                     r.accuracy, static_cast<long long>(r.num_tokens));
+      // The store first, then the CSV: the CSV decides what a resumed run skips, so a kill between
+      // the two must leave the arch out of the CSV (it is evaluated again and its second store
+      // write is a no-op), never in the CSV but not in the store (found by fault injection).
+      if (db) db->append(run_uid, {}, {store::PerplexityRecord{name, store_split, r.perplexity, r.accuracy, r.num_tokens}});
       out << row << std::flush;
       if (!out)
         throw FileError("eval: writing '" + (o.csv.empty() ? std::string("standard output") : o.csv.string()) +
                         "' failed (disk full?)");
-      if (db) db->append(run_uid, {}, {store::PerplexityRecord{name, store_split, r.perplexity, r.accuracy, r.num_tokens}});
       done.insert(name);
       ++summary.evaluated;
     }
