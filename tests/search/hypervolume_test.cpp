@@ -48,35 +48,39 @@ TEST(Hypervolume, MatchesInclusionExclusion) {
   }
 }
 
+// Random points rounded down to `levels` values per objective, against inclusion-exclusion:
+// dimensions d_first..d_last, `seeds` sets of n points each.
+struct GridCase {
+  std::size_t d_first, d_last, n;
+  std::uint64_t seeds, seed_stride;
+  double levels;
+};
+
+void expect_grid_ties_match_inclusion_exclusion(const GridCase& c) {
+  for (std::size_t d = c.d_first; d <= c.d_last; ++d) {
+    for (std::uint64_t seed = 1; seed <= c.seeds; ++seed) {
+      auto v = test::random_points(c.n, d, seed * c.seed_stride + d);
+      for (double& x : v) x = std::floor(x * c.levels) / c.levels;
+      const std::vector<double> ref(d, 1.0);
+      const double expected = test::hv_inclusion_exclusion(v, d, ref);
+      ASSERT_LE(std::abs(hv(v, d, ref) - expected), 1e-12) << "d=" << d << " seed=" << seed;
+    }
+  }
+}
+
 // Ties and duplicates, the cases sweeps get wrong: points on a coarse grid (4 levels per
 // objective, so many equal coordinates, equal points and weakly dominated ones) against the
 // inclusion-exclusion reference, in the dimensions with their own algorithm (4: one-contribution
 // sweep; 5 and 6: limit sets filtered by axis points and coordinate sums).
 TEST(Hypervolume, GridPointsWithTiesMatchInclusionExclusion) {
-  for (std::size_t d = 3; d <= 6; ++d) {
-    for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-      auto v = test::random_points(13, d, seed * 17 + d);
-      for (double& x : v) x = std::floor(x * 4) / 4;
-      const std::vector<double> ref(d, 1.0);
-      const double expected = test::hv_inclusion_exclusion(v, d, ref);
-      EXPECT_LE(std::abs(hv(v, d, ref) - expected), 1e-12) << "d=" << d << " seed=" << seed;
-    }
-  }
+  expect_grid_ties_match_inclusion_exclusion({3, 6, 13, 30, 17, 4});
 }
 
 // Coarser still (3 levels), many seeds, in the dimensions whose sweeps keep sorted fronts across
 // points (4: the 3-D front's inserts use what the contribution scan found; 5: the front in 4th-value
 // order): equal (x, y) above a new point, equal z, equal points and chains of weak dominance.
 TEST(Hypervolume, CoarseGridTiesMatchInclusionExclusion) {
-  for (std::size_t d = 4; d <= 5; ++d) {
-    for (std::uint64_t seed = 1; seed <= 300; ++seed) {
-      auto v = test::random_points(12, d, seed * 7919 + d);
-      for (double& x : v) x = std::floor(x * 3) / 3;
-      const std::vector<double> ref(d, 1.0);
-      const double expected = test::hv_inclusion_exclusion(v, d, ref);
-      ASSERT_LE(std::abs(hv(v, d, ref) - expected), 1e-12) << "d=" << d << " seed=" << seed;
-    }
-  }
+  expect_grid_ties_match_inclusion_exclusion({4, 5, 12, 300, 7919, 3});
 }
 
 // The 4-D sweep's 3-D front meets a point with the (x, y) of an earlier, higher one at a z that
