@@ -8,11 +8,13 @@
 #   HWGPT_SHARED_DIR  the shared data folder (default ../shared)
 #   OUT               where the files go (default data/surrogates)
 #   FORCE=1           refit files that exist
+#   HWGPT_BIN         the hwgpt binary (default build/hwgpt; a copy lets a long refit run while
+#                     build/ is rebuilt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${HWGPT_SHARED_DIR:-../shared}
 out=${OUT:-data/surrogates}
-hwgpt=build/hwgpt
+hwgpt=${HWGPT_BIN:-build/hwgpt}
 force=()
 [ "${FORCE:-0}" = 1 ] && force=(--force)
 fit() { "$hwgpt" fit --out "$out" --threads 1 "${force[@]}" "$@"; }

@@ -45,17 +45,22 @@ void print_outcome(const surrogate::FitOutcome& o) {
 int cmd_fit(const std::vector<std::string>& tokens) {
   const Args args("fit", tokens,
                   {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--threads", "--seed", "--models",
-                    "--cross-conformal-below"},
+                    "--cross-conformal-below", "--encodings", "--mlp-epochs", "--mlp-patience"},
                    {"--help", "--force", "--ceilings"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt fit --db PATH --scale S --out DIR [--device D] [--metric M] [--run-uid U]\n"
                  "                 [--max-rounds N (1500)] [--threads N (2)] [--seed K (1)]\n"
-                 "                 [--models gbt,mlp,gp (all)] [--cross-conformal-below N (500)] [--ceilings]\n"
+                 "                 [--models gbt,mlp,gp (all)] [--encodings ordinal,one-hot (both)]\n"
+                 "                 [--mlp-epochs N (1000)] [--mlp-patience N (1000)]\n"
+                 "                 [--cross-conformal-below N (500)] [--ceilings]\n"
                  "Fits surrogates on log targets. Candidates: boosted trees (XGBoost; depth 3 or 6 and\n"
                  "rounds by early stopping), an MLP (libtorch; epochs by early stopping) and, up to\n"
                  "1,500 fit archs, a GP; every member and ensemble (mean of log predictions) is scored\n"
                  "on a validation part of the training archs and the best is refitted on all of them\n"
-                 "and recorded in the file. Split-conformal intervals from calibration archs; quality\n"
+                 "and recorded in the file, as is the arch encoding (each of --encodings is tried with\n"
+                 "every member; feature-map is the third). The MLP runs its whole cosine schedule\n"
+                 "(--mlp-epochs) and keeps its best validation epoch (or stops after --mlp-patience\n"
+                 "epochs without progress). Split-conformal intervals from calibration archs; quality\n"
                  "on held-out test archs (cross-conformal over training and calibration archs when\n"
                  "there are fewer than N calibration archs, default 500; 0: never; the final model is then\n"
                  "fitted on the training and calibration archs). --run-uid fits the metrics of that one\n"
@@ -81,6 +86,13 @@ int cmd_fit(const std::vector<std::string>& tokens) {
   options.fit.cross_conformal_below = static_cast<std::size_t>(args.integer(
       "--cross-conformal-below", static_cast<long long>(options.fit.cross_conformal_below), 0, 1'000'000'000));
   if (const auto models = args.value("--models")) options.fit.models = parse_models(*models);
+  if (const auto encodings = args.value("--encodings")) {
+    options.fit.encodings.clear();
+    for (const auto& name : split(*encodings, ',')) options.fit.encodings.push_back(space::parse_encoding(name));
+  }
+  auto& mlp = options.fit.mlp;
+  mlp.max_epochs = static_cast<int>(args.integer("--mlp-epochs", mlp.max_epochs, 1, 100000));
+  mlp.patience = static_cast<int>(args.integer("--mlp-patience", mlp.patience, 1, 100000));
   options.only_device = args.value_or("--device", "");
   options.only_metric = args.value_or("--metric", "");
   options.only_run = args.value_or("--run-uid", "");

@@ -126,12 +126,16 @@ class SurrogateFit {
 #endif
   }
 
-  Surrogate run(SurrogateInfo info) {
+  // Scores every candidate member and ensemble on the validation archs; returns the chosen one's RMSE.
+  double select(const SurrogateInfo& info) {
     check(info);
     score_candidates();
-    choose_members();
+    return choose_members();
+  }
+  // Refits the chosen model, calibrates it and evaluates it on the test archs.
+  Surrogate finish_selected(SurrogateInfo info, const std::string& encoding_text) {
     calibrate();
-    return finish(std::move(info));
+    return finish(std::move(info), encoding_text);
   }
 
  private:
@@ -179,7 +183,7 @@ class SurrogateFit {
 
   // Every non-empty combination (an ensemble averages log predictions), simplest first on ties; a
   // bigger ensemble must be clearly better.
-  void choose_members() {
+  double choose_members() {
     std::vector<std::string> members;
     for (const auto& [name, _] : validation_) members.push_back(name);
     std::sort(members.begin(), members.end(), [](const std::string& a, const std::string& b) {
@@ -206,6 +210,7 @@ class SurrogateFit {
         chosen_ = name;
       }
     }
+    return chosen_rmse;
   }
 
   // The chosen members with the selected hyper-parameters, fitted on rows (x, y).
@@ -308,7 +313,7 @@ class SurrogateFit {
   }
 
   // Fills the info's counts, hash and description, and evaluates the calibrated model on the test split.
-  Surrogate finish(SurrogateInfo info) {
+  Surrogate finish(SurrogateInfo info, const std::string& encoding_text) {
     std::vector<std::size_t> test_rows;
     for (std::size_t i = 0; i < data_.archs.size(); ++i)
       if (rows_.split[i] == Split::kTest) test_rows.push_back(i);
@@ -327,7 +332,7 @@ class SurrogateFit {
     info.data_hash = hash_text;
     info.model_kind = predictor_.kind();
     info.fitted_with = chosen_ + " (chosen by validation RMSE of log y: " + scores_ + ")" + describe_members() +
-                       "; seed " + std::to_string(options_.seed) + "; log target; " + calibration_text_;
+                       "; " + encoding_text + "; seed " + std::to_string(options_.seed) + "; log target; " + calibration_text_;
     Surrogate s(info, predictor_, conformal_quantiles(residuals_), noise);
     if (test_rows.size() >= 2) {
       std::vector<double> truth, predicted, lower, upper, sigma;
@@ -364,7 +369,29 @@ class SurrogateFit {
 
 Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, SurrogateInfo info,
                         const FitOptions& options) {
-  return SurrogateFit(data, space, info, options).run(std::move(info));
+  if (options.encodings.empty()) throw ValueError("surrogate fit: no arch encoding to try");
+  // Each encoding's members and ensembles are scored on the same validation archs (the split is
+  // by arch), so their RMSEs compare; the best goes on to refitting, calibration and the test.
+  // An encoding listed later must be clearly better (0.1 %), as a bigger ensemble must.
+  std::unique_ptr<SurrogateFit> best;
+  SurrogateInfo best_info;
+  double best_rmse = std::numeric_limits<double>::infinity();
+  std::string scores;
+  for (const space::Encoding encoding : options.encodings) {
+    SurrogateInfo candidate = info;
+    candidate.features.encoding = encoding;
+    auto fit = std::make_unique<SurrogateFit>(data, space, candidate, options);
+    const double rmse = fit->select(candidate);
+    scores += (scores.empty() ? "" : ", ") + space::encoding_name(encoding) + " " + format_rmse(rmse);
+    if (!best || rmse < best_rmse * (1 - 1e-3)) {
+      best = std::move(fit);
+      best_info = std::move(candidate);
+      best_rmse = rmse;
+    }
+  }
+  std::string encoding_text = space::encoding_name(best_info.features.encoding) + " arch encoding";
+  if (options.encodings.size() > 1) encoding_text += " (chosen by validation RMSE: " + scores + ")";
+  return best->finish_selected(std::move(best_info), encoding_text);
 }
 
 }  // namespace hwgpt::surrogate

@@ -12,6 +12,7 @@
 
 #include "../common/temp_dir.hpp"
 #include "hwgpt/analytic/params.hpp"
+#include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/sampling.hpp"
 #include "surrogate_fixture.hpp"
@@ -161,6 +162,71 @@ TEST(Fit, SelectsAmongTreesMlpAndGpByValidationAndRecordsTheChoice) {
       ASSERT_EQ(batch[i], model->predict_log(std::span<const double>(rows).subspan(i * width, width)))
           << model->info().model_kind << " row " << i;
   }
+}
+
+// Per-encoding validation scores from fitted_with: "... one-hot arch encoding (chosen by
+// validation RMSE: ordinal 0.01395, one-hot 0.00512); ...".
+std::map<std::string, double> encoding_scores(const std::string& fitted_with) {
+  const std::string key = "encoding (chosen by validation RMSE: ";
+  const auto start = fitted_with.find(key);
+  if (start == std::string::npos) return {};
+  const auto end = fitted_with.find(')', start);
+  std::map<std::string, double> scores;
+  std::istringstream in(fitted_with.substr(start + key.size(), end - start - key.size()));
+  std::string name, value;
+  while (in >> name >> value) scores[name] = std::stod(value.substr(0, value.find(',')));
+  return scores;
+}
+
+// A target with a non-monotone effect of each layer's head count (the middle choice is the most
+// expensive) on 400 t archs. The fit tries both encodings with every member, keeps the better on
+// validation (recorded), and the file encodes archs that way when queried: the loaded model's
+// predictions from one-hot features reproduce its own test evaluation's inputs bit for bit.
+TEST(Fit, ChoosesTheArchEncodingByValidationAndQueriesWithIt) {
+  const auto& t = space::SearchSpace::builtin("t");
+  Dataset data;
+  Rng rng(23);
+  data.archs = space::sample_archs(t, 400, rng, space::SamplingMode::kPerChoice, true);
+  for (const auto& a : data.archs) {
+    double log_y = 0;
+    for (int i = 0; i < a.num_layers; ++i) log_y += (a.num_heads[i] == 2 ? 0.3 : 0.0) + 0.05 * a.mlp_ratios[i];
+    data.targets.push_back(std::exp(log_y + 0.01 * (rng.uniform_double() - 0.5)));
+  }
+  SurrogateInfo info;
+  info.space = "t";
+  info.metric = "perplexity";
+  FitOptions options;
+  options.models = {"gbt"};
+  options.depths = {3};
+  options.max_rounds = 200;
+  options.threads = 1;
+  const Surrogate both = fit_surrogate(data, t, info, options);
+  const auto scores = encoding_scores(both.info().fitted_with);
+  ASSERT_EQ(scores.size(), 2u) << both.info().fitted_with;
+  const std::string chosen = space::encoding_name(both.info().features.encoding);
+  EXPECT_THAT(both.info().fitted_with, HasSubstr(chosen + " arch encoding (chosen"));
+  for (const auto& [name, score] : scores) EXPECT_LE(scores.at(chosen), score * (1 + 1e-3)) << name;
+
+  options.encodings = {space::Encoding::kOneHot};
+  const Surrogate one_hot = fit_surrogate(data, t, info, options);
+  EXPECT_EQ(one_hot.info().features.encoding, space::Encoding::kOneHot);
+  EXPECT_THAT(one_hot.info().fitted_with, HasSubstr("; one-hot arch encoding; "));
+  EXPECT_TRUE(encoding_scores(one_hot.info().fitted_with).empty());
+  EXPECT_GT(one_hot.info().test.kendall_tau, 0.9);
+  const hwgpt::test::TempDir dir("encoding");
+  one_hot.save(dir / "model.hsur");
+  const Surrogate loaded = Surrogate::load(dir / "model.hsur");
+  EXPECT_EQ(loaded, one_hot);
+  const std::size_t width = feature_count(loaded.info().features, t);
+  FeatureConfig one_hot_features;
+  one_hot_features.encoding = space::Encoding::kOneHot;
+  EXPECT_EQ(width, feature_count(one_hot_features, t));
+  std::vector<double> row(width);
+  features(data.archs[0], t, loaded.info().features, row);
+  EXPECT_EQ(loaded.predict(row), one_hot.predict(row));
+
+  options.encodings.clear();
+  EXPECT_THROW(fit_surrogate(data, t, info, options), ValueError);
 }
 
 }  // namespace
