@@ -30,8 +30,14 @@ for metric in latency_ms energy_mj memory_mb; do
   fit --db "$db" --scale s --metric "$metric"
   for scale in m l; do fit --db "$db" --scale "$scale" --metric "$metric" --max-rounds 600; done
 done
-for scale in s m l; do
+for scale in s m; do
   for metric in perplexity accuracy; do fit --db "$db" --scale "$scale" --metric "$metric" --max-rounds 4000; done
+done
+# l has ~330 archs with perplexity: its fits may also learn from s's and m's (the depth-bins
+# candidate, docs/SURROGATES.md "Transfer"). With their 11,500 rows an epoch is ~40 times l's
+# own, so 300 epochs (~27,000 optimiser steps, as many as 1,000 epochs at s) is the schedule.
+for metric in perplexity accuracy; do
+  fit --db "$db" --scale l --metric "$metric" --max-rounds 4000 --transfer-from s,m --mlp-epochs 300 --mlp-patience 300
 done
 
 # Ours: the t supernet's perplexity and accuracy (300 archs), and this VM (epyc-2vcpu) at every

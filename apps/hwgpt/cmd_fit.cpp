@@ -1,5 +1,6 @@
 // `hwgpt fit`: fits a surrogate for every (metric, device) of one space that the store has enough
 // measurements of, writes model files and their test evaluation next to each other.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -45,12 +46,13 @@ void print_outcome(const surrogate::FitOutcome& o) {
 int cmd_fit(const std::vector<std::string>& tokens) {
   const Args args("fit", tokens,
                   {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--threads", "--seed", "--models",
-                    "--cross-conformal-below", "--encodings", "--mlp-epochs", "--mlp-patience"},
+                    "--cross-conformal-below", "--encodings", "--transfer-from", "--mlp-epochs", "--mlp-patience"},
                    {"--help", "--force", "--ceilings"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt fit --db PATH --scale S --out DIR [--device D] [--metric M] [--run-uid U]\n"
                  "                 [--max-rounds N (1500)] [--threads N (2)] [--seed K (1)]\n"
                  "                 [--models gbt,mlp,gp (all)] [--encodings ordinal,one-hot (both)]\n"
+                 "                 [--transfer-from S2,S3 (none)]\n"
                  "                 [--mlp-epochs N (1000)] [--mlp-patience N (1000)]\n"
                  "                 [--cross-conformal-below N (500)] [--ceilings]\n"
                  "Fits surrogates on log targets. Candidates: boosted trees (XGBoost; depth 3 or 6 and\n"
@@ -60,7 +62,10 @@ int cmd_fit(const std::vector<std::string>& tokens) {
                  "and recorded in the file, as is the arch encoding (each of --encodings is tried with\n"
                  "every member; feature-map is the third). The MLP runs its whole cosine schedule\n"
                  "(--mlp-epochs) and keeps its best validation epoch (or stops after --mlp-patience\n"
-                 "epochs without progress). Split-conformal intervals from calibration archs; quality\n"
+                 "epochs without progress). --transfer-from adds the depth-bins encoding, whose\n"
+                 "fits also learn from the same metric and device in the named scales (their log\n"
+                 "targets standardised per scale; validation, calibration and test stay this\n"
+                 "scale's). Split-conformal intervals from calibration archs; quality\n"
                  "on held-out test archs (cross-conformal over training and calibration archs when\n"
                  "there are fewer than N calibration archs, default 500; 0: never; the final model is then\n"
                  "fitted on the training and calibration archs). --run-uid fits the metrics of that one\n"
@@ -89,6 +94,15 @@ int cmd_fit(const std::vector<std::string>& tokens) {
   if (const auto encodings = args.value("--encodings")) {
     options.fit.encodings.clear();
     for (const auto& name : split(*encodings, ',')) options.fit.encodings.push_back(space::parse_encoding(name));
+  }
+  if (const auto from = args.value("--transfer-from")) {
+    for (const auto& name : split_nonempty(*from, ',')) {
+      if (name == s.name()) throw ParseError("fit: --transfer-from names the fitted scale '" + name + "' itself");
+      space::SearchSpace::builtin(name);  // a ValueError naming the built-in spaces if unknown
+      options.transfer_from.push_back(name);
+    }
+    auto& e = options.fit.encodings;
+    if (std::find(e.begin(), e.end(), space::Encoding::kDepthBins) == e.end()) e.push_back(space::Encoding::kDepthBins);
   }
   auto& mlp = options.fit.mlp;
   mlp.max_epochs = static_cast<int>(args.integer("--mlp-epochs", mlp.max_epochs, 1, 100000));

@@ -24,7 +24,8 @@ json space_json(const space::SearchSpace& s) {
   json j = json::parse(s.to_json());
   j["size"] = s.size().to_decimal();
   j["max_layers"] = s.max_layers();
-  for (auto e : {space::Encoding::kFeatureMap, space::Encoding::kOneHot, space::Encoding::kOrdinal})
+  for (auto e : {space::Encoding::kFeatureMap, space::Encoding::kOneHot, space::Encoding::kOrdinal,
+                 space::Encoding::kDepthBins})
     j["encoding_lengths"][space::encoding_name(e)] = space::encoding_length(e, s);
   j["largest_arch"] = space::format_arch(s.largest_arch());
   j["smallest_arch"] = space::format_arch(s.smallest_arch());

@@ -1,4 +1,4 @@
-// Feature-map, one-hot and ordinal encodings (see encoding.hpp for layouts and sources).
+// Feature-map, one-hot, ordinal and depth-bins encodings (see encoding.hpp for layouts and sources).
 #include "hwgpt/space/encoding.hpp"
 
 #include <algorithm>
@@ -28,14 +28,15 @@ std::string encoding_name(Encoding encoding) {
     case Encoding::kFeatureMap: return "feature-map";
     case Encoding::kOneHot: return "one-hot";
     case Encoding::kOrdinal: return "ordinal";
+    case Encoding::kDepthBins: return "depth-bins";
   }
   return "?";
 }
 
 Encoding parse_encoding(std::string_view name) {
-  for (Encoding e : {Encoding::kFeatureMap, Encoding::kOneHot, Encoding::kOrdinal})
+  for (Encoding e : {Encoding::kFeatureMap, Encoding::kOneHot, Encoding::kOrdinal, Encoding::kDepthBins})
     if (name == encoding_name(e)) return e;
-  throw ParseError("encoding '" + std::string(name) + "'; expected feature-map, one-hot or ordinal");
+  throw ParseError("encoding '" + std::string(name) + "'; expected feature-map, one-hot, ordinal or depth-bins");
 }
 
 std::size_t encoding_length(Encoding encoding, const SearchSpace& space) {
@@ -47,6 +48,7 @@ std::size_t encoding_length(Encoding encoding, const SearchSpace& space) {
              lmax * (space.mlp_ratios().size() + space.head_counts().size()) +
              space.bias_choices().size();
     case Encoding::kOrdinal: return 3 + 3 * lmax;
+    case Encoding::kDepthBins: return 6 + kDepthBins * (space.mlp_ratios().size() + space.head_counts().size());
   }
   return 0;
 }
@@ -96,6 +98,25 @@ void encode(const Arch& arch, const SearchSpace& space, Encoding encoding, std::
         out[3 + 3 * i] = 1.0;
         out[4 + 3 * i] = scaled(index_of(space.mlp_ratios(), arch.mlp_ratios[i]), space.mlp_ratios().size());
         out[5 + 3 * i] = scaled(index_of(space.head_counts(), arch.num_heads[i]), space.head_counts().size());
+      }
+      return;
+    }
+    case Encoding::kDepthBins: {
+      const auto& scales = {"s", "m", "l"};
+      std::size_t k = 0;
+      for (const char* name : scales) {
+        if (space.name() == name) out[k] = 1.0;
+        ++k;
+      }
+      out[3] = scaled(index_of(space.embed_dims(), arch.embed_dim), space.embed_dims().size());
+      out[4] = scaled(index_of(space.layer_counts(), arch.num_layers), space.layer_counts().size());
+      out[5] = arch.bias ? 1.0 : 0.0;
+      const std::size_t ratios = space.mlp_ratios().size(), per_bin = ratios + space.head_counts().size();
+      const double share = static_cast<double>(kDepthBins) / static_cast<double>(layers);
+      for (std::size_t i = 0; i < layers; ++i) {
+        double* bin = out.data() + 6 + (kDepthBins * i / layers) * per_bin;
+        bin[index_of(space.mlp_ratios(), arch.mlp_ratios[i])] += share;
+        bin[ratios + index_of(space.head_counts(), arch.num_heads[i])] += share;
       }
       return;
     }

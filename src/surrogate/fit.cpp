@@ -71,7 +71,45 @@ struct Rows {
   std::vector<double> train_x, train_y, fit_x, fit_y, valid_x, valid_y, spreads;
   std::vector<float> all_x;  // every arch's features (XGBoost's quantile sketch)
   std::uint64_t hash = kFnvOffsetBasis;  // archs and targets of the non-test splits
+  // Rows of other spaces (FitOptions::transfer), part of every fit (train_x and fit_x hold them
+  // after the dataset's own rows) but never validated, calibrated or tested on.
+  std::vector<double> extra_x, extra_y;
+  std::string extra_text;  // what they were, for fitted_with
 };
+
+// The transfer sets as rows: features in their own space, log targets standardised per set and
+// mapped onto the mean and standard deviation of log y over `data`'s non-test archs.
+void add_transfer_rows(Rows& r, const Dataset& data, const SurrogateInfo& info, const FitOptions& options) {
+  double sum = 0, sum2 = 0, n = 0;
+  for (std::size_t i = 0; i < data.archs.size(); ++i)
+    if (r.split[i] != Split::kTest) {
+      const double v = std::log(data.targets[i]);
+      sum += v, sum2 += v * v, n += 1;
+    }
+  const double mean = sum / n, sd = std::sqrt(std::max(sum2 / n - mean * mean, 0.0));
+  for (const auto& set : options.transfer) {
+    if (set.space == nullptr || set.data.archs.size() < 2) continue;
+    double s = 0, s2 = 0;
+    for (double y : set.data.targets) s += std::log(y), s2 += std::log(y) * std::log(y);
+    const double m = s / static_cast<double>(set.data.targets.size());
+    const double d = std::sqrt(std::max(s2 / static_cast<double>(set.data.targets.size()) - m * m, 0.0));
+    if (!(d > 0) || !(sd > 0)) continue;
+    std::vector<double> row(feature_count(info.features, *set.space));
+    for (std::size_t i = 0; i < set.data.archs.size(); ++i) {
+      if (!(set.data.targets[i] > 0)) continue;
+      features(set.data.archs[i], *set.space, info.features, row);
+      const double y = mean + sd * (std::log(set.data.targets[i]) - m) / d;
+      r.extra_x.insert(r.extra_x.end(), row.begin(), row.end());
+      r.extra_y.push_back(y);
+      r.hash = fnv1a(r.hash, &y, sizeof y);
+    }
+    r.extra_text += (r.extra_text.empty() ? "" : ", ") + std::to_string(set.data.archs.size()) + " archs of " +
+                    set.space->name();
+  }
+  for (double v : r.extra_x) r.all_x.push_back(static_cast<float>(v));
+  for (auto* x : {&r.train_x, &r.fit_x}) x->insert(x->end(), r.extra_x.begin(), r.extra_x.end());
+  for (auto* y : {&r.train_y, &r.fit_y}) y->insert(y->end(), r.extra_y.begin(), r.extra_y.end());
+}
 
 Rows make_rows(const Dataset& data, const space::SearchSpace& space, const SurrogateInfo& info,
                const FitOptions& options) {
@@ -99,6 +137,8 @@ Rows make_rows(const Dataset& data, const space::SearchSpace& space, const Surro
     (valid ? r.valid_x : r.fit_x).insert((valid ? r.valid_x : r.fit_x).end(), row.begin(), row.end());
     (valid ? r.valid_y : r.fit_y).push_back(log_y);
   }
+  if (info.features.encoding == space::Encoding::kDepthBins && !options.transfer.empty())
+    add_transfer_rows(r, data, info, options);
   return r;
 }
 
@@ -273,10 +313,14 @@ class SurrogateFit {
           ky.push_back(pool_y[j]);
         }
       if (ky.size() == pool.size()) continue;  // an empty fold
+      kx.insert(kx.end(), rows_.extra_x.begin(), rows_.extra_x.end());
+      ky.insert(ky.end(), rows_.extra_y.begin(), rows_.extra_y.end());
       const Predictor without_fold = fit_chosen(kx, ky);
       for (std::size_t j = 0; j < pool.size(); ++j)
         if (fold[j] == k) residuals_.push_back(pool_y[j] - without_fold.predict_log(features_of[pool[j]]));
     }
+    pool_x.insert(pool_x.end(), rows_.extra_x.begin(), rows_.extra_x.end());
+    pool_y.insert(pool_y.end(), rows_.extra_y.begin(), rows_.extra_y.end());
     predictor_ = fit_chosen(pool_x, pool_y);
     calibration_text_ = "cross-conformal residual quantiles (" + std::to_string(options_.cv_folds) + " folds over the " +
                         std::to_string(pool.size()) + " training and calibration archs, fewer than " +
@@ -324,7 +368,7 @@ class SurrogateFit {
       noise = spreads[spreads.size() / 2];
     }
     // Archs the final model was fitted on, and calibration residuals (the same archs when cross).
-    info.train_count = static_cast<std::int64_t>(cross_ ? residuals_.size() : rows_.train_y.size());
+    info.train_count = static_cast<std::int64_t>(cross_ ? residuals_.size() : rows_.train_y.size() - rows_.extra_y.size());
     info.calibration_count = static_cast<std::int64_t>(residuals_.size());
     info.test_count = static_cast<std::int64_t>(test_rows.size());
     char hash_text[17];
@@ -332,7 +376,10 @@ class SurrogateFit {
     info.data_hash = hash_text;
     info.model_kind = predictor_.kind();
     info.fitted_with = chosen_ + " (chosen by validation RMSE of log y: " + scores_ + ")" + describe_members() +
-                       "; " + encoding_text + "; seed " + std::to_string(options_.seed) + "; log target; " + calibration_text_;
+                       "; " + encoding_text +
+                       (rows_.extra_text.empty() ? "" : "; transfer: fitted with " + rows_.extra_text +
+                                                             " (log targets standardised per space)") +
+                       "; seed " + std::to_string(options_.seed) + "; log target; " + calibration_text_;
     Surrogate s(info, predictor_, conformal_quantiles(residuals_), noise);
     if (test_rows.size() >= 2) {
       std::vector<double> truth, predicted, lower, upper, sigma;
@@ -380,6 +427,7 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
   for (const space::Encoding encoding : options.encodings) {
     SurrogateInfo candidate = info;
     candidate.features.encoding = encoding;
+    if (encoding == space::Encoding::kDepthBins) candidate.features.analytic = false;  // see FitOptions::transfer
     auto fit = std::make_unique<SurrogateFit>(data, space, candidate, options);
     const double rmse = fit->select(candidate);
     scores += (scores.empty() ? "" : ", ") + space::encoding_name(encoding) + " " + format_rmse(rmse);

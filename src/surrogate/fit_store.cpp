@@ -139,7 +139,13 @@ std::size_t fit_store(const store::Store& db, const space::SearchSpace& space, c
         outcome.status = FitOutcome::Status::kCeilingOnly;
         ++done;
       } else {
-        const auto model = fit_surrogate(data, space, info_for(db, runs, space, t, data, options.only_run), options.fit);
+        FitOptions fit = options.fit;
+        for (const auto& name : options.transfer_from) {
+          const auto& other = space::SearchSpace::builtin(name);
+          auto other_data = dataset_from_store(db, other, t.device, t.metric, t.device.empty() ? "" : t.run_kind, "", "");
+          if (other_data.archs.size() >= options.min_archs) fit.transfer.push_back({&other, std::move(other_data)});
+        }
+        const auto model = fit_surrogate(data, space, info_for(db, runs, space, t, data, options.only_run), fit);
         // The evaluation first: the model file's presence marks the pair as done for a resumed fit.
         write_file_atomically(folder / (stem + ".eval.json"),
                               evaluation_json(model, t, space.name(), options.only_run, outcome.ceiling).dump(2) + "\n");

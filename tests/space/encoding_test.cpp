@@ -67,19 +67,54 @@ TEST(Encoding, OneHotHasOneOnePerPresentChoice) {
   }
 }
 
+// Depth bins by hand: at s with 12 layers every bin holds one layer (share 1); with 10 layers,
+// layer i goes to bin floor(12 i / 10), so bins 5 and 11 stay empty and the others hold 1.2.
+// The scale's one-hot marks s, m, l and nothing else (t).
+TEST(Encoding, DepthBinsShareLayersOutByRelativeDepth) {
+  const auto& s = SearchSpace::builtin("s");
+  EXPECT_EQ(encoding_length(Encoding::kDepthBins, s), 6u + 12u * 6u);
+  Arch a = s.largest_arch();  // 12 layers, embed 768, ratio 4 and 12 heads everywhere
+  a.mlp_ratios[3] = 2;
+  a.num_heads[3] = 8;
+  auto v = encode(a, s, Encoding::kDepthBins);
+  EXPECT_EQ(std::vector<double>(v.begin(), v.begin() + 6), (std::vector<double>{1, 0, 0, 1, 1, a.bias ? 1.0 : 0.0}));
+  for (std::size_t b = 0; b < 12; ++b) {
+    const double* bin = v.data() + 6 + 6 * b;  // ratios 2, 3, 4 then heads 4, 8, 12
+    const bool changed = b == 3;
+    EXPECT_EQ(std::vector<double>(bin, bin + 6),
+              (std::vector<double>{changed ? 1.0 : 0.0, 0, changed ? 0.0 : 1.0, 0, changed ? 1.0 : 0.0, changed ? 0.0 : 1.0}))
+        << "bin " << b;
+  }
+  Arch ten = s.smallest_arch();  // 10 layers, ratio 2 and 4 heads everywhere
+  v = encode(ten, s, Encoding::kDepthBins);
+  EXPECT_EQ(v[4], 0.0);
+  for (std::size_t b = 0; b < 12; ++b) {
+    const double expected = (b == 5 || b == 11) ? 0.0 : 1.2;
+    EXPECT_DOUBLE_EQ(v[6 + 6 * b], expected) << "bin " << b;
+    EXPECT_DOUBLE_EQ(v[6 + 6 * b + 3], expected) << "bin " << b;
+  }
+  const auto& l = SearchSpace::builtin("l");
+  v = encode(l.mid_arch(), l, Encoding::kDepthBins);
+  EXPECT_EQ(std::vector<double>(v.begin(), v.begin() + 3), (std::vector<double>{0, 0, 1}));
+  EXPECT_NEAR(std::accumulate(v.begin() + 6, v.end(), 0.0), 24.0, 1e-12);  // 12 per choice kind
+  const auto& t = SearchSpace::builtin("t");
+  v = encode(t.mid_arch(), t, Encoding::kDepthBins);
+  EXPECT_EQ(std::vector<double>(v.begin(), v.begin() + 3), (std::vector<double>{0, 0, 0}));
+}
+
 TEST(Encoding, DistinctArchsGetDistinctEncodings) {
   const auto& t = SearchSpace::builtin("t");
   const Arch a = t.mid_arch();
   for (const Arch& n : neighbours(a, t))
-    for (Encoding e : {Encoding::kFeatureMap, Encoding::kOneHot, Encoding::kOrdinal})
+    for (Encoding e : {Encoding::kFeatureMap, Encoding::kOneHot, Encoding::kOrdinal, Encoding::kDepthBins})
       EXPECT_NE(encode(n, t, e), encode(a, t, e)) << format_arch(n) << " " << encoding_name(e);
 }
 
 TEST(Encoding, NamesRoundTripAndErrors) {
-  for (Encoding e : {Encoding::kFeatureMap, Encoding::kOneHot, Encoding::kOrdinal})
+  for (Encoding e : {Encoding::kFeatureMap, Encoding::kOneHot, Encoding::kOrdinal, Encoding::kDepthBins})
     EXPECT_EQ(parse_encoding(encoding_name(e)), e);
   EXPECT_THAT([] { (void)parse_encoding("onehot"); },
-              ThrowsMessage<ParseError>(HasSubstr("expected feature-map, one-hot or ordinal")));
+              ThrowsMessage<ParseError>(HasSubstr("expected feature-map, one-hot, ordinal or depth-bins")));
   const auto& t = SearchSpace::builtin("t");
   std::vector<double> small(4);
   EXPECT_THAT([&] { encode(t.mid_arch(), t, Encoding::kOrdinal, small); },

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -227,6 +228,53 @@ TEST(Fit, ChoosesTheArchEncodingByValidationAndQueriesWithIt) {
 
   options.encodings.clear();
   EXPECT_THROW(fit_surrogate(data, t, info, options), ValueError);
+}
+
+// Transfer across scales. One law in relative terms for s and l: log y falls with the embedding
+// index and, layer by layer, with more heads in the upper half of the depth. l gets 90 archs
+// (about 55 to fit on), s 1,500. The depth-bins candidate, fitted with s's archs as transfer rows,
+// ranks l's test archs better than the same fit without them; the transfer rows are recorded
+// but never counted as l's training, calibration or test archs.
+TEST(Fit, TransferRowsFromAnotherScaleHelpASmallDataSet) {
+  if (!HWGPT_FIT_WITH_MLP) GTEST_SKIP() << "built without libtorch: no MLP (HWGPT_WITH_TORCH=OFF)";
+  const auto& s = space::SearchSpace::builtin("s");
+  const auto& l = space::SearchSpace::builtin("l");
+  auto law = [](const space::Arch& a, const space::SearchSpace& sp) {
+    const auto& e = sp.embed_dims();
+    const auto& h = sp.head_counts();
+    double log_y = 3.0 - 0.3 * static_cast<double>(std::find(e.begin(), e.end(), a.embed_dim) - e.begin());
+    for (int i = 0; i < a.num_layers; ++i) {
+      const double heads = static_cast<double>(std::find(h.begin(), h.end(), a.num_heads[i]) - h.begin());
+      log_y -= (2.0 * i >= a.num_layers ? 0.04 : 0.005) * heads * 12.0 / a.num_layers;
+    }
+    return std::exp(log_y);
+  };
+  Rng rng(41);
+  Dataset small, other;
+  small.archs = space::sample_archs(l, 90, rng, space::SamplingMode::kPerChoice, true);
+  for (const auto& a : small.archs) small.targets.push_back(law(a, l));
+  other.archs = space::sample_archs(s, 1500, rng, space::SamplingMode::kPerChoice, true);
+  for (const auto& a : other.archs) other.targets.push_back(law(a, s));
+  SurrogateInfo info;
+  info.space = "l";
+  info.metric = "perplexity";
+  FitOptions options;
+  options.models = {"mlp"};
+  options.encodings = {space::Encoding::kDepthBins};
+  options.threads = 1;
+  options.mlp.max_epochs = 100;
+  const Surrogate alone = fit_surrogate(small, l, info, options);
+  options.transfer.push_back({&s, other});
+  const Surrogate transferred = fit_surrogate(small, l, info, options);
+  EXPECT_THAT(transferred.info().fitted_with, HasSubstr("transfer: fitted with 1500 archs of s"));
+  EXPECT_THAT(alone.info().fitted_with, ::testing::Not(HasSubstr("transfer")));
+  EXPECT_FALSE(transferred.info().features.analytic);
+  EXPECT_EQ(transferred.info().train_count, alone.info().train_count);
+  EXPECT_EQ(transferred.info().test_count, alone.info().test_count);
+  EXPECT_EQ(transferred.info().train_count + transferred.info().test_count, 90);
+  EXPECT_GT(transferred.info().test.kendall_tau, alone.info().test.kendall_tau + 0.05)
+      << alone.info().test.kendall_tau << " -> " << transferred.info().test.kendall_tau;
+  EXPECT_NE(transferred.info().data_hash, alone.info().data_hash);
 }
 
 }  // namespace

@@ -7,6 +7,13 @@
 //   ordinal:     ours. Every choice as its index scaled to [0, 1] (order kept, unlike one-hot; scale
 //                free, unlike the raw feature map), plus a per-layer presence flag:
 //                [E, L, bias, (present_i, r_i, h_i) for i < Lmax]. Length 3 + 3·Lmax.
+//   depth-bins:  ours, one layout for every scale, so a model can learn from several scales at once
+//                (surrogate transfer, docs/SURROGATES.md): [one-hot of the space among the original's
+//                scales s, m, l (all zero for any other space), E and L as in ordinal, bias 1/0,
+//                then for each of 12 bins of relative depth the share of its layers taking each
+//                MLP ratio and each head count (indices in the space's lists), scaled so that a bin
+//                of the arch's own depth sums to 1 per choice kind]. Layer i of L goes to bin
+//                floor(12 i / L). Length 6 + 12·(|r| + |h|).
 #pragma once
 
 #include <span>
@@ -19,9 +26,12 @@
 
 namespace hwgpt::space {
 
-enum class Encoding { kFeatureMap, kOneHot, kOrdinal };
+enum class Encoding { kFeatureMap, kOneHot, kOrdinal, kDepthBins };
 
-// "feature-map", "one-hot", "ordinal".
+// Bins of relative depth in the depth-bins encoding.
+inline constexpr std::size_t kDepthBins = 12;
+
+// "feature-map", "one-hot", "ordinal", "depth-bins".
 std::string encoding_name(Encoding encoding);
 // Throws ParseError listing the names.
 Encoding parse_encoding(std::string_view name);

@@ -36,6 +36,16 @@ struct FitOptions {
   // One-hot lets the MLP learn each layer's choices separately (s perplexity: test tau 0.990 ->
   // 0.994); ordinal suits small data and the trees (l perplexity). docs/SURROGATES.md.
   std::vector<space::Encoding> encodings = {space::Encoding::kOrdinal, space::Encoding::kOneHot};
+  // The same metric measured in other spaces (other scales of the benchmark), for the depth-bins
+  // encoding only, whose layout every scale shares: their archs join the fit part of that
+  // candidate (never validation, calibration or the test), their log targets standardised per
+  // space and mapped onto this data's mean and spread of log y. The depth-bins candidate has no
+  // analytic features (they differ in scale between spaces). docs/SURROGATES.md ("Transfer").
+  struct TransferSet {
+    const space::SearchSpace* space = nullptr;
+    Dataset data;
+  };
+  std::vector<TransferSet> transfer;
   std::size_t gp_max_train = 1500;    // the GP (O(n³)) is a candidate only up to this many fit archs
   MlpOptions mlp;
   std::vector<int> depths = {3, 6};   // tree depths tried; the best on validation is kept

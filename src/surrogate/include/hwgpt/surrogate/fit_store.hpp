@@ -29,6 +29,9 @@ struct StoreFitOptions {
   bool force = false;                    // refit pairs whose model file exists
   bool ceilings_only = false;            // compute the noise ceilings, fit nothing, write nothing
   std::size_t min_archs = 100;           // pairs with fewer measured archs are skipped
+  // Other spaces whose measurements of the same metric and device join the fit of the
+  // depth-bins candidate (FitOptions::transfer); those with fewer than min_archs are left out.
+  std::vector<std::string> transfer_from;
 };
 
 // What happened to one target.
