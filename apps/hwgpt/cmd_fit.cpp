@@ -1,6 +1,7 @@
 // `hwgpt fit`: fits a surrogate for every (metric, device) of one space that the store has enough
 // measurements of, writes model files and their test evaluation next to each other.
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -46,14 +47,14 @@ void print_outcome(const surrogate::FitOutcome& o) {
 int cmd_fit(const std::vector<std::string>& tokens) {
   const Args args("fit", tokens,
                   {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--threads", "--seed", "--models",
-                    "--cross-conformal-below", "--encodings", "--transfer-from", "--mlp-epochs", "--mlp-patience"},
+                    "--cross-conformal-below", "--encodings", "--transfer-from", "--mlp-hidden", "--mlp-epochs", "--mlp-patience"},
                    {"--help", "--force", "--ceilings"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt fit --db PATH --scale S --out DIR [--device D] [--metric M] [--run-uid U]\n"
                  "                 [--max-rounds N (1500)] [--threads N (2)] [--seed K (1)]\n"
                  "                 [--models gbt,mlp,gp (all)] [--encodings ordinal,one-hot (both)]\n"
                  "                 [--transfer-from S2,S3 (none)]\n"
-                 "                 [--mlp-epochs N (1000)] [--mlp-patience N (1000)]\n"
+                 "                 [--mlp-hidden WxW (128x128)] [--mlp-epochs N (1000)] [--mlp-patience N (1000)]\n"
                  "                 [--cross-conformal-below N (500)] [--ceilings]\n"
                  "Fits surrogates on log targets. Candidates: boosted trees (XGBoost; depth 3 or 6 and\n"
                  "rounds by early stopping), an MLP (libtorch; epochs by early stopping) and, up to\n"
@@ -105,6 +106,17 @@ int cmd_fit(const std::vector<std::string>& tokens) {
     if (std::find(e.begin(), e.end(), space::Encoding::kDepthBins) == e.end()) e.push_back(space::Encoding::kDepthBins);
   }
   auto& mlp = options.fit.mlp;
+  if (const auto hidden = args.value("--mlp-hidden")) {
+    mlp.hidden.clear();
+    for (const auto& width : split_nonempty(*hidden, 'x')) {
+      int w = 0;
+      const auto [end, ec] = std::from_chars(width.data(), width.data() + width.size(), w);
+      if (ec != std::errc() || end != width.data() + width.size() || w < 1 || w > 4096)
+        throw ParseError("fit: --mlp-hidden widths must be integers from 1 to 4096; got '" + width + "'");
+      mlp.hidden.push_back(static_cast<int>(w));
+    }
+    if (mlp.hidden.empty() || mlp.hidden.size() > 8) throw ParseError("fit: --mlp-hidden takes 1 to 8 widths, e.g. 128x128");
+  }
   mlp.max_epochs = static_cast<int>(args.integer("--mlp-epochs", mlp.max_epochs, 1, 100000));
   mlp.patience = static_cast<int>(args.integer("--mlp-patience", mlp.patience, 1, 100000));
   options.only_device = args.value_or("--device", "");

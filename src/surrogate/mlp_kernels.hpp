@@ -54,12 +54,15 @@ struct LayerBlock {
   float* next;
 };
 
-// next[o][r] = act(bias[o] + Σ_i w[o][i] · in[i][r]) for the 32 rows r of a block, Tile outputs
-// at a time with vectors V: Tile · (32 / lanes) accumulators stay in registers while the inputs
-// stream through (a register-blocked matrix product).
-template <typename V, std::size_t Tile>
+// next[o][r] = act(bias[o] + Σ_i w[o][i] · in[i][r]) for the 32 rows r of a block, in groups of
+// Parts vectors V of rows, Tile outputs at a time: Tile · Parts accumulators stay in registers
+// while the inputs stream through (a register-blocked matrix product). Each input vector loaded
+// serves Tile outputs and each broadcast weight Parts vectors, so the tile is chosen per level to
+// fill the register file: accumulators + Parts inputs + one broadcast.
+template <typename V, std::size_t Tile, std::size_t Parts>
 HWGPT_KERNEL_BODY void layer_block_tiled(const LayerBlock& block) {
-  constexpr std::size_t lanes = sizeof(V) / sizeof(float), parts = kBlock / lanes;
+  constexpr std::size_t lanes = sizeof(V) / sizeof(float), group = Parts * lanes;
+  static_assert(kBlock % group == 0, "row groups must tile the block");
   const MlpLayer& layer = block.layer;
   const std::size_t inputs = layer.inputs, outputs = layer.outputs;
   const float* in = block.in;
@@ -67,24 +70,26 @@ HWGPT_KERNEL_BODY void layer_block_tiled(const LayerBlock& block) {
   const float* weights = layer.weights_f.data();
   std::size_t o = 0;
   for (; o + Tile <= outputs; o += Tile) {
-    V acc[Tile][parts];
     const float* w[Tile];
-    for (std::size_t j = 0; j < Tile; ++j) {
-      for (std::size_t v = 0; v < parts; ++v) acc[j][v] = splat<V>(layer.bias_f[o + j]);
-      w[j] = weights + (o + j) * inputs;
-    }
-    for (std::size_t i = 0; i < inputs; ++i) {
-      V x[parts];
-      for (std::size_t v = 0; v < parts; ++v) x[v] = load<V>(in + i * kBlock + v * lanes);
-#pragma GCC unroll 8
-      for (std::size_t j = 0; j < Tile; ++j) {
-        const float c = w[j][i];
-        for (std::size_t v = 0; v < parts; ++v) acc[j][v] += c * x[v];
+    for (std::size_t j = 0; j < Tile; ++j) w[j] = weights + (o + j) * inputs;
+    for (std::size_t first = 0; first < kBlock; first += group) {
+      V acc[Tile][Parts];
+      for (std::size_t j = 0; j < Tile; ++j)
+        for (std::size_t v = 0; v < Parts; ++v) acc[j][v] = splat<V>(layer.bias_f[o + j]);
+      for (std::size_t i = 0; i < inputs; ++i) {
+        V x[Parts];
+        for (std::size_t v = 0; v < Parts; ++v) x[v] = load<V>(in + i * kBlock + first + v * lanes);
+#pragma GCC unroll 16
+        for (std::size_t j = 0; j < Tile; ++j) {
+          const float c = w[j][i];
+          for (std::size_t v = 0; v < Parts; ++v) acc[j][v] += c * x[v];
+        }
       }
+      for (std::size_t j = 0; j < Tile; ++j)
+        for (std::size_t v = 0; v < Parts; ++v) store(next + (o + j) * kBlock + first + v * lanes, acc[j][v]);
     }
-    for (std::size_t j = 0; j < Tile; ++j)
-      for (std::size_t v = 0; v < parts; ++v) store(next + (o + j) * kBlock + v * lanes, acc[j][v]);
   }
+  constexpr std::size_t parts = kBlock / lanes;
   for (; o < outputs; ++o) {  // the rest one by one (the output layer's single unit)
     const float* w = weights + o * inputs;
     V acc[parts];
