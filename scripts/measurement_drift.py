@@ -14,12 +14,21 @@ of the test archs (the surrogate split: seed 1, 20 % by the hash of the arch str
 prediction alone and of prediction x exp(neighbours' mean): the second uses when each test arch was
 measured, which no model of the arch can know, so the gap between the two is measurement drift
 (clock, temperature or power state of a session), not something better surrogates could learn.
-stdlib only.
+stdlib and the product's python/hwgpt/rank.py only.
 """
+import importlib.util
 import json
 import math
+import os
 import struct
 import sys
+
+# The product's rank statistics (python/hwgpt/rank.py, plain Python), loaded as a file.
+_spec = importlib.util.spec_from_file_location(
+    "rank", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python", "hwgpt", "rank.py"))
+_rank = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_rank)
+kendall_tau_b = _rank.kendall_tau
 
 
 def fnv1a(h, data):
@@ -32,21 +41,6 @@ def is_test(arch, seed=1, test_fraction=0.2):
     """hwgpt::surrogate::split_of (src/surrogate/dataset.cpp) with the default options."""
     h = fnv1a(fnv1a(0xCBF29CE484222325, struct.pack("<Q", seed)), arch.encode())
     return (h >> 11) * 2.0**-53 < test_fraction
-
-
-def kendall_tau_b(x, y):
-    concordant = ties_x = ties_y = 0
-    n = len(x)
-    for i in range(n):
-        for j in range(i + 1, n):
-            dx, dy = x[i] - x[j], y[i] - y[j]
-            sx = (dx > 0) - (dx < 0)
-            sy = (dy > 0) - (dy < 0)
-            concordant += sx * sy
-            ties_x += sx == 0
-            ties_y += sy == 0
-    pairs = n * (n - 1) // 2
-    return concordant / math.sqrt((pairs - ties_x) * (pairs - ties_y))
 
 
 def main():
