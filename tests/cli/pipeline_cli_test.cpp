@@ -198,6 +198,20 @@ TEST_F(ScaleOut, FleetProfilesMergeIntoOneStoreAndFitSurrogatesForEveryDevice) {
   EXPECT_EQ(too_few.exit_code, 1);
   EXPECT_THAT(too_few.err, HasSubstr("conformal calibration needs at least 20 residuals"));
   EXPECT_EQ(run("fit --db a.db --scale t --out x --cross-conformal-below -1").exit_code, 1);
+  // One encoding on request, recorded; bad encodings, widths and transfer scales are refused.
+  const Result one_hot = run("fit --db a.db --scale t --out one-hot --max-rounds 25 --threads 1 --models gbt "
+                             "--encodings one-hot");
+  ASSERT_EQ(one_hot.exit_code, 0) << one_hot.err;
+  EXPECT_THAT(nlohmann::json::parse(hwgpt::test::read_all(dir / "one-hot" / "t" / "latency_ms@machine-a.eval.json"))
+                  ["fitted_with"].get<std::string>(),
+              HasSubstr("; one-hot arch encoding; "));
+  EXPECT_THAT(run("fit --db a.db --scale t --out x --encodings ordinal,binary").err,
+              HasSubstr("expected feature-map, one-hot, ordinal or depth-bins"));
+  EXPECT_THAT(run("fit --db a.db --scale t --out x --mlp-hidden 64x0").err,
+              HasSubstr("--mlp-hidden widths must be integers from 1 to 4096; got '0'"));
+  EXPECT_THAT(run("fit --db a.db --scale t --out x --transfer-from t").err,
+              HasSubstr("--transfer-from names the fitted scale 't' itself"));
+  EXPECT_EQ(run("fit --db a.db --scale t --out x --transfer-from nowhere").exit_code, 1);
   ASSERT_EQ(run("fit --db a.db --scale t --out pooled --max-rounds 25 --threads 1").exit_code, 0);
   EXPECT_GT(archs_in_fit("pooled"), 300);  // 200 + 120 archs, less any sampled by both seeds
   const Result no_run = run("fit --db a.db --scale t --out x --run-uid nope");
