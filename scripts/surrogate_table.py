@@ -25,8 +25,15 @@ def main(root: pathlib.Path) -> None:
                 model = "gbt: " + fitted.split(" (")[0].replace("xgboost ", "")
             else:  # "<chosen> (chosen by validation …); gbt: xgboost N rounds, depth D (…); mlp: …"
                 model = fitted.split(" (")[0]
+                details = []
                 if "; gbt: xgboost " in fitted:
-                    model += " (gbt " + fitted.split("; gbt: xgboost ")[1].split(" (")[0] + ")"
+                    details.append("gbt " + fitted.split("; gbt: xgboost ")[1].split(" (")[0])
+                if "; mlp: libtorch, hidden " in fitted:
+                    details.append("mlp " + fitted.split("; mlp: libtorch, hidden ")[1].split(" ")[0])
+                # The arch encoding (ordinal before the fit chose one), and transfer from other scales.
+                encoding = fitted.split(" arch encoding")[0].split("; ")[-1] if " arch encoding" in fitted else "ordinal"
+                details.append(encoding + (", transfer" if "; transfer: " in fitted else ""))
+                model += " (" + "; ".join(details) + ")"
             # The split-half reliability of the measurements (`hwgpt fit`'s ceiling column), where
             # the metric has several samples per arch.
             ceiling = e.get("noise_ceiling", {}).get("kendall_tau")
