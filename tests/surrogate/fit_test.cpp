@@ -23,6 +23,24 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// What the fits below are of: scale t's perplexity (no device).
+SurrogateInfo t_perplexity() {
+  SurrogateInfo info;
+  info.space = "t";
+  info.metric = "perplexity";
+  return info;
+}
+
+// Boosted trees alone, depth 3, up to `rounds` rounds, one thread: fast fits.
+FitOptions small_trees(int rounds) {
+  FitOptions options;
+  options.models = {"gbt"};
+  options.depths = {3};
+  options.max_rounds = rounds;
+  options.threads = 1;
+  return options;
+}
+
 TEST(Fit, LearnsAKnownFunctionWithCalibratedIntervals) {
   const auto& fx = test::fitted_t_surrogate();
   const auto& info = fx.model.info();
@@ -60,14 +78,8 @@ TEST(Fit, CrossConformalIntervalsOfASmallDataSetCoverFreshArchs) {
   const auto fresh = space::sample_archs(t, 3000, rng, space::SamplingMode::kPerChoice, true);
   std::vector<double> fresh_y;
   for (const auto& a : fresh) fresh_y.push_back(target(a));
-  SurrogateInfo info;
-  info.space = "t";
-  info.metric = "perplexity";
-  FitOptions options;
-  options.models = {"gbt"};
-  options.depths = {3};
-  options.max_rounds = 300;
-  options.threads = 1;
+  const SurrogateInfo info = t_perplexity();
+  FitOptions options = small_trees(300);
   auto coverage = [&](const Surrogate& m) {
     const std::size_t width = feature_count(m.info().features, t);
     std::vector<double> row(width);
@@ -120,13 +132,9 @@ TEST(Fit, SelectsAmongTreesMlpAndGpByValidationAndRecordsTheChoice) {
     const auto p = analytic::num_params(analytic::model_spec(a, t, analytic::ModelVariant::kHwgpt));
     data.targets.push_back(std::pow(static_cast<double>(p), 0.7) * std::exp(0.01 * z));
   }
-  SurrogateInfo info;
-  info.space = "t";
-  info.metric = "perplexity";
-  FitOptions options;
-  options.depths = {3};
-  options.max_rounds = 300;
-  options.threads = 1;
+  const SurrogateInfo info = t_perplexity();
+  FitOptions options = small_trees(300);
+  options.models = {"gbt", "mlp", "gp"};  // every kind
   options.mlp.max_epochs = 150;
   const Surrogate all = fit_surrogate(data, t, info, options);
   const auto scores = validation_scores(all.info().fitted_with);
@@ -193,14 +201,8 @@ TEST(Fit, ChoosesTheArchEncodingByValidationAndQueriesWithIt) {
     for (int i = 0; i < a.num_layers; ++i) log_y += (a.num_heads[i] == 2 ? 0.3 : 0.0) + 0.05 * a.mlp_ratios[i];
     data.targets.push_back(std::exp(log_y + 0.01 * (rng.uniform_double() - 0.5)));
   }
-  SurrogateInfo info;
-  info.space = "t";
-  info.metric = "perplexity";
-  FitOptions options;
-  options.models = {"gbt"};
-  options.depths = {3};
-  options.max_rounds = 200;
-  options.threads = 1;
+  const SurrogateInfo info = t_perplexity();
+  FitOptions options = small_trees(200);
   const Surrogate both = fit_surrogate(data, t, info, options);
   const auto scores = encoding_scores(both.info().fitted_with);
   ASSERT_EQ(scores.size(), 2u) << both.info().fitted_with;
@@ -255,9 +257,8 @@ TEST(Fit, TransferRowsFromAnotherScaleHelpASmallDataSet) {
   for (const auto& a : small.archs) small.targets.push_back(law(a, l));
   other.archs = space::sample_archs(s, 1500, rng, space::SamplingMode::kPerChoice, true);
   for (const auto& a : other.archs) other.targets.push_back(law(a, s));
-  SurrogateInfo info;
+  SurrogateInfo info = t_perplexity();
   info.space = "l";
-  info.metric = "perplexity";
   FitOptions options;
   options.models = {"mlp"};
   options.encodings = {space::Encoding::kDepthBins};
