@@ -79,7 +79,8 @@ struct Rows {
 
 // The transfer sets as rows: features in their own space, log targets standardised per set and
 // mapped onto the mean and standard deviation of log y over `data`'s non-test archs.
-void add_transfer_rows(Rows& r, const Dataset& data, const SurrogateInfo& info, const FitOptions& options) {
+void add_transfer_rows(Rows& r, const Dataset& data, const space::SearchSpace& space, const SurrogateInfo& info,
+                       const FitOptions& options) {
   double sum = 0, sum2 = 0, n = 0;
   for (std::size_t i = 0; i < data.archs.size(); ++i)
     if (r.split[i] != Split::kTest) {
@@ -87,8 +88,18 @@ void add_transfer_rows(Rows& r, const Dataset& data, const SurrogateInfo& info, 
       sum += v, sum2 += v * v, n += 1;
     }
   const double mean = sum / n, sd = std::sqrt(std::max(sum2 / n - mean * mean, 0.0));
+  const std::size_t width = feature_count(info.features, space);
   for (const auto& set : options.transfer) {
     if (set.space == nullptr || set.data.archs.size() < 2) continue;
+    // Rows of another layout would be read with the wrong stride: refuse them by name.
+    if (feature_count(info.features, *set.space) != width)
+      throw ValueError("surrogate fit: transfer space '" + set.space->name() + "' has " +
+                       std::to_string(set.space->mlp_ratios().size()) + " MLP ratios and " +
+                       std::to_string(set.space->head_counts().size()) +
+                       " head counts; its depth-bins rows differ in length from this space's");
+    for (double y : set.data.targets)
+      if (!(y > 0)) throw ValueError("surrogate fit: transfer targets must be positive (log model); got " +
+                                     std::to_string(y) + " in space '" + set.space->name() + "'");
     double s = 0, s2 = 0;
     for (double y : set.data.targets) s += std::log(y), s2 += std::log(y) * std::log(y);
     const double m = s / static_cast<double>(set.data.targets.size());
@@ -96,7 +107,6 @@ void add_transfer_rows(Rows& r, const Dataset& data, const SurrogateInfo& info, 
     if (!(d > 0) || !(sd > 0)) continue;
     std::vector<double> row(feature_count(info.features, *set.space));
     for (std::size_t i = 0; i < set.data.archs.size(); ++i) {
-      if (!(set.data.targets[i] > 0)) continue;
       features(set.data.archs[i], *set.space, info.features, row);
       const double y = mean + sd * (std::log(set.data.targets[i]) - m) / d;
       r.extra_x.insert(r.extra_x.end(), row.begin(), row.end());
@@ -138,7 +148,7 @@ Rows make_rows(const Dataset& data, const space::SearchSpace& space, const Surro
     (valid ? r.valid_y : r.fit_y).push_back(log_y);
   }
   if (info.features.encoding == space::Encoding::kDepthBins && !options.transfer.empty())
-    add_transfer_rows(r, data, info, options);
+    add_transfer_rows(r, data, space, info, options);
   return r;
 }
 

@@ -276,6 +276,22 @@ TEST(Fit, TransferRowsFromAnotherScaleHelpASmallDataSet) {
   EXPECT_GT(transferred.info().test.kendall_tau, alone.info().test.kendall_tau + 0.05)
       << alone.info().test.kendall_tau << " -> " << transferred.info().test.kendall_tau;
   EXPECT_NE(transferred.info().data_hash, alone.info().data_hash);
+  // A transfer space with another number of choices would give rows of another length; a
+  // non-positive target has no log: both are refused by name instead of corrupting the fit.
+  space::SearchSpaceConfig config = s.config();
+  config.name = "s_four_ratios";
+  config.mlp_ratios = {1, 2, 3, 4};
+  const space::SearchSpace four(config);
+  Dataset other_layout;
+  other_layout.archs = space::sample_archs(four, 20, rng, space::SamplingMode::kPerChoice, true);
+  other_layout.targets.assign(20, 1.0);
+  options.transfer = {{&four, other_layout}};
+  EXPECT_THAT([&] { (void)fit_surrogate(small, l, info, options); },
+              ::testing::ThrowsMessage<ValueError>(HasSubstr("transfer space 's_four_ratios' has 4 MLP ratios")));
+  other.targets[7] = 0.0;
+  options.transfer = {{&s, other}};
+  EXPECT_THAT([&] { (void)fit_surrogate(small, l, info, options); },
+              ::testing::ThrowsMessage<ValueError>(HasSubstr("transfer targets must be positive")));
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ struct MlpOptions {
   std::vector<int> hidden = {128, 128};  // SiLU layers
   // The whole cosine schedule is run and the best epoch kept: stopping after 30 epochs without
   // progress (before 2026-12-03) ended most fits at a high learning rate, well short of the
-  // annealed end (s perplexity: MLP test tau 0.978 -> 0.990 with the same inputs).
+  // annealed end (s perplexity, MLP alone on ordinal inputs: test tau 0.9875 -> 0.9899).
   int max_epochs = 1000;
   int patience = 1000;
   int batch = 128;
