@@ -36,21 +36,28 @@ std::vector<space::Arch> archs_to_evaluate(const Args& args, const space::Search
 
 int cmd_eval(const std::vector<std::string>& tokens) {
   const OptionSpec spec{{"--checkpoint", "--corpus", "--archs", "--sample", "--seed", "--out", "--seq",
-                         "--max-tokens", "--split", "--threads", "--db", "--device", "--compute"},
+                         "--max-tokens", "--split", "--threads", "--db", "--device", "--compute",
+                         "--finetune-steps", "--finetune-lr", "--finetune-warmup", "--finetune-seed"},
                         {"--help"},
                         {}};
   const Args args("eval", tokens, spec);
+  train::FinetuneOptions ft;
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt eval --checkpoint C --corpus FILE|SHARD (--archs FILE | --sample N [--seed S (1)])\n"
                  "                  [--out CSV (stdout)] [--seq T (64)] [--max-tokens N (0: whole split)]\n"
                  "                  [--split nas-eval|validation|train (nas-eval)] [--threads N] [--db STORE]\n"
                  "                  [--compute cpu|cuda[:N] (cpu)]\n"
+                 "                  [--finetune-steps N (0) [--finetune-lr PEAK (" << ft.peak_lr
+              << ")] [--finetune-warmup N (" << ft.warmup_steps << ")] [--finetune-seed S (" << ft.seed << ")]]\n"
                  "Writes arch,num_params,loss,perplexity,accuracy,tokens per arch (loss in nats per token).\n"
                  "The corpus is a text file read as bytes (80/10/10 split) or a token shard folder of\n"
                  "`hwgpt data prepare` (its own splits); its tokenizer must be the supernet space's.\n"
                  "With --out, archs already in the CSV are skipped, so a killed run resumes. With --db, each\n"
                  "result is also added to the measurement store (one run per checkpoint content, split and\n"
-                 "window; rewriting a result is a no-op).\n";
+                 "window; rewriting a result is a no-op).\n"
+                 "--finetune-steps N > 0 first trains each arch alone for N steps from its inherited weights\n"
+                 "(batch 12 x 64 of the train split, cosine schedule; the same batches for every arch), then\n"
+                 "evaluates it: ranks archs more like stand-alone training (docs/VALIDITY.md).\n";
     return 0;
   }
   const auto checkpoint = args.value("--checkpoint");
@@ -80,6 +87,13 @@ int cmd_eval(const std::vector<std::string>& tokens) {
   o.db = args.value_or("--db", "");
   o.checkpoint = *checkpoint;
   o.corpus = data.source;
+  ft.steps = static_cast<int>(args.integer("--finetune-steps", 0, 0, 100'000'000));
+  ft.peak_lr = parse_double(args, "--finetune-lr", ft.peak_lr);
+  ft.warmup_steps = static_cast<int>(args.integer("--finetune-warmup", ft.warmup_steps, 0, 100'000'000));
+  ft.seed = static_cast<std::uint64_t>(args.integer("--finetune-seed", static_cast<long long>(ft.seed), 0, 1LL << 62));
+  ft.device = device;
+  o.finetune = ft;
+  o.finetune_data = &data;
   ProgressPrinter progress("eval", "archs", static_cast<double>(archs.size()), ProgressPrinter::Style::kLines);
   std::size_t skipped_so_far = 0;
   const auto summary = train::evaluate_archs(net, archs, split, o, std::cout, [&](std::size_t done, std::size_t skipped) {

@@ -28,6 +28,8 @@ void print_help(const train::TrainConfig& c) {
                "                   [--distill A (" << c.distill << ")] [--distill-start N (" << c.distill_start
             << ")]\n"
                "                   [--arch A: train this one arch alone (stand-alone baseline)]\n"
+               "                   [--init-from M: start from the weights of model file M, e.g. a trained\n"
+               "                    supernet; with --arch: fine-tune A from its inherited weights]\n"
                "                   [--compute cpu|cuda[:N] (cpu; cuda needs a CUDA build of libtorch)]\n"
                "Trains the supernet of the space with the sandwich rule (largest, smallest and K random\n"
                "sub-networks per step). --distill A > 0: from step N on, every sub-network but the largest\n"
@@ -60,6 +62,7 @@ train::TrainConfig train_config(const Args& args) {
   c.distill = parse_double(args, "--distill", c.distill);
   c.distill_start = static_cast<int>(args.integer("--distill-start", c.distill_start, 0, 100'000'000));
   c.standalone_arch = args.value_or("--arch", "");
+  c.init_from = args.value_or("--init-from", "");
   c.device = args.value("--compute") || args.value("--device") ? args.compute(false) : c.device;
   return c;
 }
@@ -91,7 +94,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
                          "--lr", "--warmup", "--random-subnets", "--seed", "--eval-every", "--eval-tokens",
                          "--checkpoint-every", "--validation-csv", "--threads", "--stop-after", "--log-every",
                          "--weight-decay", "--grad-clip", "--arch", "--device", "--compute", "--distill",
-                         "--distill-start"},
+                         "--distill-start", "--init-from"},
                         {"--help"},
                         {}};
   const Args args("train", tokens, spec);

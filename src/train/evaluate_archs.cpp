@@ -55,18 +55,31 @@ std::set<std::string> archs_in(const std::filesystem::path& path) {
 }  // namespace
 
 store::RunInfo perplexity_run(const std::filesystem::path& checkpoint, const std::string& space,
-                              const std::string& store_split, const EvalOptions& o, const std::string& corpus) {
+                              const std::string& store_split, const EvalOptions& o, const std::string& corpus,
+                              const FinetuneOptions& ft) {
   store::RunInfo run;
   run.uid = "hwgpt-eval:" + space + ":" + file_fingerprint(checkpoint) + ":" + store_split + ":T" +
             std::to_string(o.sequence_length) + ":max" + std::to_string(o.max_tokens);
+  std::string finetune_json;
+  if (ft.steps > 0) {
+    char tail[160];
+    std::snprintf(tail, sizeof tail, ":ft%d:lr%g:w%d:s%llu", ft.steps, ft.peak_lr, ft.warmup_steps,
+                  static_cast<unsigned long long>(ft.seed));
+    run.uid += tail;
+    std::snprintf(tail, sizeof tail, ",\"finetune\":{\"steps\":%d,\"peak_lr\":%g,\"warmup\":%d,\"seed\":%llu}",
+                  ft.steps, ft.peak_lr, ft.warmup_steps, static_cast<unsigned long long>(ft.seed));
+    finetune_json = tail;
+  }
   run.kind = "perplexity";
   run.space = space;
-  run.model_variant = "hwgpt-supernet";
-  run.command = "hwgpt eval --checkpoint " + checkpoint.filename().string();
+  run.model_variant = ft.steps > 0 ? "hwgpt-supernet+finetune" : "hwgpt-supernet";
+  run.command = "hwgpt eval --checkpoint " + checkpoint.filename().string() +
+                (ft.steps > 0 ? " --finetune-steps " + std::to_string(ft.steps) : std::string());
   run.sequence_length = o.sequence_length;
   run.dtype = "float32";
   run.protocol_json = "{\"corpus\":\"" + corpus + "\",\"split\":\"" + store_split +
-                      "\",\"windows\":\"non-overlapping\",\"max_tokens\":" + std::to_string(o.max_tokens) + "}";
+                      "\",\"windows\":\"non-overlapping\",\"max_tokens\":" + std::to_string(o.max_tokens) +
+                      finetune_json + "}";
   return run;
 }
 
@@ -85,12 +98,15 @@ ArchEvalSummary evaluate_archs(const model::Supernet& net, const std::vector<spa
   }
   std::ostream& out = o.csv.empty() ? rows : file;
   if (o.csv.empty()) out << kHeader;
+  if (o.finetune.steps > 0 && (!o.finetune_data || o.checkpoint.empty()))
+    throw ValueError("eval: fine-tuning needs the supernet's file and the corpus's train split");
   std::optional<store::Store> db;
   std::string run_uid;
   const std::string store_split = o.split == "nas-eval" ? "nas_eval" : o.split;
   if (!o.db.empty()) {
     db.emplace(o.db);
-    store::RunInfo run = perplexity_run(o.checkpoint, net.search_space().name(), store_split, o.eval, o.corpus);
+    store::RunInfo run =
+        perplexity_run(o.checkpoint, net.search_space().name(), store_split, o.eval, o.corpus, o.finetune);
     db->write(run, {});
     run_uid = run.uid;
   }
@@ -99,7 +115,10 @@ ArchEvalSummary evaluate_archs(const model::Supernet& net, const std::vector<spa
     if (done.count(name)) {
       ++summary.skipped;
     } else {
-      const EvalResult r = evaluate(net, archs[i], tokens, o.eval);
+      std::optional<Trainer> tuned;
+      if (o.finetune.steps > 0)
+        tuned.emplace(finetune_arch(net.search_space(), o.checkpoint, archs[i], *o.finetune_data, o.finetune));
+      const EvalResult r = evaluate(tuned ? tuned->supernet() : net, archs[i], tokens, o.eval);
       char row[512];
       std::snprintf(row, sizeof row, "%s,%llu,%.6f,%.6f,%.6f,%lld\n", name.c_str(),
                     static_cast<unsigned long long>(net.extract(archs[i]).num_parameters()), r.loss, r.perplexity,

@@ -73,6 +73,14 @@ void check_config(const TrainConfig& c) {
   model::check_compute_device(c.device);
 }
 
+// The weights a run starts from: the checkpoint when resuming, else the init_from model file, else
+// the seeded initialisation.
+model::Supernet initial_supernet(const space::SearchSpace& s, const TrainConfig& c, const std::filesystem::path& checkpoint) {
+  if (std::filesystem::exists(checkpoint)) return model::Supernet::load(checkpoint, &s);
+  if (!c.init_from.empty()) return model::Supernet::load(c.init_from, &s);
+  return model::Supernet(s, c.seed);
+}
+
 // The elements of `full` that a prefix slice of shape `sizes` covers (a view).
 torch::Tensor prefix_region(const torch::Tensor& full, at::IntArrayRef sizes) {
   torch::Tensor region = full;
@@ -116,7 +124,7 @@ struct Trainer::Impl {
   Impl(const space::SearchSpace& s, const TrainConfig& c, TokenSplits d, std::filesystem::path ckpt,
        std::filesystem::path csv_path, Communicator& communicator)
       : space(s), config(c), data(std::move(d)), checkpoint(std::move(ckpt)), csv(std::move(csv_path)), comm(communicator),
-        net(std::filesystem::exists(checkpoint) ? model::Supernet::load(checkpoint, &s) : model::Supernet(s, c.seed)) {
+        net(initial_supernet(s, c, checkpoint)) {
     // Initialised (seeded) and loaded on the CPU, then moved: the same start on every device.
     if (torch::Device(c.device) != torch::Device(torch::kCPU)) net.to_device(c.device);
   }
@@ -213,6 +221,9 @@ void Trainer::Impl::load_train_state() {
     if (standalone_arch != config.standalone_arch)
       file.fail("was trained with standalone arch '" + standalone_arch + "'; this run asks for '" +
                 config.standalone_arch + "'");
+    const std::string init_from = train.contains("init_from") ? train.at("init_from").get<std::string>() : "";
+    if (init_from != config.init_from)
+      file.fail("was started from '" + init_from + "'; this run asks to start from '" + config.init_from + "'");
     const std::string tokenizer = train.at("tokenizer").get<std::string>();
     if (tokenizer != data.tokenizer)
       file.fail("was trained on tokenizer '" + tokenizer + "'; the corpus has '" + data.tokenizer + "'");
@@ -455,6 +466,7 @@ void Trainer::write_checkpoint() const {
   meta["train"] = {{"step", s.step},
                    {"config", config},
                    {"standalone_arch", s.config.standalone_arch},
+                   {"init_from", s.config.init_from},
                    {"tokenizer", s.data.tokenizer},
                    {"data_fingerprint", s.data.fingerprint()}};
   model::ModelFileTensors file(meta.dump());

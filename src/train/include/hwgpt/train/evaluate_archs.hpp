@@ -14,6 +14,7 @@
 #include "hwgpt/model/supernet.hpp"
 #include "hwgpt/store/store.hpp"
 #include "hwgpt/train/evaluate.hpp"
+#include "hwgpt/train/finetune.hpp"
 
 namespace hwgpt::train {
 
@@ -24,6 +25,10 @@ struct ArchEvalOptions {
   std::filesystem::path db;         // "" = no store
   std::filesystem::path checkpoint; // the supernet's file: the store run is keyed by its bytes
   std::string corpus;               // the corpus's source, recorded in the store run
+  // finetune.steps > 0: each arch is first fine-tuned from its inherited weights (read from
+  // `checkpoint`) on finetune_data->train (finetune.hpp), then evaluated; recorded in the store run.
+  FinetuneOptions finetune;
+  const TokenSplits* finetune_data = nullptr;
 };
 
 struct ArchEvalSummary {
@@ -32,9 +37,11 @@ struct ArchEvalSummary {
 };
 
 // The store run of an evaluation: uid "hwgpt-eval:<space>:<FNV-1a of the checkpoint's
-// bytes>:<split>:T<window>:max<max tokens>", kind "perplexity".
+// bytes>:<split>:T<window>:max<max tokens>", kind "perplexity"; with fine-tuning the uid ends in
+// ":ft<steps>:lr<peak>:w<warm-up>:s<seed>" (other measurements, another run).
 store::RunInfo perplexity_run(const std::filesystem::path& checkpoint, const std::string& space,
-                              const std::string& store_split, const EvalOptions& options, const std::string& corpus);
+                              const std::string& store_split, const EvalOptions& options, const std::string& corpus,
+                              const FinetuneOptions& finetune = {});
 
 // Evaluates `archs` on `tokens` (the split named in options.split). Rows go to options.csv
 // (created with its header, or appended to) or else to `rows`. `on_arch(done, skipped)` is

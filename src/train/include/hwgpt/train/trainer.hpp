@@ -51,6 +51,11 @@ struct TrainConfig {
   // back into that slice in checkpoints (the rest keeps its initial values); empty for the
   // sandwich rule.
   std::string standalone_arch;
+  // Model file whose weights the run starts from instead of the seeded initialisation (a trained
+  // supernet or checkpoint of the same space; its optimizer state is not read: AdamW's moments
+  // start at zero). With standalone_arch this fine-tunes an arch from its inherited weights
+  // (docs/VALIDITY.md); empty: the seeded start. Recorded in checkpoints, checked on resume.
+  std::string init_from;
   // Where the step runs: "cpu" or "cuda[:N]" with a CUDA libtorch (model::check_compute_device).
   // Not part of the resume check: a checkpoint (always CPU tensors) resumes on any device, bit
   // for bit on the device it was written on.
