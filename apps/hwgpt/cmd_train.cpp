@@ -27,6 +27,8 @@ void print_help(const train::TrainConfig& c) {
             << ")] [--threads N (0: all cores)] [--stop-after N] [--log-every N (10)]\n"
                "                   [--distill A (" << c.distill << ")] [--distill-start N (" << c.distill_start
             << ")]\n"
+               "                   [--sandwich-start N (" << c.sandwich_start << ")] [--largest-weight W ("
+            << c.largest_weight << ")]\n"
                "                   [--arch A: train this one arch alone (stand-alone baseline)]\n"
                "                   [--init-from M: start from the weights of model file M, e.g. a trained\n"
                "                    supernet; with --arch: fine-tune A from its inherited weights]\n"
@@ -34,6 +36,8 @@ void print_help(const train::TrainConfig& c) {
                "Trains the supernet of the space with the sandwich rule (largest, smallest and K random\n"
                "sub-networks per step). --distill A > 0: from step N on, every sub-network but the largest\n"
                "learns (1-A)*CE(labels) + A*CE(the largest's output distribution), in-place distillation.\n"
+               "--sandwich-start N: the first N steps train the largest alone (progressive shrinking's\n"
+               "first phase); --largest-weight W weighs the largest's loss W, the others' 1.\n"
                "The corpus is a text file, read as bytes and split 80/10/10 into\n"
                "train, validation and nas-eval blocks, or a token shard folder of `hwgpt data prepare`\n"
                "(its own splits; its tokenizer must be the space's). When C exists the run resumes from\n"
@@ -61,6 +65,8 @@ train::TrainConfig train_config(const Args& args) {
   c.grad_clip = parse_double(args, "--grad-clip", c.grad_clip);
   c.distill = parse_double(args, "--distill", c.distill);
   c.distill_start = static_cast<int>(args.integer("--distill-start", c.distill_start, 0, 100'000'000));
+  c.sandwich_start = static_cast<int>(args.integer("--sandwich-start", c.sandwich_start, 0, 100'000'000));
+  c.largest_weight = parse_double(args, "--largest-weight", c.largest_weight);
   c.standalone_arch = args.value_or("--arch", "");
   c.init_from = args.value_or("--init-from", "");
   c.device = args.value("--compute") || args.value("--device") ? args.compute(false) : c.device;
@@ -82,8 +88,9 @@ std::string step_detail(const train::StepReport& r, bool sandwich) {
                   r.loss_random);
   else
     std::snprintf(losses, sizeof losses, "loss %.4f", r.loss_max);
-  char detail[192];
-  std::snprintf(detail, sizeof detail, "%.0f tokens/s | %s | lr %.2e", r.tokens_per_s, losses, r.learning_rate);
+  char detail[224];
+  std::snprintf(detail, sizeof detail, "%.0f tokens/s | %s | lr %.2e | grad norm %.2f", r.tokens_per_s, losses,
+                r.learning_rate, r.grad_norm);
   return detail;
 }
 
@@ -94,7 +101,8 @@ int cmd_train(const std::vector<std::string>& tokens) {
                          "--lr", "--warmup", "--random-subnets", "--seed", "--eval-every", "--eval-tokens",
                          "--checkpoint-every", "--validation-csv", "--threads", "--stop-after", "--log-every",
                          "--weight-decay", "--grad-clip", "--arch", "--device", "--compute", "--distill",
-                         "--distill-start", "--init-from"},
+                         "--distill-start", "--init-from", "--sandwich-start",
+                         "--largest-weight"},
                         {"--help"},
                         {}};
   const Args args("train", tokens, spec);

@@ -39,13 +39,16 @@ std::vector<std::pair<std::string, double>> config_fields(const TrainConfig& c) 
           {"eval_every", c.eval_every},
           {"eval_tokens", c.eval_tokens},
           {"distill", c.distill},
-          {"distill_start", c.distill_start}};
+          {"distill_start", c.distill_start},
+          {"sandwich_start", c.sandwich_start},
+          {"largest_weight", c.largest_weight}};
 }
 
 // Value of a config field a checkpoint written before the field existed lacks: the one that gives
-// the trajectory such a checkpoint was trained on (no distillation).
+// the trajectory such a checkpoint was trained on (no distillation, the sandwich from step 0, equal weights).
 double value_before_field_existed(const std::string& name) {
-  if (name == "distill" || name == "distill_start") return 0;
+  if (name == "distill" || name == "distill_start" || name == "sandwich_start") return 0;
+  if (name == "largest_weight") return 1;
   throw std::out_of_range("config field '" + name + "' missing");
 }
 
@@ -64,8 +67,11 @@ void check_config(const TrainConfig& c) {
   positive("sequence_length", c.sequence_length);
   positive("peak_lr", c.peak_lr);
   positive("checkpoint_every", c.checkpoint_every);
-  if (c.random_subnets < 0 || c.warmup_steps < 0 || c.eval_every < 0 || c.grad_clip < 0 || c.distill_start < 0)
-    throw ValueError("train config: random_subnets, warmup_steps, eval_every, grad_clip and distill_start must be >= 0");
+  if (c.random_subnets < 0 || c.warmup_steps < 0 || c.eval_every < 0 || c.grad_clip < 0 || c.distill_start < 0 ||
+      c.sandwich_start < 0)
+    throw ValueError(
+        "train config: random_subnets, warmup_steps, eval_every, grad_clip, distill_start and sandwich_start must be >= 0");
+  positive("largest_weight", c.largest_weight);
   if (!(c.distill >= 0 && c.distill <= 1))
     throw ValueError("train config: distill is " + std::to_string(c.distill) + "; expected a weight in [0, 1]");
   if (c.distill > 0 && !c.standalone_arch.empty())
@@ -146,7 +152,7 @@ struct Trainer::Impl {
   std::vector<space::Arch> draw_archs(Rng& rng) const;
   Batch draw_batch(Rng& rng) const;
   std::vector<double> accumulate_gradients(const std::vector<space::Arch>& archs, const Batch& batch);
-  void clip_and_update(double lr);
+  double clip_and_update(double lr);
 };
 
 void Trainer::Impl::bind_trainable() {
@@ -357,6 +363,7 @@ const model::Supernet& Trainer::supernet() const {
 // first: its outputs are the teacher's when distilling), drawn before the batch.
 std::vector<space::Arch> Trainer::Impl::draw_archs(Rng& rng) const {
   if (standalone) return {*standalone};
+  if (step < config.sandwich_start) return {space.largest_arch()};
   std::vector<space::Arch> archs = {space.largest_arch(), space.smallest_arch()};
   for (int i = 0; i < config.random_subnets; ++i) archs.push_back(space::sample_arch(space, rng));
   return archs;
@@ -402,6 +409,7 @@ std::vector<double> Trainer::Impl::accumulate_gradients(const std::vector<space:
     SandwichLoss loss = sandwich_loss(logits, batch.targets, teacher, config.distill);
     if (distilling && !teacher.defined()) teacher = torch::softmax(logits.detach(), -1);
     if (comm.size() > 1) loss.loss = loss.loss * batch.share;
+    if (losses.empty() && !standalone && config.largest_weight != 1) loss.loss = loss.loss * config.largest_weight;
     loss.loss.backward();
     losses.push_back(loss.label_loss.item<double>() * (comm.size() > 1 ? batch.share : 1.0));
   }
@@ -411,8 +419,9 @@ std::vector<double> Trainer::Impl::accumulate_gradients(const std::vector<space:
 }
 
 // Global-norm clipping, then AdamW (decoupled decay, bias-corrected moments) at rate `lr`.
-void Trainer::Impl::clip_and_update(double lr) {
-  if (config.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params(), config.grad_clip);
+// Returns the gradient's global L2 norm before clipping.
+double Trainer::Impl::clip_and_update(double lr) {
+  const double norm = torch::nn::utils::clip_grad_norm_(params(), config.grad_clip > 0 ? config.grad_clip : 1e30);
   const double t = step + 1;
   const double bc1 = 1.0 - std::pow(config.beta1, t), bc2 = 1.0 - std::pow(config.beta2, t);
   torch::NoGradGuard no_grad;
@@ -426,6 +435,7 @@ void Trainer::Impl::clip_and_update(double lr) {
     const torch::Tensor denom = (adam_v[i].sqrt() / std::sqrt(bc2)).add_(config.adam_eps);
     p.addcdiv_(adam_m[i], denom, -lr / bc1);
   }
+  return norm;
 }
 
 StepReport Trainer::train_step() {
@@ -436,7 +446,7 @@ StepReport Trainer::train_step() {
   const Impl::Batch batch = s.draw_batch(rng);
   const std::vector<double> losses = s.accumulate_gradients(archs, batch);
   const double lr = learning_rate(s.config, s.step);
-  s.clip_and_update(lr);
+  const double grad_norm = s.clip_and_update(lr);
   ++s.step;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   StepReport r;
@@ -445,6 +455,7 @@ StepReport Trainer::train_step() {
   r.loss_min = losses.size() > 1 ? losses[1] : losses[0];
   for (std::size_t i = 2; i < losses.size(); ++i) r.loss_random += losses[i] / static_cast<double>(losses.size() - 2);
   r.learning_rate = lr;
+  r.grad_norm = grad_norm;
   r.tokens_per_s = static_cast<double>(s.config.batch * s.config.sequence_length) * static_cast<double>(archs.size()) / seconds;
   return r;
 }

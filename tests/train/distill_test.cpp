@@ -121,6 +121,8 @@ TEST(Distillation, CheckpointsWithoutTheFieldResumeAsThePlainRule) {
   ASSERT_TRUE(meta["train"]["config"].contains("distill"));
   meta["train"]["config"].erase("distill");
   meta["train"]["config"].erase("distill_start");
+  meta["train"]["config"].erase("sandwich_start");  // nor the later sampling fields
+  meta["train"]["config"].erase("largest_weight");
   hwgpt::TensorFileWriter old(meta.dump());
   std::vector<std::vector<float>> values;
   values.reserve(file.tensors().size());
@@ -135,6 +137,10 @@ TEST(Distillation, CheckpointsWithoutTheFieldResumeAsThePlainRule) {
   kd.distill = 0.5;
   EXPECT_THAT([&] { Trainer(t_space(), kd, data, dir / "old.hwgpt"); },
               ThrowsMessage<hwgpt::FileError>(HasSubstr("was trained with distill 0; this run asks for 0.5")));
+  TrainConfig weighted = c;
+  weighted.largest_weight = 2;
+  EXPECT_THAT([&] { Trainer(t_space(), weighted, data, dir / "old.hwgpt"); },
+              ThrowsMessage<hwgpt::FileError>(HasSubstr("was trained with largest_weight 1; this run asks for 2")));
 }
 
 TEST(Distillation, BadSettingsAreRefused) {

@@ -46,6 +46,11 @@ struct TrainConfig {
   // batch); 0 is the plain sandwich rule. The teacher is trained on labels alone.
   double distill = 0;
   int distill_start = 0;
+  // Progressive shrinking's first phase (Once-for-All): steps before sandwich_start train the
+  // largest sub-network alone, so it starts the sandwich as the network it would be stand-alone;
+  // 0 is the plain rule. The largest's share of the summed loss is largest_weight (1: all equal).
+  int sandwich_start = 0;
+  double largest_weight = 1;
   // Canonical string of one arch to train alone (a stand-alone baseline for rank fidelity): it is
   // trained as a dense model initialised from its prefix slice of the super-weights, and written
   // back into that slice in checkpoints (the rest keeps its initial values); empty for the
@@ -70,6 +75,7 @@ struct StepReport {
   int step = 0;                     // steps done
   double loss_max = 0, loss_min = 0, loss_random = 0;  // nats/token; random: mean of k
   double learning_rate = 0;
+  double grad_norm = 0;             // global L2 norm of the summed gradients, before clipping
   double tokens_per_s = 0;          // subnet tokens: B·T·(k+2) per step
 };
 
