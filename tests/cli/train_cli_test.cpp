@@ -115,6 +115,26 @@ TEST_F(TrainCli, EvalGenerateAndBadInput) {
   EXPECT_THAT(changed.err, HasSubstr("was trained with max_steps 5; this run asks for 6"));
 }
 
+// `eval --finetune-steps N` is `train --arch A --init-from SUPERNET --steps N` followed by `eval`
+// of that checkpoint (same defaults), for each arch; its store run is not the inherited one's.
+TEST_F(TrainCli, EvalWithFinetuningIsTheStandaloneRunFromTheSupernet) {
+  ASSERT_EQ(run(std::string(kTrain) + " --checkpoint c.pt").exit_code, 0);
+  const std::string arch = "gpt-t-3-64-2-3-4-1-2-4-True";
+  std::ofstream(dir / "a.txt") << arch << "\n";
+  const Result tuned = run("eval --checkpoint c.pt --corpus corpus.txt --archs a.txt --seq 16 --finetune-steps 3 "
+                           "--finetune-lr 0.002 --finetune-warmup 1 --out tuned.csv --db s.db");
+  ASSERT_EQ(tuned.exit_code, 0) << tuned.err;
+  const Result trained = run("train --corpus corpus.txt --arch " + arch +
+                             " --init-from c.pt --steps 3 --lr 0.002 --warmup 1 --eval-every 0 --checkpoint ft.pt");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  ASSERT_EQ(run("eval --checkpoint ft.pt --corpus corpus.txt --archs a.txt --seq 16 --out ref.csv").exit_code, 0);
+  ASSERT_EQ(run("eval --checkpoint c.pt --corpus corpus.txt --archs a.txt --seq 16 --out plain.csv --db s.db").exit_code, 0);
+  EXPECT_EQ(hwgpt::test::read_all(dir / "tuned.csv"), hwgpt::test::read_all(dir / "ref.csv"));
+  EXPECT_NE(hwgpt::test::read_all(dir / "tuned.csv"), hwgpt::test::read_all(dir / "plain.csv"));
+  const Result runs = run("store info --db s.db");
+  EXPECT_THAT(runs.out, HasSubstr("runs            2")) << runs.out;
+}
+
 // --compute: a name torch does not know, or CUDA on a CPU-only libtorch, is an error before any file
 // is written (on a CUDA build with a GPU, the CUDA run must work instead). --device is a benchmark
 // device everywhere: the old `--device cuda` points to --compute.
