@@ -16,7 +16,7 @@ namespace hwgpt::train {
 struct FinetuneOptions {
   int steps = 0;                // AdamW steps per arch; 0: evaluate the inherited weights as they are
   double peak_lr = 3e-4;        // linear warm-up to this, cosine to 10 % of it at `steps`
-  int warmup_steps = 20;
+  int warmup_steps = 30;        // 5 % of the 600 steps the shipped t evaluation uses
   std::uint64_t seed = 1;       // the batches: every arch sees the same ones
   std::string device = "cpu";
 };
