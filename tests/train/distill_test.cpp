@@ -28,16 +28,15 @@ using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
 using hwgpt::test::all_params;
+using hwgpt::test::learnable_corpus;
 using hwgpt::test::t_space;
 using hwgpt::test::tiny_config;
-
-TokenSplits corpus(const fs::path& dir) { return hwgpt::train::load_byte_corpus(hwgpt::test::write_corpus(dir)); }
 
 // Before distill_start the run is the plain rule's bit for bit; the first distilled step changes
 // the weights.
 TEST(Distillation, StartsAtItsStepAndNotBefore) {
   TempDir dir("distill_start");
-  const TokenSplits data = corpus(dir.path());
+  const TokenSplits data = learnable_corpus(dir.path());
   TrainConfig kd = tiny_config();
   kd.distill = 0.5;
   kd.distill_start = 3;
@@ -88,7 +87,7 @@ TEST(Distillation, LossAndGradientMatchTheClosedForm) {
 // never interrupted (the teacher is recomputed from the weights, nothing else is state).
 TEST(Distillation, ResumeAcrossItsStartIsBitIdentical) {
   TempDir dir("distill_resume");
-  const TokenSplits data = corpus(dir.path());
+  const TokenSplits data = learnable_corpus(dir.path());
   TrainConfig kd = tiny_config();
   kd.distill = 0.7;
   kd.distill_start = 3;
@@ -113,7 +112,7 @@ TEST(Distillation, ResumeAcrossItsStartIsBitIdentical) {
 // by the plain rule: it resumes as such, and a distilled run refuses it.
 TEST(Distillation, CheckpointsWithoutTheFieldResumeAsThePlainRule) {
   TempDir dir("distill_old");
-  const TokenSplits data = corpus(dir.path());
+  const TokenSplits data = learnable_corpus(dir.path());
   const TrainConfig c = tiny_config();
   Trainer(t_space(), c, data, dir / "new.hwgpt").run(2);
   const hwgpt::TensorFile file = hwgpt::TensorFile::read(dir / "new.hwgpt", "checkpoint");
@@ -145,7 +144,7 @@ TEST(Distillation, CheckpointsWithoutTheFieldResumeAsThePlainRule) {
 
 TEST(Distillation, BadSettingsAreRefused) {
   TempDir dir("distill_bad");
-  const TokenSplits data = corpus(dir.path());
+  const TokenSplits data = learnable_corpus(dir.path());
   TrainConfig c = tiny_config();
   c.distill = 1.5;
   EXPECT_THAT([&] { Trainer(t_space(), c, data, dir / "a.hwgpt"); },

@@ -19,7 +19,6 @@ using hwgpt::test::TempDir;
 using hwgpt::test::all_params;
 using hwgpt::test::t_space;
 using hwgpt::test::tiny_config;
-using hwgpt::test::write_corpus;
 using hwgpt::train::TokenSplits;
 using hwgpt::train::TrainConfig;
 using hwgpt::train::Trainer;
@@ -44,7 +43,7 @@ fs::path trained_supernet(const TempDir& dir, const TokenSplits& data) {
 
 TEST(InitFrom, StartsFromTheFilesWeightsAndIsRecorded) {
   TempDir dir("init_from");
-  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path()));
+  const TokenSplits data = hwgpt::test::learnable_corpus(dir.path());
   const fs::path supernet = trained_supernet(dir, data);
   TrainConfig c = tiny_config();
   c.standalone_arch = kArch;
@@ -69,7 +68,7 @@ TEST(InitFrom, StartsFromTheFilesWeightsAndIsRecorded) {
 // `run()` of finetune_config, without writing anything; and it lowers the arch's training loss.
 TEST(Finetune, MatchesTheStandaloneRunFromTheFileAndLowersTheLoss) {
   TempDir dir("finetune");
-  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path()));
+  const TokenSplits data = hwgpt::test::learnable_corpus(dir.path());
   const fs::path supernet = trained_supernet(dir, data);
   hwgpt::train::FinetuneOptions o;
   o.steps = 8;
@@ -104,7 +103,7 @@ TEST(Finetune, MatchesTheStandaloneRunFromTheFileAndLowersTheLoss) {
 // one than the inherited evaluation's, and fine-tuning without the corpus is refused.
 TEST(Finetune, EvaluateArchsFineTunesEachArchAndKeysTheStoreRun) {
   TempDir dir("finetune_eval");
-  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path()));
+  const TokenSplits data = hwgpt::test::learnable_corpus(dir.path());
   const fs::path supernet = trained_supernet(dir, data);
   const hwgpt::model::Supernet net = hwgpt::model::Supernet::load(supernet);
   const std::vector<hwgpt::space::Arch> archs = {hwgpt::space::parse_arch(kArch, t_space()), t_space().smallest_arch()};

@@ -15,6 +15,7 @@ namespace {
 
 using hwgpt::test::TempDir;
 using hwgpt::test::all_params;
+using hwgpt::test::learnable_corpus;
 using hwgpt::test::t_space;
 using hwgpt::test::tiny_config;
 using hwgpt::train::TokenSplits;
@@ -22,10 +23,6 @@ using hwgpt::train::TrainConfig;
 using hwgpt::train::Trainer;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-TokenSplits corpus(const std::filesystem::path& dir) {
-  return hwgpt::train::load_byte_corpus(hwgpt::test::write_corpus(dir));
-}
 
 double max_abs_difference(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b) {
   double worst = 0;
@@ -39,7 +36,7 @@ double max_abs_difference(const std::vector<std::vector<float>>& a, const std::v
 // The first sandwich step then moves away from it.
 TEST(SandwichStart, FirstPhaseIsTheStandaloneRunOfTheLargest) {
   TempDir dir("sandwich_start");
-  const TokenSplits data = corpus(dir.path());
+  const TokenSplits data = learnable_corpus(dir.path());
   TrainConfig shrink = tiny_config();
   shrink.sandwich_start = 3;
   TrainConfig alone = tiny_config();
@@ -74,7 +71,7 @@ std::vector<float> first_update(const TrainConfig& c, const TokenSplits& data, c
 // where the smallest's gradient outweighs the largest's).
 TEST(LargestWeight, SteersTheSharedWeightsTowardsTheLargest) {
   TempDir dir("largest_weight");
-  const TokenSplits data = corpus(dir.path());
+  const TokenSplits data = learnable_corpus(dir.path());
   TrainConfig c = tiny_config();
   c.random_subnets = 0;  // largest + smallest only: no draw, so the stand-alone run's batch
   c.weight_decay = 0;
@@ -104,7 +101,7 @@ TEST(LargestWeight, SteersTheSharedWeightsTowardsTheLargest) {
 
 TEST(SandwichRules, BadSettingsAreRefused) {
   TempDir dir("sandwich_bad");
-  const TokenSplits data = corpus(dir.path());
+  const TokenSplits data = learnable_corpus(dir.path());
   TrainConfig c = tiny_config();
   c.largest_weight = 0;
   EXPECT_THAT([&] { Trainer(t_space(), c, data, dir / "a.pt"); },

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hwgpt/core/rng.hpp"
+#include "hwgpt/train/byte_corpus.hpp"
 #include "hwgpt/train/trainer.hpp"
 
 namespace hwgpt::test {
@@ -24,6 +25,11 @@ inline std::filesystem::path write_corpus(const std::filesystem::path& dir, std:
   const std::filesystem::path p = dir / ("corpus" + std::to_string(seed) + ".txt");
   std::ofstream(p, std::ios::binary) << text;
   return p;
+}
+
+// The splits of write_corpus's text, read as bytes.
+inline train::TokenSplits learnable_corpus(const std::filesystem::path& dir) {
+  return train::load_byte_corpus(write_corpus(dir));
 }
 
 // Five steps of batch 2 x 16, checkpoints every 2 steps, no validation.
