@@ -28,10 +28,7 @@ using ::testing::ThrowsMessage;
 constexpr const char* kArch = "gpt-t-4-128-3-2-4-3-2-4-1-2-False";
 
 std::vector<std::vector<float>> file_params(const fs::path& file) {
-  const hwgpt::model::Supernet net = hwgpt::model::Supernet::load(file);
-  std::vector<std::vector<float>> out;
-  for (const auto& name : net.parameter_names()) out.push_back(net.parameter(name));
-  return out;
+  return all_params(hwgpt::model::Supernet::load(file));
 }
 
 // A supernet trained for 5 sandwich steps: weights unlike any seeded initialisation.

@@ -45,10 +45,13 @@ inline train::TrainConfig tiny_config() {
   return c;
 }
 
-inline std::vector<std::vector<float>> all_params(const train::Trainer& t) {
+// Every parameter of a supernet, in parameter_names() order.
+inline std::vector<std::vector<float>> all_params(const model::Supernet& net) {
   std::vector<std::vector<float>> out;
-  for (const auto& name : t.supernet().parameter_names()) out.push_back(t.supernet().parameter(name));
+  for (const auto& name : net.parameter_names()) out.push_back(net.parameter(name));
   return out;
 }
+
+inline std::vector<std::vector<float>> all_params(const train::Trainer& t) { return all_params(t.supernet()); }
 
 }  // namespace hwgpt::test
