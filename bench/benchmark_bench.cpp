@@ -4,6 +4,8 @@
 // CPU has), so one machine measures every level; the level used is printed in the context.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "hwgpt/benchmark/benchmark.hpp"
@@ -138,6 +140,36 @@ BENCHMARK_CAPTURE(BM_Batch_PredictorOnly, one_by_one, false)->Unit(benchmark::kM
 
 }  // namespace
 
+namespace {
+
+// One batch benchmark per shipped model file (data/surrogates/<scale>/<metric>[@<device>].hsur),
+// named EveryModel/<scale>/<file stem>, so `--benchmark_filter=EveryModel` checks the >= 1 M/s
+// goal for all of them at one level. Files are listed, not loaded, here: a run that filters them
+// out pays nothing.
+void register_every_model() {
+  namespace fs = std::filesystem;
+  for (const char* scale : {"t", "s", "m", "l"}) {
+    const fs::path dir = hwgpt::benchmark::default_surrogate_dir() / scale;
+    if (!fs::is_directory(dir)) continue;
+    std::vector<std::string> stems;
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().extension() == ".hsur") stems.push_back(e.path().stem().string());
+    std::sort(stems.begin(), stems.end());
+    for (const auto& stem : stems) {
+      const auto at = stem.find('@');
+      std::string metric = stem.substr(0, at);
+      std::string device = at == std::string::npos ? "" : stem.substr(at + 1);
+      benchmark::RegisterBenchmark(("EveryModel/" + std::string(scale) + "/" + stem).c_str(),
+                                   [scale, metric, device](benchmark::State& st) {
+                                     BM_Query_Batch(st, scale, metric.c_str(), device.c_str());
+                                   })
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+}
+
+}  // namespace
+
 // Google Benchmark's main, after taking --isa=LEVEL off the command line.
 int main(int argc, char** argv) {
   std::vector<char*> args;
@@ -152,6 +184,7 @@ int main(int argc, char** argv) {
   int count = static_cast<int>(args.size());
   benchmark::AddCustomContext("isa_level", std::string(hwgpt::surrogate::isa_name(hwgpt::surrogate::isa_level())));
   benchmark::AddCustomContext("isa_max", std::string(hwgpt::surrogate::isa_name(hwgpt::surrogate::max_isa_level())));
+  register_every_model();
   benchmark::Initialize(&count, args.data());
   if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -1,11 +1,15 @@
 // Batched MLP evaluation (Mlp::predict_batch, see predictor.hpp), in float32 like predict().
-// A block of 32 rows is held feature-major, so each weight multiplies 32 contiguous activations,
+// The first layer reads raw features with the input scaling folded in (predictor.hpp): row by row
+// over each row's nonzero features with predict()'s kernel when most are zero (one-hot), else as
+// the other layers. For those a block of 32 rows is held feature-major, so each weight multiplies 32 contiguous activations,
 // and several outputs are computed at once with their accumulators in registers (a register-blocked
 // matrix product, tiled per ISA level: mlp_kernels.hpp). Each output's sum still starts from its bias
 // and runs over the inputs in order with separate multiplies and adds, exactly as predict() does, so
 // results are bit-identical at every level.
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "hwgpt/core/error.hpp"
@@ -29,16 +33,43 @@ void Mlp::predict_batch(std::span<const double> rows, std::size_t row_size, std:
   }
   std::size_t widest = row_size;
   for (const auto& l : layers) widest = std::max(widest, l.outputs);
-  std::vector<float> a(widest * kBlock), b(widest * kBlock);
+  std::vector<float> a(widest * kBlock), b(widest * kBlock), first_out(widest), values(kBlock * row_size);
+  std::vector<std::uint32_t> index(kBlock * row_size);
+  std::array<std::size_t, kBlock> count{};
+  const MlpLayer& first_layer = layers.front();
+  const bool first_hidden = layers.size() > 1;
   for (std::size_t first = 0; first < out.size(); first += kBlock) {
     const std::size_t n = std::min(kBlock, out.size() - first);
-    // Scaled inputs, feature-major (rows past the end repeat the last row; dropped below).
+    // Each row's nonzero features (rows past the end repeat the last row; dropped below).
+    std::size_t nonzero = 0;
     for (std::size_t r = 0; r < kBlock; ++r) {
       const auto x = rows.subspan((first + std::min(r, n - 1)) * row_size, row_size);
-      for (std::size_t f = 0; f < row_size; ++f) a[f * kBlock + r] = scaled_input(x, f);
+      count[r] = detail::nonzero_features(x, index.data() + r * row_size, values.data() + r * row_size);
+      nonzero += count[r];
     }
-    for (std::size_t l = 0; l < layers.size(); ++l) {
-      detail::layer_block({layers[l], l + 1 < layers.size(), a.data(), b.data()});
+    if (2 * nonzero > kBlock * row_size) {
+      // Mostly nonzero (ordinal or analytic features): the block kernel over all features, raw,
+      // feature-major; the zeros it adds change no sum that is not zero (see LayerInput).
+      for (std::size_t r = 0; r < kBlock; ++r) {
+        const auto x = rows.subspan((first + std::min(r, n - 1)) * row_size, row_size);
+        for (std::size_t f = 0; f < row_size; ++f) b[f * kBlock + r] = static_cast<float>(x[f]);
+      }
+      detail::layer_block({first_layer.folded_f.data(), first_layer.folded_bias_f.data(), first_layer.inputs,
+                           first_layer.outputs, first_hidden, b.data(), a.data()});
+    } else {
+      // Mostly zeros (one-hot): the first layer row by row over the nonzero features, written
+      // feature-major for the block kernel of the other layers.
+      for (std::size_t r = 0; r < kBlock; ++r) {
+        detail::layer_by_input({first_layer.folded_by_input_f.data(), first_layer.folded_bias_f.data(),
+                                first_layer.outputs, first_hidden, values.data() + r * row_size,
+                                index.data() + r * row_size, count[r], first_out.data()});
+        for (std::size_t o = 0; o < first_layer.outputs; ++o) a[o * kBlock + r] = first_out[o];
+      }
+    }
+    for (std::size_t l = 1; l < layers.size(); ++l) {
+      const MlpLayer& layer = layers[l];
+      detail::layer_block({layer.weights_f.data(), layer.bias_f.data(), layer.inputs, layer.outputs,
+                           l + 1 < layers.size(), a.data(), b.data()});
       std::swap(a, b);
     }
     for (std::size_t r = 0; r < n; ++r) out[first + r] = output_offset + output_scale * static_cast<double>(a[r]);

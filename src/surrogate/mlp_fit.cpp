@@ -188,9 +188,11 @@ void check_native_matches_torch(torch::nn::Sequential& net, const torch::Tensor&
   net->eval();
   const auto reference = net->forward(train_x).contiguous();
   const float* p = reference.data_ptr<float>();
+  Mlp prepared = model;
+  prepared.prepare();
   for (std::size_t i = 0; i < n; ++i) {
     const double torch_value = target.mean + target.scale * static_cast<double>(p[i]);
-    const double native = model.predict(std::span<const double>(x).subspan(i * features, features));
+    const double native = prepared.predict(std::span<const double>(x).subspan(i * features, features));
     if (std::fabs(native - torch_value) > 1e-4 * (1 + std::fabs(torch_value)))
       throw Error("surrogate fit: native MLP disagrees with libtorch on row " + std::to_string(i) + " (" +
                   std::to_string(native) + " vs " + std::to_string(torch_value) + ")");

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
+#include <span>
 
 #include "activation.hpp"
 #include "hwgpt/surrogate/predictor.hpp"
@@ -47,8 +49,71 @@ HWGPT_KERNEL_BODY V splat(float x) {
   return v;
 }
 
+// SiLU on a whole vector: activation.hpp's exp_arith and silu written with vector operations, the
+// clamps as vector selects. The same IEEE operations in the same order (these files are compiled
+// with -ffp-contract=off), so each lane equals the scalar silu() bit for bit. Written out because
+// GCC leaves the scalar loop unvectorised below AVX-512 when FP traps are assumed (its clamps are
+// control flow then): at the x86-64 baseline that loop was ~40 % of the MLP kernels' time.
+template <typename V>
+struct IntVector;
+template <>
+struct IntVector<V16> {
+  typedef std::int32_t type __attribute__((vector_size(64)));
+};
+template <>
+struct IntVector<V8> {
+  typedef std::int32_t type __attribute__((vector_size(32)));
+};
+template <>
+struct IntVector<V4> {
+  typedef std::int32_t type __attribute__((vector_size(16)));
+};
+
+template <typename V>
+HWGPT_KERNEL_BODY V exp_arith_v(const V& x_in) {
+  using VI = typename IntVector<V>::type;
+  const V lo = splat<V>(-87.0f), hi = splat<V>(87.0f);
+  const V low = x_in < lo ? lo : x_in;
+  const V x = low > hi ? hi : low;
+  const V shift = splat<V>(12582912.0f);
+  const V shifted = x * 1.44269504088896341f + shift;
+  VI k, shift_bits;
+  std::memcpy(&k, &shifted, sizeof k);
+  std::memcpy(&shift_bits, &shift, sizeof shift_bits);
+  k -= shift_bits;
+  const V kd = shifted - shift;
+  const V r = (x - kd * 0.693359375f) + kd * 2.12194440e-4f;
+  V p = splat<V>(1.9875691500e-4f);
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = (p * (r * r) + r) + 1.0f;
+  const VI bits = (k + 127) << 23;
+  V scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+template <typename V>
+HWGPT_KERNEL_BODY V silu_v(const V& x) {
+  return x / (1.0f + exp_arith_v<V>(-x));
+}
+
+// silu() of n floats in place: whole vectors, then the rest one by one.
+template <typename V>
+HWGPT_KERNEL_BODY void silu_in_place(float* values, std::size_t n) {
+  constexpr std::size_t lanes = sizeof(V) / sizeof(float);
+  std::size_t k = 0;
+  for (; k + lanes <= n; k += lanes) store(values + k, silu_v<V>(load<V>(values + k)));
+  for (; k < n; ++k) values[k] = silu(values[k]);
+}
+
 struct LayerBlock {
-  const MlpLayer& layer;
+  const float* weights;  // outputs x inputs
+  const float* bias;
+  std::size_t inputs, outputs;
   bool hidden;
   const float* in;
   float* next;
@@ -63,11 +128,10 @@ template <typename V, std::size_t Tile, std::size_t Parts>
 HWGPT_KERNEL_BODY void layer_block_tiled(const LayerBlock& block) {
   constexpr std::size_t lanes = sizeof(V) / sizeof(float), group = Parts * lanes;
   static_assert(kBlock % group == 0, "row groups must tile the block");
-  const MlpLayer& layer = block.layer;
-  const std::size_t inputs = layer.inputs, outputs = layer.outputs;
+  const std::size_t inputs = block.inputs, outputs = block.outputs;
   const float* in = block.in;
   float* next = block.next;
-  const float* weights = layer.weights_f.data();
+  const float* weights = block.weights;
   std::size_t o = 0;
   for (; o + Tile <= outputs; o += Tile) {
     const float* w[Tile];
@@ -75,7 +139,7 @@ HWGPT_KERNEL_BODY void layer_block_tiled(const LayerBlock& block) {
     for (std::size_t first = 0; first < kBlock; first += group) {
       V acc[Tile][Parts];
       for (std::size_t j = 0; j < Tile; ++j)
-        for (std::size_t v = 0; v < Parts; ++v) acc[j][v] = splat<V>(layer.bias_f[o + j]);
+        for (std::size_t v = 0; v < Parts; ++v) acc[j][v] = splat<V>(block.bias[o + j]);
       for (std::size_t i = 0; i < inputs; ++i) {
         V x[Parts];
         for (std::size_t v = 0; v < Parts; ++v) x[v] = load<V>(in + i * kBlock + first + v * lanes);
@@ -93,54 +157,89 @@ HWGPT_KERNEL_BODY void layer_block_tiled(const LayerBlock& block) {
   for (; o < outputs; ++o) {  // the rest one by one (the output layer's single unit)
     const float* w = weights + o * inputs;
     V acc[parts];
-    for (std::size_t v = 0; v < parts; ++v) acc[v] = splat<V>(layer.bias_f[o]);
+    for (std::size_t v = 0; v < parts; ++v) acc[v] = splat<V>(block.bias[o]);
     for (std::size_t i = 0; i < inputs; ++i)
       for (std::size_t v = 0; v < parts; ++v) acc[v] += w[i] * load<V>(in + i * kBlock + v * lanes);
     for (std::size_t v = 0; v < parts; ++v) store(next + o * kBlock + v * lanes, acc[v]);
   }
-  if (block.hidden)
-    for (std::size_t k = 0; k < outputs * kBlock; ++k) next[k] = silu(next[k]);
+  if (block.hidden) silu_in_place<V>(next, outputs * kBlock);
 }
 
-// out[o] = act(bias[o] + Σ_i w[i][o] · a[i]) with input-major float weights: the loop over outputs
-// is contiguous and vectorises; each output's sum still runs over i in order.
+// out[o] = act(bias[o] + Σ_k w[i_k][o] · a[k]) with input-major float weights (inputs x outputs):
+// the loop over outputs is contiguous and vectorises; each output's sum still runs over k in
+// order. Without an index list i_k = k (a dense layer); with one, only the listed inputs enter
+// (the first layer's nonzero raw features, Mlp::predict: a skipped zero would add ±0, which
+// changes no sum that is not itself zero, and no prediction).
 struct LayerInput {
-  const MlpLayer& layer;
+  const float* weights_by_input;
+  const float* bias;
+  std::size_t outputs;
   bool hidden;
   const float* a;
+  const std::uint32_t* index;  // nullptr: dense
+  std::size_t count;           // entries of a (and of index)
   float* out;
 };
 
-HWGPT_KERNEL_BODY void layer_by_input_body(const LayerInput& in) {
-  const MlpLayer& layer = in.layer;
-  const bool hidden = in.hidden;
-  const float* a = in.a;
-  float* out = in.out;
-  const std::size_t outputs = layer.outputs;
-  // Outputs in chunks of 32 whose sums stay in registers across all inputs (without chunks, every
-  // input loaded and stored all 128 sums: at SSE the store port bound the whole query).
-  constexpr std::size_t kChunk = 32;
-  std::size_t first = 0;
-  for (; first + kChunk <= outputs; first += kChunk) {
-    float acc[kChunk];
-    for (std::size_t k = 0; k < kChunk; ++k) acc[k] = layer.bias_f[first + k];
-    for (std::size_t i = 0; i < layer.inputs; ++i) {
-      const float ai = a[i];
-      const float* w = layer.weights_by_input_f.data() + i * outputs + first;
-      for (std::size_t k = 0; k < kChunk; ++k) acc[k] += w[k] * ai;
-    }
-    for (std::size_t k = 0; k < kChunk; ++k) out[first + k] = acc[k];
+// The nonzero features of a row, in order, as indices and float values: the first layer's inputs
+// (Mlp::prepare folds the input scaling into that layer). Returns their number.
+inline std::size_t nonzero_features(std::span<const double> x, std::uint32_t* index, float* value) {
+  std::size_t count = 0;
+  for (std::size_t f = 0; f < x.size(); ++f) {  // without a branch: one-hot zeros are unpredictable
+    index[count] = static_cast<std::uint32_t>(f);
+    value[count] = static_cast<float>(x[f]);
+    count += x[f] != 0.0;
   }
-  for (std::size_t o = first; o < outputs; ++o) out[o] = layer.bias_f[o];
-  for (std::size_t i = 0; i < layer.inputs && first < outputs; ++i) {
-    const float ai = a[i];
-    const float* w = layer.weights_by_input_f.data() + i * outputs;
-    for (std::size_t o = first; o < outputs; ++o) out[o] += w[o] * ai;
-  }
-  if (hidden)
-    for (std::size_t o = 0; o < outputs; ++o) out[o] = silu(out[o]);
+  return count;
 }
 
+// layer_by_input_body's sums in explicit vectors V (left to itself, GCC kept the sums of the
+// indexed loop in memory, one float at a time): outputs in chunks whose sums stay in registers
+// across all inputs, then single vectors, then single floats. The weight row of the
+// k-th input is given by Row (dense or indexed: two instantiations).
+template <typename V, typename Row>
+HWGPT_KERNEL_BODY void sums_by_input(const LayerInput& in, Row row) {
+  // 64 outputs per chunk below AVX-512 (8 or 16 registers of sums), 64 at AVX-512 too (4 of 32:
+  // 128 outputs would leave a 64-wide layer to the one-vector loop, one dependency chain).
+  constexpr std::size_t lanes = sizeof(V) / sizeof(float), parts = 64 / lanes, chunk = parts * lanes;
+  const std::size_t outputs = in.outputs;
+  const float* a = in.a;
+  float* out = in.out;
+  std::size_t first = 0;
+  for (; first + chunk <= outputs; first += chunk) {
+    V acc[parts];
+    for (std::size_t v = 0; v < parts; ++v) acc[v] = load<V>(in.bias + first + v * lanes);
+    for (std::size_t k = 0; k < in.count; ++k) {
+      const float ak = a[k];  // (vector · scalar: one broadcast; a lane-wise splat<V> was lane-wise code)
+      const float* w = row(k) + first;
+      for (std::size_t v = 0; v < parts; ++v) acc[v] += load<V>(w + v * lanes) * ak;
+    }
+    for (std::size_t v = 0; v < parts; ++v) store(out + first + v * lanes, acc[v]);
+  }
+  for (; first + lanes <= outputs; first += lanes) {
+    V acc = load<V>(in.bias + first);
+    for (std::size_t k = 0; k < in.count; ++k) acc += load<V>(row(k) + first) * a[k];
+    store(out + first, acc);
+  }
+  for (; first < outputs; ++first) {
+    float acc = in.bias[first];
+    for (std::size_t k = 0; k < in.count; ++k) acc += row(k)[first] * a[k];
+    out[first] = acc;
+  }
+}
+
+template <typename V>
+HWGPT_KERNEL_BODY void layer_by_input_body(const LayerInput& in) {
+  const float* weights = in.weights_by_input;
+  const std::size_t outputs = in.outputs;
+  if (in.index) {
+    const std::uint32_t* index = in.index;
+    sums_by_input<V>(in, [=](std::size_t k) { return weights + index[k] * outputs; });
+  } else {
+    sums_by_input<V>(in, [=](std::size_t k) { return weights + k * outputs; });
+  }
+  if (in.hidden) silu_in_place<V>(in.out, outputs);
+}
 
 void layer_block_avx512(const LayerBlock& b);
 void layer_block_avx2(const LayerBlock& b);

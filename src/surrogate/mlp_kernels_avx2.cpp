@@ -6,6 +6,6 @@
 namespace hwgpt::surrogate::detail {
 
 HWGPT_TARGET_AVX2 void layer_block_avx2(const LayerBlock& b) { layer_block_tiled<V8, 3, 4>(b); }
-HWGPT_TARGET_AVX2 void layer_by_input_avx2(const LayerInput& in) { layer_by_input_body(in); }
+HWGPT_TARGET_AVX2 void layer_by_input_avx2(const LayerInput& in) { layer_by_input_body<V8>(in); }
 
 }  // namespace hwgpt::surrogate::detail

@@ -6,6 +6,6 @@
 namespace hwgpt::surrogate::detail {
 
 HWGPT_TARGET_AVX512 void layer_block_avx512(const LayerBlock& b) { layer_block_tiled<V16, 8, 2>(b); }
-HWGPT_TARGET_AVX512 void layer_by_input_avx512(const LayerInput& in) { layer_by_input_body(in); }
+HWGPT_TARGET_AVX512 void layer_by_input_avx512(const LayerInput& in) { layer_by_input_body<V16>(in); }
 
 }  // namespace hwgpt::surrogate::detail

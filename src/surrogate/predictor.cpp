@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "activation.hpp"
@@ -15,20 +16,6 @@ void InputScaling::apply(std::span<const double> x, std::span<double> out) const
   for (std::size_t i = 0; i < offset.size(); ++i) out[i] = (x[i] - offset[i]) / scale[i];
 }
 
-namespace {
-
-// The same sums from the stored double weights, rounded to float as prepare() rounds them (for an
-// Mlp that was not prepared, e.g. during fitting).
-void layer_unprepared(const MlpLayer& layer, bool hidden, const float* a, float* out) {
-  for (std::size_t o = 0; o < layer.outputs; ++o) {
-    const double* w = layer.weights.data() + o * layer.inputs;
-    float sum = static_cast<float>(layer.bias[o]);
-    for (std::size_t i = 0; i < layer.inputs; ++i) sum += static_cast<float>(w[i]) * a[i];
-    out[o] = hidden ? detail::silu(sum) : sum;
-  }
-}
-
-}  // namespace
 
 void Mlp::prepare() {
   for (auto& layer : layers) {
@@ -39,6 +26,23 @@ void Mlp::prepare() {
       for (std::size_t i = 0; i < layer.inputs; ++i)
         layer.weights_by_input_f[i * layer.outputs + o] = layer.weights_f[o * layer.inputs + i];
   }
+  if (layers.empty()) return;
+  // The first layer on raw features: w·(x − offset)/scale + b = (w/scale)·x + (b − Σ w·offset/scale).
+  MlpLayer& first = layers.front();
+  first.folded_f.assign(first.weights.size(), 0.0f);
+  first.folded_by_input_f.assign(first.weights.size(), 0.0f);
+  first.folded_bias_f.assign(first.outputs, 0.0f);
+  for (std::size_t o = 0; o < first.outputs; ++o) {
+    const double* w = first.weights.data() + o * first.inputs;
+    double bias = first.bias[o];
+    for (std::size_t i = 0; i < first.inputs; ++i) {
+      const auto folded = static_cast<float>(w[i] / input.scale[i]);
+      first.folded_f[o * first.inputs + i] = folded;
+      first.folded_by_input_f[i * first.outputs + o] = folded;
+      bias -= w[i] * input.offset[i] / input.scale[i];
+    }
+    first.folded_bias_f[o] = static_cast<float>(bias);
+  }
 }
 
 bool Mlp::prepared() const {
@@ -46,30 +50,49 @@ bool Mlp::prepared() const {
     if (layer.weights_f.size() != layer.weights.size() || layer.weights_by_input_f.size() != layer.weights.size() ||
         layer.bias_f.size() != layer.bias.size())
       return false;
-  return true;
+  return layers.empty() || (layers.front().folded_f.size() == layers.front().weights.size() &&
+                            layers.front().folded_by_input_f.size() == layers.front().weights.size() &&
+                            layers.front().folded_bias_f.size() == layers.front().bias.size());
 }
 
 double Mlp::predict(std::span<const double> x) const {
-  // Two buffers on the stack for the usual widths; the heap only for very wide layers.
+  if (!prepared()) {  // (Surrogates are prepared when constructed; this serves a bare Mlp.)
+    Mlp copy = *this;
+    copy.prepare();
+    return copy.predict(x);
+  }
+  // Buffers on the stack for the usual widths; the heap only for very wide layers.
   constexpr std::size_t kStack = 512;
-  float stack_a[kStack], stack_b[kStack];
-  std::vector<float> heap_a, heap_b;
+  float stack_a[kStack], stack_b[kStack], stack_values[kStack];
+  std::uint32_t stack_index[kStack];
+  std::vector<float> heap_a, heap_b, heap_values;
+  std::vector<std::uint32_t> heap_index;
   std::size_t widest = input.offset.size();
   for (const auto& l : layers) widest = std::max(widest, l.outputs);
   float* a = stack_a;
   float* b = stack_b;
+  float* values = stack_values;
+  std::uint32_t* index = stack_index;
   if (widest > kStack) {
     heap_a.resize(widest);
     heap_b.resize(widest);
+    heap_values.resize(widest);
+    heap_index.resize(widest);
     a = heap_a.data();
     b = heap_b.data();
+    values = heap_values.data();
+    index = heap_index.data();
   }
-  for (std::size_t f = 0; f < input.offset.size(); ++f) a[f] = scaled_input(x, f);
-  const bool fast = prepared();
+  const std::size_t count = detail::nonzero_features(x.first(input_size()), index, values);
   for (std::size_t l = 0; l < layers.size(); ++l) {
+    const MlpLayer& layer = layers[l];
     const bool hidden = l + 1 < layers.size();
-    if (fast) detail::layer_by_input({layers[l], hidden, a, b});
-    else layer_unprepared(layers[l], hidden, a, b);
+    if (l == 0)
+      detail::layer_by_input({layer.folded_by_input_f.data(), layer.folded_bias_f.data(), layer.outputs, hidden, values,
+                              index, count, b});
+    else
+      detail::layer_by_input({layer.weights_by_input_f.data(), layer.bias_f.data(), layer.outputs, hidden, a, nullptr,
+                              layer.inputs, b});
     std::swap(a, b);
   }
   return output_offset + output_scale * static_cast<double>(a[0]);

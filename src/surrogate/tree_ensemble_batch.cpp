@@ -77,6 +77,33 @@ HWGPT_KERNEL_BODY void accumulate_depth(const std::int32_t* features, const floa
   }
 }
 
+// Deeper trees (4 to 8 levels) row by row in scalar code, 8 rows interleaved so that their
+// dependent loads (node -> feature -> value -> next node) overlap. The vectorised level-by-level
+// walk above needs three gathers per level, which AMD's cores run at about one element per cycle:
+// for 300 depth-6 trees it took ~22 cycles per tree and row, this ~8 (docs/BENCHMARKS.md). Not
+// vectorised on purpose (the attribute; GCC would turn the 8 rows back into gathers). Same nodes,
+// same leaf, same order of sums as predict(): bit-identical.
+template <int Depth>
+__attribute__((noinline, optimize("no-tree-vectorize"))) void accumulate_deep(
+    const std::int32_t* features, const float* thresholds, const float* leaves, std::size_t trees,
+    const float* columns, float* sums) {
+  constexpr std::size_t internal = (std::size_t{1} << Depth) - 1, leaf_count = std::size_t{1} << Depth;
+  constexpr std::size_t kRows = 8;
+  static_assert(kBlock % kRows == 0);
+  for (std::size_t t = 0; t < trees; ++t, features += internal, thresholds += internal, leaves += leaf_count) {
+    for (std::size_t i = 0; i < kBlock; i += kRows) {
+      std::uint32_t node[kRows] = {};
+      for (int d = 0; d < Depth; ++d)
+        for (std::size_t r = 0; r < kRows; ++r) {
+          const std::uint32_t n = node[r];
+          const float x = columns[static_cast<std::size_t>(features[n]) * kBlock + i + r];
+          node[r] = 2 * n + 1 + static_cast<std::uint32_t>(x >= thresholds[n]);
+        }
+      for (std::size_t r = 0; r < kRows; ++r) sums[i + r] += leaves[node[r] - internal];
+    }
+  }
+}
+
 // One block of rows through every tree of a perfect-tree layout of depth `depth` (0 to 8).
 struct TreeBlock {
   int depth;
@@ -94,11 +121,11 @@ HWGPT_KERNEL_BODY void accumulate(const TreeBlock& b) {
     case 1: accumulate_depth<1>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
     case 2: accumulate_depth<2>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
     case 3: accumulate_depth3(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
-    case 4: accumulate_depth<4>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
-    case 5: accumulate_depth<5>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
-    case 6: accumulate_depth<6>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
-    case 7: accumulate_depth<7>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
-    default: accumulate_depth<8>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    case 4: accumulate_deep<4>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    case 5: accumulate_deep<5>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    case 6: accumulate_deep<6>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    case 7: accumulate_deep<7>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
+    default: accumulate_deep<8>(b.features, b.thresholds, b.leaves, b.trees, b.columns, b.sums); break;
   }
 }
 

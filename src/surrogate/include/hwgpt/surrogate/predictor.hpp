@@ -29,9 +29,10 @@ struct MlpLayer {
   std::vector<double> bias;     // outputs
   // Derived by Mlp::prepare(), in float32 (evaluation runs in the precision of training): the
   // weights as stored, for the batch kernel; the weights input-major (inputs x outputs), so a
-  // single prediction runs over contiguous outputs and vectorises; the bias. Not stored in files,
-  // not compared.
-  std::vector<float> weights_f, weights_by_input_f, bias_f;
+  // single prediction runs over contiguous outputs and vectorises; the bias. For the first layer
+  // only, the same with the MLP's input scaling folded in (see Mlp). Not stored in files, not
+  // compared.
+  std::vector<float> weights_f, weights_by_input_f, bias_f, folded_f, folded_by_input_f, folded_bias_f;
   friend bool operator==(const MlpLayer& a, const MlpLayer& b) {
     return a.inputs == b.inputs && a.outputs == b.outputs && a.weights == b.weights && a.bias == b.bias;
   }
@@ -40,10 +41,13 @@ struct MlpLayer {
 // Fully connected layers with SiLU between them (its exp in plain arithmetic, activation.hpp, so
 // batches vectorise) and one linear output: y = out_offset +
 // out_scale · net(scaled x). Trained with libtorch (float32) by surrogate_fit; evaluated here in
-// float32 too: the scaled inputs are rounded to float, every layer's sums run in float over the
-// inputs in order, and only the output's affine map is in double. (float32 halves the bytes and
-// doubles the vector lanes of the batch kernel; the values differ from torch's only by summation
-// order, ~1e-6 relative, which fit-time checks bound.)
+// float32 too: every layer's sums run in float over the inputs in order, and only the output's
+// affine map is in double. The first layer reads the raw features: prepare() folds the input
+// scaling into its weights (w / scale) and bias (b − Σ w · offset / scale, in double), so a zero
+// feature contributes nothing and is skipped. One-hot rows are mostly zeros (at l, ~40 of ~230
+// features are not), so the first layer costs a fraction of its dense size. (float32 halves the
+// bytes and doubles the vector lanes of the batch kernel; the values differ from torch's only by
+// rounding, ~1e-6 relative, which fit-time checks bound.)
 struct Mlp {
   InputScaling input;
   std::vector<MlpLayer> layers;
@@ -51,14 +55,10 @@ struct Mlp {
   bool empty() const { return layers.empty(); }
   std::size_t input_size() const { return input.offset.size(); }
   double predict(std::span<const double> x) const;
-  // Fills each layer's float32 copies (Surrogate's constructor calls it). predict() gives the
-  // same bits either way: every output's sum runs over the inputs in order.
+  // Fills each layer's float32 copies and the folded first layer (Surrogate's constructor calls
+  // it). predict() gives the same bits either way (it prepares a copy when it must).
   void prepare();
   bool prepared() const;
-  // Feature f of x scaled (in double) and rounded to float: the MLP's input, in both paths.
-  float scaled_input(std::span<const double> x, std::size_t f) const {
-    return static_cast<float>((x[f] - input.offset[f]) / input.scale[f]);
-  }
   // predict() of each row of a row-major matrix, bit-identical, vectorised over blocks of rows
   // (mlp_batch.cpp).
   void predict_batch(std::span<const double> rows, std::size_t row_size, std::span<double> out) const;
