@@ -18,6 +18,8 @@ int tree_depth(const std::vector<TreeNode>& tree, std::int32_t i) {
 void TreeEnsemble::compile() {
   depth_ = -1;
   perfect_features_.clear();
+  perfect_columns_.clear();
+  batch_features_.clear();
   perfect_thresholds_.clear();
   perfect_leaves_.clear();
   int depth = 0;
@@ -45,6 +47,23 @@ void TreeEnsemble::compile() {
         self(self, n.right, 2 * slot + 2, level + 1);
       };
       fill(fill, 0, 0, 0);
+    }
+    // The batch reads only the features some split uses (a one-hot row at l has ~230, 50 trees
+    // use a few dozen): their sorted list, and each perfect node's position in it (padding nodes,
+    // whose threshold is +inf, read the first).
+    batch_features_.clear();
+    for (const auto& tree : trees)
+      for (const TreeNode& n : tree)
+        if (n.feature >= 0) batch_features_.push_back(n.feature);
+    std::sort(batch_features_.begin(), batch_features_.end());
+    batch_features_.erase(std::unique(batch_features_.begin(), batch_features_.end()), batch_features_.end());
+    if (batch_features_.empty()) batch_features_.push_back(0);
+    perfect_columns_.resize(perfect_features_.size());
+    for (std::size_t k = 0; k < perfect_features_.size(); ++k) {
+      const auto it = std::lower_bound(batch_features_.begin(), batch_features_.end(), perfect_features_[k]);
+      perfect_columns_[k] = it == batch_features_.end() || *it != perfect_features_[k]
+                                ? 0
+                                : static_cast<std::int32_t>(it - batch_features_.begin());
     }
   }
   flat_.clear();

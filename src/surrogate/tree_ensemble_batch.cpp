@@ -197,18 +197,19 @@ void TreeEnsemble::predict_batch(std::span<const double> rows, std::size_t row_s
     for (std::size_t r = 0; r < out.size(); ++r) out[r] = predict(rows.subspan(r * row_size, row_size));
     return;
   }
-  const std::size_t used = static_cast<std::size_t>(max_feature_ + 1);
+  const std::size_t used = batch_features_.size();
   std::vector<float> columns(used * kBlock);
   std::array<float, kBlock> sums{};
   for (std::size_t first = 0; first < out.size(); first += kBlock) {
     const std::size_t n = std::min(kBlock, out.size() - first);
-    // Transpose the block to columns (rows past the end repeat the last row; their sums are dropped).
+    // Transpose the block's used features to columns (rows past the end repeat the last row;
+    // their sums are dropped).
     for (std::size_t i = 0; i < kBlock; ++i) {
       const double* row = rows.data() + (first + std::min(i, n - 1)) * row_size;
-      for (std::size_t f = 0; f < used; ++f) columns[f * kBlock + i] = static_cast<float>(row[f]);
+      for (std::size_t k = 0; k < used; ++k) columns[k * kBlock + i] = static_cast<float>(row[batch_features_[k]]);
     }
     sums.fill(0.0f);
-    accumulate_dispatch({depth_, perfect_features_.data(), perfect_thresholds_.data(), perfect_leaves_.data(),
+    accumulate_dispatch({depth_, perfect_columns_.data(), perfect_thresholds_.data(), perfect_leaves_.data(),
                          roots_.size(), columns.data(), sums.data()});
     for (std::size_t i = 0; i < n; ++i) out[first + i] = base_score + static_cast<double>(sums[i]);
   }

@@ -52,6 +52,9 @@ struct TreeEnsemble {
   std::vector<std::int32_t> perfect_features_;  // (trees, 2^D - 1)
   std::vector<float> perfect_thresholds_;       // (trees, 2^D - 1)
   std::vector<float> perfect_leaves_;           // (trees, 2^D)
+  // For predict_batch: the features the splits use (sorted), and per perfect node the position
+  // of its feature in that list (the batch transposes only those columns).
+  std::vector<std::int32_t> batch_features_, perfect_columns_;
 };
 
 }  // namespace hwgpt::surrogate
