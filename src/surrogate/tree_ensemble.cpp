@@ -50,7 +50,7 @@ void TreeEnsemble::compile() {
     }
     // The batch reads only the features some split uses (a one-hot row at l has ~230, 50 trees
     // use a few dozen): their sorted list, and each perfect node's position in it (padding nodes,
-    // whose threshold is +inf, read the first).
+    // whose threshold is +inf, read the first), as a column offset in a block of kBatchRows rows.
     batch_features_.clear();
     for (const auto& tree : trees)
       for (const TreeNode& n : tree)
@@ -63,7 +63,7 @@ void TreeEnsemble::compile() {
       const auto it = std::lower_bound(batch_features_.begin(), batch_features_.end(), perfect_features_[k]);
       perfect_columns_[k] = it == batch_features_.end() || *it != perfect_features_[k]
                                 ? 0
-                                : static_cast<std::int32_t>(it - batch_features_.begin());
+                                : static_cast<std::int32_t>(static_cast<std::size_t>(it - batch_features_.begin()) * kBatchRows);
     }
   }
   flat_.clear();

@@ -24,7 +24,8 @@ namespace hwgpt::surrogate {
 
 namespace {
 
-constexpr std::size_t kBlock = 64;
+constexpr std::size_t kBlock = TreeEnsemble::kBatchRows;
+
 
 // Depth-3 perfect trees: the 7 compares of a tree do not depend on each other, so all of them are
 // evaluated (every load is contiguous: one feature column per node), the path is picked from the
@@ -32,13 +33,13 @@ constexpr std::size_t kBlock = 64;
 HWGPT_KERNEL_BODY void accumulate_depth3(const std::int32_t* features, const float* thresholds, const float* leaves,
                        std::size_t trees, const float* columns, float* sums) {
   for (std::size_t t = 0; t < trees; ++t, features += 7, thresholds += 7, leaves += 8) {
-    const float* c0 = columns + static_cast<std::size_t>(features[0]) * kBlock;
-    const float* c1 = columns + static_cast<std::size_t>(features[1]) * kBlock;
-    const float* c2 = columns + static_cast<std::size_t>(features[2]) * kBlock;
-    const float* c3 = columns + static_cast<std::size_t>(features[3]) * kBlock;
-    const float* c4 = columns + static_cast<std::size_t>(features[4]) * kBlock;
-    const float* c5 = columns + static_cast<std::size_t>(features[5]) * kBlock;
-    const float* c6 = columns + static_cast<std::size_t>(features[6]) * kBlock;
+    const float* c0 = columns + static_cast<std::size_t>(features[0]);
+    const float* c1 = columns + static_cast<std::size_t>(features[1]);
+    const float* c2 = columns + static_cast<std::size_t>(features[2]);
+    const float* c3 = columns + static_cast<std::size_t>(features[3]);
+    const float* c4 = columns + static_cast<std::size_t>(features[4]);
+    const float* c5 = columns + static_cast<std::size_t>(features[5]);
+    const float* c6 = columns + static_cast<std::size_t>(features[6]);
     const float t0 = thresholds[0], t1 = thresholds[1], t2 = thresholds[2], t3 = thresholds[3],
                 t4 = thresholds[4], t5 = thresholds[5], t6 = thresholds[6];
     const float l0 = leaves[0], l1 = leaves[1], l2 = leaves[2], l3 = leaves[3], l4 = leaves[4], l5 = leaves[5],
@@ -70,7 +71,7 @@ HWGPT_KERNEL_BODY void accumulate_depth(const std::int32_t* features, const floa
     for (int d = 0; d < Depth; ++d)
       for (std::size_t i = 0; i < kBlock; ++i) {
         const std::uint32_t n = node[i];
-        const float x = columns[static_cast<std::size_t>(features[n]) * kBlock + i];
+        const float x = columns[static_cast<std::size_t>(features[n]) + i];
         node[i] = 2 * n + 1 + static_cast<std::uint32_t>(x >= thresholds[n]);
       }
     for (std::size_t i = 0; i < kBlock; ++i) sums[i] += leaves[node[i] - internal];
@@ -78,11 +79,12 @@ HWGPT_KERNEL_BODY void accumulate_depth(const std::int32_t* features, const floa
 }
 
 // Deeper trees (4 to 8 levels) row by row in scalar code, 8 rows interleaved so that their
-// dependent loads (node -> feature -> value -> next node) overlap. The vectorised level-by-level
-// walk above needs three gathers per level, which AMD's cores run at about one element per cycle:
-// for 300 depth-6 trees it took ~22 cycles per tree and row, this ~8 (docs/BENCHMARKS.md). Not
-// vectorised on purpose (the attribute; GCC would turn the 8 rows back into gathers). Same nodes,
-// same leaf, same order of sums as predict(): bit-identical.
+// dependent loads (node -> column offset -> value -> next node) overlap. The vectorised
+// level-by-level walk above needs three gathers per level, which AMD's cores run slowly: on the
+// 300-tree depth-6 m/rtx3080 model, predictions per second went 457k -> ~550k at AVX-512, 299k ->
+// ~550k at AVX2 and 375k -> ~520k at the baseline (4 rows interleaved: ~360k, 16: ~455k, as
+// registers run out). Not vectorised on purpose (the attribute; GCC would turn the 8 rows back
+// into gathers). Same nodes, same leaf, same order of sums as predict(): bit-identical.
 template <int Depth>
 __attribute__((noinline, optimize("no-tree-vectorize"))) void accumulate_deep(
     const std::int32_t* features, const float* thresholds, const float* leaves, std::size_t trees,
@@ -92,11 +94,12 @@ __attribute__((noinline, optimize("no-tree-vectorize"))) void accumulate_deep(
   static_assert(kBlock % kRows == 0);
   for (std::size_t t = 0; t < trees; ++t, features += internal, thresholds += internal, leaves += leaf_count) {
     for (std::size_t i = 0; i < kBlock; i += kRows) {
+      const float* block = columns + i;  // row i + r of column c: block[c + r], r a constant
       std::uint32_t node[kRows] = {};
       for (int d = 0; d < Depth; ++d)
         for (std::size_t r = 0; r < kRows; ++r) {
           const std::uint32_t n = node[r];
-          const float x = columns[static_cast<std::size_t>(features[n]) * kBlock + i + r];
+          const float x = block[static_cast<std::size_t>(features[n]) + r];
           node[r] = 2 * n + 1 + static_cast<std::uint32_t>(x >= thresholds[n]);
         }
       for (std::size_t r = 0; r < kRows; ++r) sums[i + r] += leaves[node[r] - internal];
@@ -107,7 +110,7 @@ __attribute__((noinline, optimize("no-tree-vectorize"))) void accumulate_deep(
 // One block of rows through every tree of a perfect-tree layout of depth `depth` (0 to 8).
 struct TreeBlock {
   int depth;
-  const std::int32_t* features;
+  const std::int32_t* features;  // per perfect node, its feature's column offset in the block
   const float* thresholds;
   const float* leaves;
   std::size_t trees;
@@ -145,7 +148,7 @@ HWGPT_TARGET_AVX2 void accumulate_depth3_avx2(const TreeBlock& b) {
     const float* c[7];
     __m256 th[7];
     for (int k = 0; k < 7; ++k) {
-      c[k] = b.columns + static_cast<std::size_t>(features[k]) * kBlock;
+      c[k] = b.columns + static_cast<std::size_t>(features[k]);
       th[k] = _mm256_set1_ps(thresholds[k]);
     }
     const __m256 leaf_values = _mm256_loadu_ps(leaves);

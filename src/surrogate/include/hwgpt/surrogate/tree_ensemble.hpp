@@ -35,6 +35,9 @@ struct TreeEnsemble {
     return a.base_score == b.base_score && a.trees == b.trees;
   }
 
+  // Rows per block of predict_batch.
+  static constexpr std::size_t kBatchRows = 64;
+
  private:
   struct FlatNode {
     std::int32_t feature;    // -1: leaf
@@ -52,8 +55,9 @@ struct TreeEnsemble {
   std::vector<std::int32_t> perfect_features_;  // (trees, 2^D - 1)
   std::vector<float> perfect_thresholds_;       // (trees, 2^D - 1)
   std::vector<float> perfect_leaves_;           // (trees, 2^D)
-  // For predict_batch: the features the splits use (sorted), and per perfect node the position
-  // of its feature in that list (the batch transposes only those columns).
+  // For predict_batch, which holds blocks of kBatchRows rows column by column: the features the
+  // splits use (sorted; only those are transposed), and per perfect node the offset of its
+  // feature's column in a block (position in that list x kBatchRows).
   std::vector<std::int32_t> batch_features_, perfect_columns_;
 };
 
