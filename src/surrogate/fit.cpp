@@ -216,6 +216,15 @@ class SurrogateFit {
       gbt_ = detail::select_gbt(floats(r.fit_x), floats(r.fit_y), floats(r.valid_x), floats(r.valid_y), n_features_,
                                 options_, float_label_mean(r.train_y));
       validation_["gbt"] = gbt_.validation_predictions;
+      // Trees that join another member are capped (FitOptions::ensemble_max_rounds): selected
+      // again within the cap, so the ensembles are scored as they would be shipped.
+      gbt_in_ensemble_ = gbt_;
+      if (gbt_.rounds > options_.ensemble_max_rounds && (wants("mlp") || wants("gp"))) {
+        FitOptions capped = options_;
+        capped.max_rounds = options_.ensemble_max_rounds;
+        gbt_in_ensemble_ = detail::select_gbt(floats(r.fit_x), floats(r.fit_y), floats(r.valid_x), floats(r.valid_y),
+                                              n_features_, capped, float_label_mean(r.train_y));
+      }
     }
 #if HWGPT_FIT_WITH_MLP
     if (wants("mlp")) {
@@ -246,10 +255,13 @@ class SurrogateFit {
       std::string name;
       std::vector<double> mean(valid_y.size(), 0.0);
       int count = 0;
+      const bool ensemble = (mask & (mask - 1)) != 0;
       for (std::size_t k = 0; k < members.size(); ++k)
         if (mask >> k & 1) {
           name += (name.empty() ? "" : "+") + members[k];
-          for (std::size_t i = 0; i < mean.size(); ++i) mean[i] += validation_[members[k]][i];
+          const std::vector<double>& p = ensemble && members[k] == "gbt" ? gbt_in_ensemble_.validation_predictions
+                                                                          : validation_[members[k]];
+          for (std::size_t i = 0; i < mean.size(); ++i) mean[i] += p[i];
           ++count;
         }
       for (double& v : mean) v /= count;
@@ -267,8 +279,8 @@ class SurrogateFit {
   Predictor fit_chosen(const std::vector<double>& x, const std::vector<double>& y) const {
     Predictor p;
     if (chose("gbt"))
-      p.trees = detail::fit_gbt(floats(x), floats(y), n_features_, options_, float_label_mean(y), gbt_.depth,
-                                gbt_.rounds, rows_.all_x);
+      p.trees = detail::fit_gbt(floats(x), floats(y), n_features_, options_, float_label_mean(y), chosen_gbt().depth,
+                                chosen_gbt().rounds, rows_.all_x);
 #if HWGPT_FIT_WITH_MLP
     if (chose("mlp")) p.mlp = detail::fit_mlp(x, n_features_, y, {}, {}, mlp_.epochs, mlp_options_).model;
 #endif
@@ -344,8 +356,13 @@ class SurrogateFit {
     if (chose("gbt")) {
       std::string depths;
       for (int v : options_.depths) depths += " " + std::to_string(v);
-      details += "; gbt: xgboost " + std::to_string(gbt_.rounds) + " rounds, depth " + std::to_string(gbt_.depth) +
-                 " (chosen by validation among depths" + depths + ", early stopping), eta " +
+      const bool capped = chosen_gbt().rounds < gbt_.rounds;
+      details += "; gbt: xgboost " + std::to_string(chosen_gbt().rounds) + " rounds, depth " +
+                 std::to_string(chosen_gbt().depth) + " (chosen by validation among depths" + depths + ", early stopping" +
+                 (capped ? ", at most " + std::to_string(options_.ensemble_max_rounds) + " rounds in an ensemble (alone: " +
+                               std::to_string(gbt_.rounds) + " rounds, depth " + std::to_string(gbt_.depth) + ")"
+                         : std::string()) +
+                 "), eta " +
                  std::to_string(options_.eta) + ", subsample " + std::to_string(options_.subsample) + ", colsample " +
                  std::to_string(options_.colsample);
     }
@@ -411,7 +428,9 @@ class SurrogateFit {
   std::size_t n_features_;
   Rows rows_;
   std::map<std::string, std::vector<double>> validation_;  // member -> validation predictions
-  detail::GbtSelection gbt_;
+  detail::GbtSelection gbt_, gbt_in_ensemble_;
+  // The trees as chosen: alone, or within the ensemble cap.
+  const detail::GbtSelection& chosen_gbt() const { return chosen_ == "gbt" ? gbt_ : gbt_in_ensemble_; }
 #if HWGPT_FIT_WITH_MLP
   detail::MlpFitResult mlp_;
   detail::MlpFitOptions mlp_options_;

@@ -97,8 +97,9 @@ GbtSelection select_gbt(const std::vector<float>& fit_x, const std::vector<float
     xgb_check(XGDMatrixCreateFromMat(valid_x.data(), valid_y.size(), n_features, std::nanf(""), &dvalid.handle), "matrix");
     double depth_rmse = std::numeric_limits<double>::infinity();
     int since_best = 0;
-    for (int round = 0; round < options.max_rounds && since_best < options.patience; round += kRoundStep) {
-      for (int k = 0; k < kRoundStep; ++k) xgb_check(XGBoosterUpdateOneIter(b.handle, round + k, b.train.handle), "training");
+    for (int round = 0, step = 0; round < options.max_rounds && since_best < options.patience; round += step) {
+      step = std::min(kRoundStep, options.max_rounds - round);  // never past max_rounds
+      for (int k = 0; k < step; ++k) xgb_check(XGBoosterUpdateOneIter(b.handle, round + k, b.train.handle), "training");
       bst_ulong out_len = 0;
       const float* out = nullptr;
       xgb_check(XGBoosterPredict(b.handle, dvalid.handle, 0, 0, 0, &out_len, &out), "predict");
@@ -111,11 +112,11 @@ GbtSelection select_gbt(const std::vector<float>& fit_x, const std::vector<float
         if (rmse < best_rmse) {
           best_rmse = rmse;
           best.depth = depth;
-          best.rounds = round + kRoundStep;
+          best.rounds = round + step;
           best.validation_predictions.assign(out, out + valid_y.size());
         }
       } else {
-        since_best += kRoundStep;
+        since_best += step;
       }
     }
   }

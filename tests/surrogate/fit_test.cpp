@@ -173,6 +173,44 @@ TEST(Fit, SelectsAmongTreesMlpAndGpByValidationAndRecordsTheChoice) {
   }
 }
 
+// Trees that join the MLP in an ensemble are selected again within ensemble_max_rounds; trees
+// alone are not capped. The same data and seed with and without the cap: the members' own scores
+// are the same, the ensemble's is scored with the capped trees, and the chosen ensemble (this
+// data's noise makes averaging pay) has the trees it was scored with.
+TEST(Fit, TreesInAnEnsembleAreCappedAtEnsembleMaxRounds) {
+  if (!HWGPT_FIT_WITH_MLP) GTEST_SKIP() << "built without libtorch: no MLP (HWGPT_WITH_TORCH=OFF)";
+  const auto& t = space::SearchSpace::builtin("t");
+  Dataset data;
+  Rng rng(23);
+  data.archs = space::sample_archs(t, 400, rng, space::SamplingMode::kPerChoice, true);
+  for (const auto& a : data.archs) {
+    const double u1 = 1.0 - rng.uniform_double(), u2 = rng.uniform_double();
+    const double z = std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    const auto p = analytic::num_params(analytic::model_spec(a, t, analytic::ModelVariant::kHwgpt));
+    data.targets.push_back(std::pow(static_cast<double>(p), 0.7) * std::exp(0.02 * z));
+  }
+  FitOptions options = small_trees(300);
+  options.encodings = {space::Encoding::kOneHot};  // one encoding: the scores compare like for like
+  options.models = {"gbt", "mlp"};
+  options.mlp.max_epochs = 300;
+  options.ensemble_max_rounds = 100000;
+  const Surrogate uncapped = fit_surrogate(data, t, t_perplexity(), options);
+  constexpr int kCap = 60;  // not a multiple of the selection's 25-round steps: never exceeded
+  options.ensemble_max_rounds = kCap;
+  const Surrogate capped = fit_surrogate(data, t, t_perplexity(), options);
+  const auto free_scores = validation_scores(uncapped.info().fitted_with);
+  const auto capped_scores = validation_scores(capped.info().fitted_with);
+  EXPECT_EQ(capped_scores.at("gbt"), free_scores.at("gbt"));
+  EXPECT_EQ(capped_scores.at("mlp"), free_scores.at("mlp"));
+  EXPECT_NE(capped_scores.at("gbt+mlp"), free_scores.at("gbt+mlp"));
+  options.models = {"gbt"};
+  const Surrogate trees_alone = fit_surrogate(data, t, t_perplexity(), options);
+  EXPECT_GT(trees_alone.predictor().trees.trees.size(), static_cast<std::size_t>(kCap));  // alone: uncapped
+  ASSERT_EQ(capped.info().model_kind, "gbt+mlp") << capped.info().fitted_with;
+  EXPECT_EQ(capped.predictor().trees.trees.size(), static_cast<std::size_t>(kCap));
+  EXPECT_THAT(capped.info().fitted_with, HasSubstr("at most 60 rounds in an ensemble"));
+}
+
 // Per-encoding validation scores from fitted_with: "... one-hot arch encoding (chosen by
 // validation RMSE: ordinal 0.01395, one-hot 0.00512); ...".
 std::map<std::string, double> encoding_scores(const std::string& fitted_with) {
