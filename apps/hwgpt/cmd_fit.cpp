@@ -55,7 +55,7 @@ int cmd_fit(const std::vector<std::string>& tokens) {
                  "                 [--threads N (2)] [--seed K (1)]\n"
                  "                 [--models gbt,mlp,gp (all)] [--encodings ordinal,one-hot (both)]\n"
                  "                 [--transfer-from S2,S3 (none)]\n"
-                 "                 [--mlp-hidden WxW (128x128)] [--mlp-epochs N (1000)] [--mlp-patience N (1000)]\n"
+                 "                 [--mlp-hidden WxW (64x64)] [--mlp-epochs N (1000)] [--mlp-patience N (1000)]\n"
                  "                 [--cross-conformal-below N (500)] [--ceilings]\n"
                  "Fits surrogates on log targets. Candidates: boosted trees (XGBoost; depth 3 or 6 and\n"
                  "rounds by early stopping), an MLP (libtorch; epochs by early stopping) and, up to\n"
