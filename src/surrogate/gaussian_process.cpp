@@ -31,7 +31,14 @@ bool cholesky_in_place(std::vector<double>& a, std::size_t n) {
 
 double GaussianProcess::kernel(const double* a, const double* b) const {
   double d2 = 0.0;
-  for (std::size_t k = 0; k < dimension_; ++k) d2 += (a[k] - b[k]) * (a[k] - b[k]);
+  for (std::size_t k = 0; k < dimension_; ++k) {
+    const double diff = a[k] - b[k];
+    d2 += diff * diff;
+  }
+  return matern(d2);
+}
+
+double GaussianProcess::matern(double d2) const {
   const double r = std::sqrt(5.0 * d2) / length_scale_;
   return (1.0 + r + r * r / 3.0) * std::exp(-r);
 }
@@ -123,8 +130,26 @@ GpPrediction GaussianProcess::predict(std::span<const double> x) const {
 }
 
 double GaussianProcess::predict_mean(std::span<const double> x) const {
+  // The squared distances to 8 training points at a time: each is the same chain of operations
+  // as kernel()'s (so the same bits), but 8 independent chains overlap, where one chain of
+  // ~dimension dependent adds per point bounded the query (68 % of it in kernel(), 2026-12-04).
+  constexpr std::size_t kPoints = 8;
+  const std::size_t n = alpha_.size(), dim = dimension_;
   double mean = 0.0;
-  for (std::size_t i = 0; i < alpha_.size(); ++i) mean += kernel(x.data(), &features_[i * dimension_]) * alpha_[i];
+  std::size_t i = 0;
+  for (; i + kPoints <= n; i += kPoints) {
+    double d2[kPoints] = {};
+    const double* f = &features_[i * dim];
+    for (std::size_t k = 0; k < dim; ++k) {
+      const double xk = x[k];
+      for (std::size_t j = 0; j < kPoints; ++j) {
+        const double diff = xk - f[j * dim + k];
+        d2[j] += diff * diff;
+      }
+    }
+    for (std::size_t j = 0; j < kPoints; ++j) mean += matern(d2[j]) * alpha_[i + j];
+  }
+  for (; i < n; ++i) mean += kernel(x.data(), &features_[i * dim]) * alpha_[i];
   return target_mean_ + target_scale_ * mean;
 }
 

@@ -46,6 +46,7 @@ class GaussianProcess {
 
  private:
   double kernel(const double* a, const double* b) const;
+  double matern(double squared_distance) const;  // the kernel of a squared distance
   // Builds K + noise·I, factorises it into chol_ and solves alpha_; returns the log likelihood,
   // or -infinity when the matrix is not positive definite.
   double factorise(double length_scale, double noise);
