@@ -49,7 +49,7 @@ HWGPT_KERNEL_BODY V splat(float x) {
   return v;
 }
 
-// SiLU on a whole vector: activation.hpp's exp_arith and silu written with vector operations, the
+// SiLU on a whole vector: activation.hpp's exp_arith body and silu with vector operations, the
 // clamps as vector selects. The same IEEE operations in the same order (these files are compiled
 // with -ffp-contract=off), so each lane equals the scalar silu() bit for bit. Written out because
 // GCC leaves the scalar loop unvectorised below AVX-512 when FP traps are assumed (its clamps are
@@ -71,29 +71,7 @@ struct IntVector<V4> {
 
 template <typename V>
 HWGPT_KERNEL_BODY V exp_arith_v(const V& x_in) {
-  using VI = typename IntVector<V>::type;
-  const V lo = splat<V>(-87.0f), hi = splat<V>(87.0f);
-  const V low = x_in < lo ? lo : x_in;
-  const V x = low > hi ? hi : low;
-  const V shift = splat<V>(12582912.0f);
-  const V shifted = x * 1.44269504088896341f + shift;
-  VI k, shift_bits;
-  std::memcpy(&k, &shifted, sizeof k);
-  std::memcpy(&shift_bits, &shift, sizeof shift_bits);
-  k -= shift_bits;
-  const V kd = shifted - shift;
-  const V r = (x - kd * 0.693359375f) + kd * 2.12194440e-4f;
-  V p = splat<V>(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = (p * (r * r) + r) + 1.0f;
-  const VI bits = (k + 127) << 23;
-  V scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
+  return exp_arith_of<V, typename IntVector<V>::type>(x_in);
 }
 
 template <typename V>
