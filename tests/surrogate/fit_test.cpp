@@ -116,6 +116,22 @@ std::map<std::string, double> validation_scores(const std::string& fitted_with) 
   return scores;
 }
 
+// 400 distinct t archs (seeded) with a smooth target, params^0.7, times log-normal noise of
+// spread `noise`.
+Dataset power_of_params(std::uint64_t seed, double noise) {
+  const auto& t = space::SearchSpace::builtin("t");
+  Dataset data;
+  Rng rng(seed);
+  data.archs = space::sample_archs(t, 400, rng, space::SamplingMode::kPerChoice, true);
+  for (const auto& a : data.archs) {
+    const double u1 = 1.0 - rng.uniform_double(), u2 = rng.uniform_double();
+    const double z = std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    const auto p = analytic::num_params(analytic::model_spec(a, t, analytic::ModelVariant::kHwgpt));
+    data.targets.push_back(std::pow(static_cast<double>(p), 0.7) * std::exp(noise * z));
+  }
+  return data;
+}
+
 // A smooth target (a power of the parameter count, 1 % noise) on 400 t archs. The fit scores
 // boosted trees, the MLP, the GP and every ensemble of them on validation archs and keeps the
 // best (an ensemble only when clearly better); each member round-trips through the file, batches
@@ -123,15 +139,7 @@ std::map<std::string, double> validation_scores(const std::string& fitted_with) 
 TEST(Fit, SelectsAmongTreesMlpAndGpByValidationAndRecordsTheChoice) {
   if (!HWGPT_FIT_WITH_MLP) GTEST_SKIP() << "built without libtorch: no MLP (HWGPT_WITH_TORCH=OFF)";
   const auto& t = space::SearchSpace::builtin("t");
-  Dataset data;
-  Rng rng(21);
-  data.archs = space::sample_archs(t, 400, rng, space::SamplingMode::kPerChoice, true);
-  for (const auto& a : data.archs) {
-    const double u1 = 1.0 - rng.uniform_double(), u2 = rng.uniform_double();
-    const double z = std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-    const auto p = analytic::num_params(analytic::model_spec(a, t, analytic::ModelVariant::kHwgpt));
-    data.targets.push_back(std::pow(static_cast<double>(p), 0.7) * std::exp(0.01 * z));
-  }
+  const Dataset data = power_of_params(21, 0.01);
   const SurrogateInfo info = t_perplexity();
   FitOptions options = small_trees(300);
   options.models = {"gbt", "mlp", "gp"};  // every kind
@@ -180,15 +188,7 @@ TEST(Fit, SelectsAmongTreesMlpAndGpByValidationAndRecordsTheChoice) {
 TEST(Fit, TreesInAnEnsembleAreCappedAtEnsembleMaxRounds) {
   if (!HWGPT_FIT_WITH_MLP) GTEST_SKIP() << "built without libtorch: no MLP (HWGPT_WITH_TORCH=OFF)";
   const auto& t = space::SearchSpace::builtin("t");
-  Dataset data;
-  Rng rng(23);
-  data.archs = space::sample_archs(t, 400, rng, space::SamplingMode::kPerChoice, true);
-  for (const auto& a : data.archs) {
-    const double u1 = 1.0 - rng.uniform_double(), u2 = rng.uniform_double();
-    const double z = std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-    const auto p = analytic::num_params(analytic::model_spec(a, t, analytic::ModelVariant::kHwgpt));
-    data.targets.push_back(std::pow(static_cast<double>(p), 0.7) * std::exp(0.02 * z));
-  }
+  const Dataset data = power_of_params(23, 0.02);
   FitOptions options = small_trees(300);
   options.encodings = {space::Encoding::kOneHot};  // one encoding: the scores compare like for like
   options.models = {"gbt", "mlp"};
