@@ -85,8 +85,13 @@ HWGPT_KERNEL_BODY void accumulate_depth(const std::int32_t* features, const floa
 // ~550k at AVX2 and 375k -> ~520k at the baseline (4 rows interleaved: ~360k, 16: ~455k, as
 // registers run out). Not vectorised on purpose (the attribute; GCC would turn the 8 rows back
 // into gathers). Same nodes, same leaf, same order of sums as predict(): bit-identical.
+#if defined(__clang__)
+#define HWGPT_NOT_VECTORISED __attribute__((noinline))  // (clang has no optimize attribute)
+#else
+#define HWGPT_NOT_VECTORISED __attribute__((noinline, optimize("no-tree-vectorize")))
+#endif
 template <int Depth>
-__attribute__((noinline, optimize("no-tree-vectorize"))) void accumulate_deep(
+HWGPT_NOT_VECTORISED void accumulate_deep(
     const std::int32_t* features, const float* thresholds, const float* leaves, std::size_t trees,
     const float* columns, float* sums) {
   constexpr std::size_t internal = (std::size_t{1} << Depth) - 1, leaf_count = std::size_t{1} << Depth;
