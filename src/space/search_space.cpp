@@ -116,6 +116,16 @@ SearchSpace::SearchSpace(SearchSpaceConfig config) : config_(std::move(config)) 
   if (c.layer_counts.back() > 4096)
     throw ValueError(where + "layer_counts goes up to " + std::to_string(c.layer_counts.back()) +
                      "; at most 4096 layers are supported");
+  auto bits = [](const std::vector<int>& values) {
+    std::uint64_t b = 0;
+    for (int v : values) {
+      if (v < 0 || v >= 64) return std::uint64_t{0};
+      b |= std::uint64_t{1} << v;
+    }
+    return b;
+  };
+  mlp_ratio_bits_ = bits(c.mlp_ratios);
+  head_count_bits_ = bits(c.head_counts);
 }
 
 const SearchSpace& SearchSpace::builtin(std::string_view name) {
@@ -160,9 +170,18 @@ void SearchSpace::validate(const Arch& arch) const {
       std::find(c.bias_choices.begin(), c.bias_choices.end(), arch.bias) != c.bias_choices.end()) {
     // Counts of unknown choices, summed without a branch per layer.
     std::size_t unknown = 0;
-    for (std::size_t i = 0; i < layers_in; ++i)
-      unknown += static_cast<std::size_t>(detail::choice_index(c.mlp_ratios, arch.mlp_ratios[i]) >= c.mlp_ratios.size()) +
-                 static_cast<std::size_t>(detail::choice_index(c.head_counts, arch.num_heads[i]) >= c.head_counts.size());
+    if (mlp_ratio_bits_ != 0 && head_count_bits_ != 0) {
+      auto allowed = [](std::uint64_t bits, int v) {
+        return static_cast<unsigned>(v) < 64u && ((bits >> static_cast<unsigned>(v)) & 1u) != 0;
+      };
+      for (std::size_t i = 0; i < layers_in; ++i)
+        unknown += static_cast<std::size_t>(!allowed(mlp_ratio_bits_, arch.mlp_ratios[i])) +
+                   static_cast<std::size_t>(!allowed(head_count_bits_, arch.num_heads[i]));
+    } else {
+      for (std::size_t i = 0; i < layers_in; ++i)
+        unknown += static_cast<std::size_t>(detail::choice_index(c.mlp_ratios, arch.mlp_ratios[i]) >= c.mlp_ratios.size()) +
+                   static_cast<std::size_t>(detail::choice_index(c.head_counts, arch.num_heads[i]) >= c.head_counts.size());
+    }
     if (unknown == 0) return;
   }
   // The message prefix is built only on failure: validate() runs on every query and encoding.

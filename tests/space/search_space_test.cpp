@@ -90,6 +90,26 @@ TEST(SearchSpace, ValidateNamesTheFieldAndAllowedValues) {
   a.num_heads[2] = 3;
   EXPECT_THAT([&] { t.validate(a); },
               ThrowsMessage<ValueError>(HasSubstr("num_heads[2] is 3; expected one of 1, 2, 4")));
+  // Values outside the allowed-value bit masks' range (negative, 64 and beyond) and the bit just
+  // past an allowed one are refused too.
+  for (const int bad : {-1, 0, 5, 63, 64, 65, 1 << 30}) {
+    a = t.mid_arch();
+    a.num_heads[1] = bad;
+    EXPECT_FALSE(t.contains(a)) << bad;
+    a = t.mid_arch();
+    a.mlp_ratios[0] = bad;
+    EXPECT_FALSE(t.contains(a)) << bad;
+  }
+  // A space with a choice of 64 or more checks by scanning the choices instead.
+  SearchSpaceConfig wide = t.config();
+  wide.head_counts = {1, 2, 100};
+  const SearchSpace w(wide);
+  a = w.mid_arch();
+  EXPECT_TRUE(w.contains(a));
+  a.num_heads[0] = 100;
+  EXPECT_TRUE(w.contains(a));
+  a.num_heads[0] = 4;
+  EXPECT_FALSE(w.contains(a));
   a = t.mid_arch();
   a.mlp_ratios.pop_back();
   EXPECT_THAT([&] { t.validate(a); }, ThrowsMessage<ValueError>(HasSubstr("expected 4 of each")));
