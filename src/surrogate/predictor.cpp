@@ -16,7 +16,6 @@ void InputScaling::apply(std::span<const double> x, std::span<double> out) const
   for (std::size_t i = 0; i < offset.size(); ++i) out[i] = (x[i] - offset[i]) / scale[i];
 }
 
-
 void Mlp::prepare() {
   for (auto& layer : layers) {
     layer.weights_f.assign(layer.weights.begin(), layer.weights.end());
