@@ -125,14 +125,14 @@ TEST_F(ScaleOut, PipelineFastSettingRunsEveryStepAndAResumeSkipsThemAll) {
 
 TEST_F(ScaleOut, FleetProfilesMergeIntoOneStoreAndFitSurrogatesForEveryDevice) {
   // Two "machines": each profiles 200 archs (a tiny protocol) into its own store.
-  const std::string protocol = " --scale t --sample 200 --batch 1 --seq 16 --warmup 0 --min-repeats 1 "
+  const std::string protocol = " --scale t --sample 200 --batch 1 --seq 64 --warmup 0 --min-repeats 1 "
                                "--max-repeats 1 --decode-tokens 0 --no-memory";
   ASSERT_EQ(run("profile --db a.db --device machine-a --seed 1" + protocol).exit_code, 0);
   ASSERT_EQ(run("profile --db b.db --device machine-b --seed 2" + protocol).exit_code, 0);
   // One call per arch: the summary counts them and has no interval to report (fewer than 6).
   const Result summary = run("profile --summary --db a.db");
   ASSERT_EQ(summary.exit_code, 0) << summary.err;
-  EXPECT_THAT(summary.out, HasSubstr("run machine-a/t/b1-t16-float32-threads1\n"));
+  EXPECT_THAT(summary.out, HasSubstr("run machine-a/t/b1-t64-float32-threads1\n"));
   EXPECT_THAT(summary.out, HasSubstr("latency_ms                200     1.0"));
   const Result unknown = run("profile --summary --db a.db --run-uid nope");
   EXPECT_EQ(unknown.exit_code, 1);
