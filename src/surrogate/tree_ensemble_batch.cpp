@@ -60,7 +60,8 @@ HWGPT_KERNEL_BODY void accumulate_depth3(const std::int32_t* features, const flo
   }
 }
 
-// Any depth: one level at a time for the whole block (gathers where the vector unit has them).
+// Depths 0 to 2 (deeper: accumulate_deep below; 3: accumulate_depth3): one level at a time for
+// the whole block (gathers where the vector unit has them).
 template <int Depth>
 HWGPT_KERNEL_BODY void accumulate_depth(const std::int32_t* features, const float* thresholds,
                                           const float* leaves, std::size_t trees, const float* columns,
