@@ -119,6 +119,27 @@ void BM_Batch_FeaturesOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_Batch_FeaturesOnly)->Unit(benchmark::kMillisecond);
 
+// One arch's features at each scale (encoding and the 7 closed-form features): the part of every
+// query that does not depend on the model, so its cost bounds every file's throughput (an l arch
+// has up to 36 layers to validate, encode and sum over).
+void BM_Features(benchmark::State& state, const char* scale, hwgpt::space::Encoding encoding) {
+  const auto& space = SearchSpace::builtin(scale);
+  hwgpt::Rng rng(1);
+  const auto archs = hwgpt::space::sample_archs(space, 256, rng);
+  hwgpt::surrogate::FeatureConfig config;
+  config.encoding = encoding;
+  config.analytic = true;
+  std::vector<double> row(hwgpt::surrogate::feature_count(config, space));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    hwgpt::surrogate::features(archs[i++ % archs.size()], space, config, row);
+    benchmark::DoNotOptimize(row.data());
+  }
+}
+BENCHMARK_CAPTURE(BM_Features, s_one_hot, "s", hwgpt::space::Encoding::kOneHot)->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Features, l_one_hot, "l", hwgpt::space::Encoding::kOneHot)->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Features, l_ordinal, "l", hwgpt::space::Encoding::kOrdinal)->Unit(benchmark::kNanosecond);
+
 void BM_Batch_PredictorOnly(benchmark::State& state, bool batched) {
   hwgpt::Rng rng(1);
   const auto rows = feature_rows(hwgpt::space::sample_archs(SearchSpace::builtin("s"), 1000, rng));

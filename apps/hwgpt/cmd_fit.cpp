@@ -46,12 +46,13 @@ void print_outcome(const surrogate::FitOutcome& o) {
 
 int cmd_fit(const std::vector<std::string>& tokens) {
   const Args args("fit", tokens,
-                  {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--ensemble-max-rounds", "--threads", "--seed", "--models",
+                  {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--max-tree-levels", "--ensemble-max-tree-levels", "--threads", "--seed", "--models",
                     "--cross-conformal-below", "--encodings", "--transfer-from", "--mlp-hidden", "--mlp-epochs", "--mlp-patience"},
                    {"--help", "--force", "--ceilings"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt fit --db PATH --scale S --out DIR [--device D] [--metric M] [--run-uid U]\n"
-                 "                 [--max-rounds N (1500)] [--ensemble-max-rounds N (150)]\n"
+                 "                 [--max-rounds N (1500)] [--max-tree-levels N (800)]\n"
+                 "                 [--ensemble-max-tree-levels N (300)]\n"
                  "                 [--threads N (2)] [--seed K (1)]\n"
                  "                 [--models gbt,mlp,gp (gbt,mlp)] [--encodings ordinal,one-hot (both)]\n"
                  "                 [--transfer-from S2,S3 (none)]\n"
@@ -62,7 +63,8 @@ int cmd_fit(const std::vector<std::string>& tokens) {
                  "--models ...,gp and up to 1,500 fit archs, a GP (slow to query); every member and\n"
                  "ensemble (mean of log predictions) is scored\n"
                  "on a validation part of the training archs and the best is refitted on all of them\n"
-                 "(trees in an ensemble are selected again within --ensemble-max-rounds: queries stay fast)\n"
+                 "(the query's cost is a constraint: a depth's rounds x depth stay within --max-tree-levels,\n"
+                 "and trees in an ensemble are selected again within --ensemble-max-tree-levels)\n"
                  "and recorded in the file, as is the arch encoding (each of --encodings is tried with\n"
                  "every member; feature-map is the third). The MLP runs its whole cosine schedule\n"
                  "(--mlp-epochs) and keeps its best validation epoch (or stops after --mlp-patience\n"
@@ -90,8 +92,10 @@ int cmd_fit(const std::vector<std::string>& tokens) {
   const auto s = resolve_space(args, "");
   surrogate::StoreFitOptions options;
   options.fit.max_rounds = static_cast<int>(args.integer("--max-rounds", options.fit.max_rounds, 25, 100000));
-  options.fit.ensemble_max_rounds =
-      static_cast<int>(args.integer("--ensemble-max-rounds", options.fit.ensemble_max_rounds, 25, 100000));
+  options.fit.max_tree_levels =
+      static_cast<int>(args.integer("--max-tree-levels", options.fit.max_tree_levels, 1, 10'000'000));
+  options.fit.ensemble_max_tree_levels = static_cast<int>(
+      args.integer("--ensemble-max-tree-levels", options.fit.ensemble_max_tree_levels, 1, 10'000'000));
   options.fit.threads = static_cast<int>(args.integer("--threads", options.fit.threads, 1, 256));
   options.fit.seed = args.seed();
   options.fit.cross_conformal_below = static_cast<std::size_t>(args.integer(

@@ -21,6 +21,11 @@ ModelVariant parse_variant(std::string_view name) {
 ModelSpec model_spec(const space::Arch& arch, const space::SearchSpace& space, ModelVariant variant) {
   space.validate(arch);
   ModelSpec spec;
+  fill_model_spec(arch, space, variant, spec);
+  return spec;
+}
+
+void fill_model_spec(const space::Arch& arch, const space::SearchSpace& space, ModelVariant variant, ModelSpec& spec) {
   spec.embed_dim = arch.embed_dim;
   spec.head_size = space.head_size();
   spec.bias = arch.bias;
@@ -36,7 +41,6 @@ ModelSpec model_spec(const space::Arch& arch, const space::SearchSpace& space, M
     spec.tied_embedding = false;
     spec.mlp_matrices = 3;
   }
-  return spec;
 }
 
 std::string dtype_name(Dtype dtype) {

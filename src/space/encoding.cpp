@@ -59,6 +59,10 @@ void encode(const Arch& arch, const SearchSpace& space, Encoding encoding, std::
     throw ValueError("encode(" + encoding_name(encoding) + "): output has " +
                      std::to_string(out.size()) + " slots; expected " + std::to_string(length));
   space.validate(arch);
+  encode_validated(arch, space, encoding, out);
+}
+
+void encode_validated(const Arch& arch, const SearchSpace& space, Encoding encoding, std::span<double> out) {
   const auto lmax = static_cast<std::size_t>(space.max_layers());
   const auto layers = static_cast<std::size_t>(arch.num_layers);
   std::fill(out.begin(), out.end(), 0.0);
@@ -83,9 +87,9 @@ void encode(const Arch& arch, const SearchSpace& space, Encoding encoding, std::
       pos += e.size();
       out[pos + index_of(l, arch.num_layers)] = 1.0;
       pos += l.size();
-      for (std::size_t i = 0; i < layers; ++i) out[pos + i * r.size() + index_of(r, arch.mlp_ratios[i])] = 1.0;
+      for (std::size_t i = 0; i < layers; ++i) out[pos + i * r.size() + space.mlp_ratio_position(arch.mlp_ratios[i])] = 1.0;
       pos += lmax * r.size();
-      for (std::size_t i = 0; i < layers; ++i) out[pos + i * h.size() + index_of(h, arch.num_heads[i])] = 1.0;
+      for (std::size_t i = 0; i < layers; ++i) out[pos + i * h.size() + space.head_count_position(arch.num_heads[i])] = 1.0;
       pos += lmax * h.size();
       out[pos + bias_index(space, arch.bias)] = 1.0;
       return;
@@ -96,8 +100,8 @@ void encode(const Arch& arch, const SearchSpace& space, Encoding encoding, std::
       out[2] = arch.bias ? 1.0 : 0.0;
       for (std::size_t i = 0; i < layers; ++i) {
         out[3 + 3 * i] = 1.0;
-        out[4 + 3 * i] = scaled(index_of(space.mlp_ratios(), arch.mlp_ratios[i]), space.mlp_ratios().size());
-        out[5 + 3 * i] = scaled(index_of(space.head_counts(), arch.num_heads[i]), space.head_counts().size());
+        out[4 + 3 * i] = scaled(space.mlp_ratio_position(arch.mlp_ratios[i]), space.mlp_ratios().size());
+        out[5 + 3 * i] = scaled(space.head_count_position(arch.num_heads[i]), space.head_counts().size());
       }
       return;
     }
@@ -115,8 +119,8 @@ void encode(const Arch& arch, const SearchSpace& space, Encoding encoding, std::
       const double share = static_cast<double>(kDepthBins) / static_cast<double>(layers);
       for (std::size_t i = 0; i < layers; ++i) {
         double* bin = out.data() + 6 + (kDepthBins * i / layers) * per_bin;
-        bin[index_of(space.mlp_ratios(), arch.mlp_ratios[i])] += share;
-        bin[ratios + index_of(space.head_counts(), arch.num_heads[i])] += share;
+        bin[space.mlp_ratio_position(arch.mlp_ratios[i])] += share;
+        bin[ratios + space.head_count_position(arch.num_heads[i])] += share;
       }
       return;
     }

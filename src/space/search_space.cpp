@@ -126,6 +126,12 @@ SearchSpace::SearchSpace(SearchSpaceConfig config) : config_(std::move(config)) 
   };
   mlp_ratio_bits_ = bits(c.mlp_ratios);
   head_count_bits_ = bits(c.head_counts);
+  auto positions = [](const std::vector<int>& values, std::uint64_t allowed, std::array<std::uint8_t, 64>& at) {
+    if (allowed == 0) return;
+    for (std::size_t k = values.size(); k-- > 0;) at[static_cast<std::size_t>(values[k])] = static_cast<std::uint8_t>(k);
+  };
+  positions(c.mlp_ratios, mlp_ratio_bits_, mlp_ratio_position_);
+  positions(c.head_counts, head_count_bits_, head_count_position_);
 }
 
 const SearchSpace& SearchSpace::builtin(std::string_view name) {

@@ -1,6 +1,8 @@
 // Feature vectors for the surrogates (see features.hpp).
 #include "hwgpt/surrogate/features.hpp"
 
+#include <cstdint>
+
 #include "hwgpt/analytic/flops.hpp"
 #include "hwgpt/analytic/memory.hpp"
 #include "hwgpt/analytic/params.hpp"
@@ -34,20 +36,25 @@ void features(const space::Arch& arch, const space::SearchSpace& space, const Fe
   if (out.size() != feature_count(config, space))
     throw ValueError("features: output has " + std::to_string(out.size()) + " slots; expected " +
                      std::to_string(feature_count(config, space)));
-  space::encode(arch, space, config.encoding, out.subspan(0, n));
+  // One validation for the encoding and the closed-form features (each would validate alone).
+  space.validate(arch);
+  space::encode_validated(arch, space, config.encoding, out.subspan(0, n));
   if (!config.analytic) return;
-  const auto spec = analytic::model_spec(arch, space, config.variant);
+  // The spec's layer storage is reused from query to query on each thread (no allocation).
+  thread_local analytic::ModelSpec spec;
+  analytic::fill_model_spec(arch, space, config.variant, spec);
   const auto params = analytic::count_params(spec);
-  double attention_width = 0, mlp_width = 0;
+  std::int64_t attention_width = 0, mlp_width = 0;  // exact integer sums, one conversion each
   for (const auto& layer : spec.layers) {
-    attention_width += layer.num_heads * spec.head_size;
+    attention_width += layer.num_heads;
     mlp_width += layer.mlp_hidden;
   }
+  attention_width *= spec.head_size;
   const auto flops = analytic::forward_flops(spec, config.workload);
   out[n + 0] = static_cast<double>(params.total);
   out[n + 1] = static_cast<double>(params.matmul_weights);
-  out[n + 2] = attention_width;
-  out[n + 3] = mlp_width;
+  out[n + 2] = static_cast<double>(attention_width);
+  out[n + 3] = static_cast<double>(mlp_width);
   out[n + 4] = static_cast<double>(flops.linear);
   out[n + 5] = static_cast<double>(flops.attention);
   out[n + 6] = static_cast<double>(analytic::kv_cache_bytes(spec, config.workload));

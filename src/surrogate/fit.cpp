@@ -216,12 +216,12 @@ class SurrogateFit {
       gbt_ = detail::select_gbt(floats(r.fit_x), floats(r.fit_y), floats(r.valid_x), floats(r.valid_y), n_features_,
                                 options_, float_label_mean(r.train_y));
       validation_["gbt"] = gbt_.validation_predictions;
-      // Trees that join another member are capped (FitOptions::ensemble_max_rounds): selected
+      // Trees that join another member are capped (FitOptions::ensemble_max_tree_levels): selected
       // again within the cap, so the ensembles are scored as they would be shipped.
       gbt_in_ensemble_ = gbt_;
-      if (gbt_.rounds > options_.ensemble_max_rounds && (wants("mlp") || wants("gp"))) {
+      if (gbt_.rounds * gbt_.depth > options_.ensemble_max_tree_levels && (wants("mlp") || wants("gp"))) {
         FitOptions capped = options_;
-        capped.max_rounds = options_.ensemble_max_rounds;
+        capped.max_tree_levels = std::min(options_.max_tree_levels, options_.ensemble_max_tree_levels);
         gbt_in_ensemble_ = detail::select_gbt(floats(r.fit_x), floats(r.fit_y), floats(r.valid_x), floats(r.valid_y),
                                               n_features_, capped, float_label_mean(r.train_y));
       }
@@ -356,10 +356,11 @@ class SurrogateFit {
     if (chose("gbt")) {
       std::string depths;
       for (int v : options_.depths) depths += " " + std::to_string(v);
-      const bool capped = chosen_gbt().rounds < gbt_.rounds;
+      const bool capped = chosen_gbt().rounds != gbt_.rounds || chosen_gbt().depth != gbt_.depth;
       details += "; gbt: xgboost " + std::to_string(chosen_gbt().rounds) + " rounds, depth " +
-                 std::to_string(chosen_gbt().depth) + " (chosen by validation among depths" + depths + ", early stopping" +
-                 (capped ? ", at most " + std::to_string(options_.ensemble_max_rounds) + " rounds in an ensemble (alone: " +
+                 std::to_string(chosen_gbt().depth) + " (chosen by validation among depths" + depths + ", early stopping, at most " +
+                 std::to_string(options_.max_tree_levels) + " tree levels" +
+                 (capped ? ", at most " + std::to_string(options_.ensemble_max_tree_levels) + " tree levels (rounds x depth) in an ensemble (alone: " +
                                std::to_string(gbt_.rounds) + " rounds, depth " + std::to_string(gbt_.depth) + ")"
                          : std::string()) +
                  "), eta " +

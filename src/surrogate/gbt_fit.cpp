@@ -92,13 +92,15 @@ GbtSelection select_gbt(const std::vector<float>& fit_x, const std::vector<float
   best.rounds = 1;
   double best_rmse = std::numeric_limits<double>::infinity();
   for (int depth : options.depths) {
+    // Rounds within the level budget (at least one tree); never past max_rounds either.
+    const int max_rounds = std::min(options.max_rounds, std::max(1, options.max_tree_levels / std::max(depth, 1)));
     Booster b = make_booster(fit_x, fit_y, n_features, options, depth, base);
     Matrix dvalid;
     xgb_check(XGDMatrixCreateFromMat(valid_x.data(), valid_y.size(), n_features, std::nanf(""), &dvalid.handle), "matrix");
     double depth_rmse = std::numeric_limits<double>::infinity();
     int since_best = 0;
-    for (int round = 0, step = 0; round < options.max_rounds && since_best < options.patience; round += step) {
-      step = std::min(kRoundStep, options.max_rounds - round);  // never past max_rounds
+    for (int round = 0, step = 0; round < max_rounds && since_best < options.patience; round += step) {
+      step = std::min(kRoundStep, max_rounds - round);  // never past the cap
       for (int k = 0; k < step; ++k) xgb_check(XGBoosterUpdateOneIter(b.handle, round + k, b.train.handle), "training");
       bst_ulong out_len = 0;
       const float* out = nullptr;

@@ -119,6 +119,22 @@ TEST(SearchSpace, ValidateNamesTheFieldAndAllowedValues) {
   EXPECT_TRUE(t.contains(t.mid_arch()));
 }
 
+// The positions the encodings use: each allowed value's index in its choice list, from the
+// lookup table (choices below 64) or the scan (a space with a choice of 64 or more).
+TEST(SearchSpace, ChoicePositionsAreIndicesInTheChoiceLists) {
+  SearchSpaceConfig wide = SearchSpace::builtin("t").config();
+  wide.head_counts = {1, 2, 100};
+  wide.mlp_ratios = {2, 3, 64};
+  const SearchSpace w(wide);
+  for (const SearchSpace* space : {&SearchSpace::builtin("t"), &SearchSpace::builtin("s"), &SearchSpace::builtin("m"),
+                                   &SearchSpace::builtin("l"), &w}) {
+    for (std::size_t k = 0; k < space->mlp_ratios().size(); ++k)
+      EXPECT_EQ(space->mlp_ratio_position(space->mlp_ratios()[k]), k) << space->name();
+    for (std::size_t k = 0; k < space->head_counts().size(); ++k)
+      EXPECT_EQ(space->head_count_position(space->head_counts()[k]), k) << space->name();
+  }
+}
+
 TEST(SearchSpaceJson, BuiltinRoundTripsThroughJson) {
   for (const auto& name : SearchSpace::builtin_names()) {
     const auto& builtin = SearchSpace::builtin(name);

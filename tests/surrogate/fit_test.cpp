@@ -3,12 +3,14 @@
 // MLP and GP by validation score.
 #include "hwgpt/surrogate/fit.hpp"
 
+#include <regex>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include "../common/temp_dir.hpp"
@@ -37,6 +39,7 @@ FitOptions small_trees(int rounds) {
   options.models = {"gbt"};
   options.depths = {3};
   options.max_rounds = rounds;
+  options.max_tree_levels = 1'000'000;  // the rounds alone decide
   options.threads = 1;
   return options;
 }
@@ -181,11 +184,11 @@ TEST(Fit, SelectsAmongTreesMlpAndGpByValidationAndRecordsTheChoice) {
   }
 }
 
-// Trees that join the MLP in an ensemble are selected again within ensemble_max_rounds; trees
-// alone are not capped. The same data and seed with and without the cap: the members' own scores
+// Trees that join the MLP in an ensemble are selected again within ensemble_max_tree_levels;
+// trees alone are not held to that cap. The same data and seed with and without the cap: the members' own scores
 // are the same, the ensemble's is scored with the capped trees, and the chosen ensemble (this
 // data's noise makes averaging pay) has the trees it was scored with.
-TEST(Fit, TreesInAnEnsembleAreCappedAtEnsembleMaxRounds) {
+TEST(Fit, TreesInAnEnsembleAreCappedAtEnsembleMaxTreeLevels) {
   if (!HWGPT_FIT_WITH_MLP) GTEST_SKIP() << "built without libtorch: no MLP (HWGPT_WITH_TORCH=OFF)";
   const auto& t = space::SearchSpace::builtin("t");
   const Dataset data = power_of_params(23, 0.02);
@@ -193,10 +196,10 @@ TEST(Fit, TreesInAnEnsembleAreCappedAtEnsembleMaxRounds) {
   options.encodings = {space::Encoding::kOneHot};  // one encoding: the scores compare like for like
   options.models = {"gbt", "mlp"};
   options.mlp.max_epochs = 300;
-  options.ensemble_max_rounds = 100000;
+  options.ensemble_max_tree_levels = 1'000'000;
   const Surrogate uncapped = fit_surrogate(data, t, t_perplexity(), options);
-  constexpr int kCap = 60;  // not a multiple of the selection's 25-round steps: never exceeded
-  options.ensemble_max_rounds = kCap;
+  constexpr int kCap = 60;  // rounds of depth 3; not a multiple of the 25-round steps: never exceeded
+  options.ensemble_max_tree_levels = 3 * kCap;
   const Surrogate capped = fit_surrogate(data, t, t_perplexity(), options);
   const auto free_scores = validation_scores(uncapped.info().fitted_with);
   const auto capped_scores = validation_scores(capped.info().fitted_with);
@@ -208,7 +211,28 @@ TEST(Fit, TreesInAnEnsembleAreCappedAtEnsembleMaxRounds) {
   EXPECT_GT(trees_alone.predictor().trees.trees.size(), static_cast<std::size_t>(kCap));  // alone: uncapped
   ASSERT_EQ(capped.info().model_kind, "gbt+mlp") << capped.info().fitted_with;
   EXPECT_EQ(capped.predictor().trees.trees.size(), static_cast<std::size_t>(kCap));
-  EXPECT_THAT(capped.info().fitted_with, HasSubstr("at most 60 rounds in an ensemble"));
+  EXPECT_THAT(capped.info().fitted_with, HasSubstr("at most 180 tree levels (rounds x depth) in an ensemble"));
+}
+
+// Trees alone: each depth's rounds stop at max_tree_levels / depth, so a prediction walks at most
+// that many levels whichever depth validation chooses; with a budget the deep trees cannot fill,
+// the shallow ones get more rounds.
+TEST(Fit, TreeRoundsPerDepthStayWithinMaxTreeLevels) {
+  const auto& t = space::SearchSpace::builtin("t");
+  const Dataset data = power_of_params(23, 0.02);
+  FitOptions options = small_trees(1000);
+  options.depths = {3, 6};
+  for (int budget : {100, 240}) {
+    options.max_tree_levels = budget;
+    const Surrogate s = fit_surrogate(data, t, t_perplexity(), options);
+    std::smatch m;  // "gbt: xgboost 33 rounds, depth 3 (chosen by validation ..."
+    const std::string& text = s.info().fitted_with;
+    ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(xgboost (\d+) rounds, depth (\d+))"))) << text;
+    const int rounds = std::stoi(m[1]), depth = std::stoi(m[2]);
+    EXPECT_EQ(s.predictor().trees.trees.size(), static_cast<std::size_t>(rounds));
+    EXPECT_LE(rounds * depth, budget) << text;
+    EXPECT_THAT(s.info().fitted_with, HasSubstr("at most " + std::to_string(budget) + " tree levels"));
+  }
 }
 
 // Per-encoding validation scores from fitted_with: "... one-hot arch encoding (chosen by

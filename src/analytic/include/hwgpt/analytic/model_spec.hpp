@@ -44,5 +44,8 @@ struct ModelSpec {
 
 // Throws ValueError if `arch` is not in `space`.
 ModelSpec model_spec(const space::Arch& arch, const space::SearchSpace& space, ModelVariant variant);
+// model_spec() into `spec`, reusing its layer storage, for an arch the caller has already passed
+// through space.validate() (surrogate features: one validation and no allocation per query).
+void fill_model_spec(const space::Arch& arch, const space::SearchSpace& space, ModelVariant variant, ModelSpec& spec);
 
 }  // namespace hwgpt::analytic

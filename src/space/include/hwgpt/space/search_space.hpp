@@ -3,6 +3,8 @@
 // m, l and the original's s_wide, m_wide, l_wide, or a user's JSON definition (docs/FORMATS.md).
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <cstdint>
 #include <string>
@@ -68,6 +70,15 @@ class SearchSpace {
 
   // Throws ValueError naming the first field of `arch` outside this space.
   void validate(const Arch& arch) const;
+  // Index of an allowed MLP ratio / head count in mlp_ratios() / head_counts(); only for values
+  // validate() accepts. One table lookup when every choice is below 64 (the built-in spaces: the
+  // encodings look up two per layer in every query), else a scan.
+  std::size_t mlp_ratio_position(int v) const {
+    return mlp_ratio_bits_ != 0 ? mlp_ratio_position_[static_cast<std::size_t>(v)] : position(config_.mlp_ratios, v);
+  }
+  std::size_t head_count_position(int v) const {
+    return head_count_bits_ != 0 ? head_count_position_[static_cast<std::size_t>(v)] : position(config_.head_counts, v);
+  }
   bool contains(const Arch& arch) const;
 
   // Canonical architectures: every choice at its largest (bias True), smallest (bias False),
@@ -84,6 +95,11 @@ class SearchSpace {
   // Bit v set when v is an allowed MLP ratio / head count (every choice in [0, 64): the built-in
   // spaces'; 0 otherwise): validate()'s per-layer check in two instructions instead of a scan.
   std::uint64_t mlp_ratio_bits_ = 0, head_count_bits_ = 0;
+  // With the bits: position of each allowed value v in its choice list, at [v].
+  std::array<std::uint8_t, 64> mlp_ratio_position_{}, head_count_position_{};
+  static std::size_t position(const std::vector<int>& values, int v) {
+    return static_cast<std::size_t>(std::find(values.begin(), values.end(), v) - values.begin());
+  }
 };
 
 // "192, 384, 768": the allowed values, as error messages list them.

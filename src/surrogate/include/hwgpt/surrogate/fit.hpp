@@ -56,11 +56,14 @@ struct FitOptions {
   MlpOptions mlp;
   std::vector<int> depths = {3, 6};   // tree depths tried; the best on validation is kept
   int max_rounds = 1500;              // boosting rounds at most
-  // Boosting rounds at most for trees that join an MLP or a GP in an ensemble (selected again
-  // within the cap): the other member carries most of the accuracy there, and deep trees cost
-  // most of the query (m's a40 latency: 600 depth-6 rounds, validation RMSE 0.00219; capped at
-  // 150, 0.00221, docs/SURROGATES.md).
-  int ensemble_max_rounds = 150;
+  // The query's cost as a fit constraint: a prediction walks rounds x depth tree levels (~0.75 ns
+  // each at the x86-64 baseline, docs/BENCHMARKS.md), so each depth's rounds are capped at
+  // max_tree_levels / depth (800: 266 depth-3 or 133 depth-6 trees, ~0.6 us), and trees that join
+  // an MLP or a GP in an ensemble are selected again within ensemble_max_tree_levels (300): the
+  // other member carries most of the accuracy there (m's a40 latency: 600 depth-6 rounds,
+  // validation RMSE 0.00219; capped at 150, 0.00221, docs/SURROGATES.md).
+  int max_tree_levels = 800;
+  int ensemble_max_tree_levels = 300;
   int patience = 100;                 // stop a depth after this many rounds without improvement
   double eta = 0.1;                   // learning rate
   double subsample = 0.8;
