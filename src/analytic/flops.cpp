@@ -21,10 +21,14 @@ std::uint64_t linear_macs(const ModelSpec& spec, std::uint64_t num_tokens) {
 }
 
 ForwardFlops forward_flops(const ModelSpec& spec, const Workload& workload) {
+  return forward_flops(spec, workload, count_params(spec));
+}
+
+ForwardFlops forward_flops(const ModelSpec& spec, const Workload& workload, const ParamCounts& params) {
   using detail::mul, detail::u;
   const std::uint64_t B = u(workload.batch), T = u(workload.sequence_length);
   ForwardFlops f;
-  f.linear = mul({2, B, T, count_params(spec).matmul_weights});
+  f.linear = mul({2, B, T, params.matmul_weights});
   f.attention = mul({2, 2, B, T, T, attention_width_sum(spec)});
   f.total = detail::add(f.linear, f.attention);
   return f;

@@ -50,7 +50,7 @@ void features(const space::Arch& arch, const space::SearchSpace& space, const Fe
     mlp_width += layer.mlp_hidden;
   }
   attention_width *= spec.head_size;
-  const auto flops = analytic::forward_flops(spec, config.workload);
+  const auto flops = analytic::forward_flops(spec, config.workload, params);
   out[n + 0] = static_cast<double>(params.total);
   out[n + 1] = static_cast<double>(params.matmul_weights);
   out[n + 2] = static_cast<double>(attention_width);

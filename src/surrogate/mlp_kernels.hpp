@@ -171,38 +171,50 @@ inline std::size_t nonzero_features(std::span<const double> x, std::uint32_t* in
   return count;
 }
 
+// Sums of outputs [first, first + Parts · lanes) over every input in order, the Parts vectors of
+// sums in registers: independent dependency chains, one per vector.
+template <typename V, std::size_t Parts, typename Row>
+HWGPT_KERNEL_BODY void sums_chunk(const LayerInput& in, Row row, std::size_t first) {
+  constexpr std::size_t lanes = sizeof(V) / sizeof(float);
+  V acc[Parts];
+  for (std::size_t v = 0; v < Parts; ++v) acc[v] = load<V>(in.bias + first + v * lanes);
+  for (std::size_t k = 0; k < in.count; ++k) {
+    const float ak = in.a[k];  // (vector · scalar: one broadcast; a lane-wise splat<V> was lane-wise code)
+    const float* w = row(k) + first;
+    for (std::size_t v = 0; v < Parts; ++v) acc[v] += load<V>(w + v * lanes) * ak;
+  }
+  for (std::size_t v = 0; v < Parts; ++v) store(in.out + first + v * lanes, acc[v]);
+}
+
 // layer_by_input_body's sums in explicit vectors V (left to itself, GCC kept the sums of the
-// indexed loop in memory, one float at a time): outputs in chunks whose sums stay in registers
-// across all inputs, then single vectors, then single floats. The weight row of the
-// k-th input is given by Row (dense or indexed: two instantiations).
+// indexed loop in memory, one float at a time): outputs in chunks of 64 whose sums stay in
+// registers across all inputs, then chunks of 32 and 16 (a 32-wide layer at SSE is 8 vectors: one
+// at a time, each vector's sum was a chain of dependent adds over all inputs, ~3x slower), then
+// single vectors, then single floats. The weight row of the k-th input is given by Row (dense or
+// indexed: two instantiations). Each output's sum runs over the inputs in order whatever its chunk.
 template <typename V, typename Row>
 HWGPT_KERNEL_BODY void sums_by_input(const LayerInput& in, Row row) {
   // 64 outputs per chunk below AVX-512 (8 or 16 registers of sums), 64 at AVX-512 too (4 of 32:
   // 128 outputs would leave a 64-wide layer to the one-vector loop, one dependency chain).
-  constexpr std::size_t lanes = sizeof(V) / sizeof(float), parts = 64 / lanes, chunk = parts * lanes;
+  constexpr std::size_t lanes = sizeof(V) / sizeof(float);
   const std::size_t outputs = in.outputs;
-  const float* a = in.a;
-  float* out = in.out;
   std::size_t first = 0;
-  for (; first + chunk <= outputs; first += chunk) {
-    V acc[parts];
-    for (std::size_t v = 0; v < parts; ++v) acc[v] = load<V>(in.bias + first + v * lanes);
-    for (std::size_t k = 0; k < in.count; ++k) {
-      const float ak = a[k];  // (vector · scalar: one broadcast; a lane-wise splat<V> was lane-wise code)
-      const float* w = row(k) + first;
-      for (std::size_t v = 0; v < parts; ++v) acc[v] += load<V>(w + v * lanes) * ak;
+  for (; first + 64 <= outputs; first += 64) sums_chunk<V, 64 / lanes>(in, row, first);
+  if (first + 32 <= outputs) {
+    sums_chunk<V, 32 / lanes>(in, row, first);
+    first += 32;
+  }
+  if constexpr (lanes <= 8) {
+    if (first + 16 <= outputs) {
+      sums_chunk<V, 16 / lanes>(in, row, first);
+      first += 16;
     }
-    for (std::size_t v = 0; v < parts; ++v) store(out + first + v * lanes, acc[v]);
   }
-  for (; first + lanes <= outputs; first += lanes) {
-    V acc = load<V>(in.bias + first);
-    for (std::size_t k = 0; k < in.count; ++k) acc += load<V>(row(k) + first) * a[k];
-    store(out + first, acc);
-  }
+  for (; first + lanes <= outputs; first += lanes) sums_chunk<V, 1>(in, row, first);
   for (; first < outputs; ++first) {
     float acc = in.bias[first];
-    for (std::size_t k = 0; k < in.count; ++k) acc += row(k)[first] * a[k];
-    out[first] = acc;
+    for (std::size_t k = 0; k < in.count; ++k) acc += row(k)[first] * in.a[k];
+    in.out[first] = acc;
   }
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "hwgpt/analytic/model_spec.hpp"
+#include "hwgpt/analytic/params.hpp"
 #include "hwgpt/analytic/workload.hpp"
 
 namespace hwgpt::analytic {
@@ -18,6 +19,8 @@ struct ForwardFlops {
 
 // FLOPs of one forward pass over B×T tokens (logits at every position).
 ForwardFlops forward_flops(const ModelSpec& spec, const Workload& workload);
+// The same with the spec's count_params() already at hand (surrogate features need both).
+ForwardFlops forward_flops(const ModelSpec& spec, const Workload& workload, const ParamCounts& params);
 
 // Multiply-accumulates of the linear layers (incl. LM head) for `num_tokens` tokens: what the
 // original's DeepSpeed profiler recorded as `macs` (its SDPA attention is not counted).
