@@ -40,14 +40,13 @@ void Mlp::predict_batch(std::span<const double> rows, std::size_t row_size, std:
   const bool first_hidden = layers.size() > 1;
   for (std::size_t first = 0; first < out.size(); first += kBlock) {
     const std::size_t n = std::min(kBlock, out.size() - first);
-    // Each row's nonzero features (rows past the end repeat the last row; dropped below).
-    std::size_t nonzero = 0;
-    for (std::size_t r = 0; r < kBlock; ++r) {
-      const auto x = rows.subspan((first + std::min(r, n - 1)) * row_size, row_size);
-      count[r] = detail::nonzero_features(x, index.data() + r * row_size, values.data() + r * row_size);
-      nonzero += count[r];
-    }
-    if (2 * nonzero > kBlock * row_size) {
+    // Dense or sparse by the block's first row (both paths give the same bits, so this only
+    // chooses the faster: rows of one model share their encoding); the nonzero features of every
+    // row are gathered only for the sparse path (rows past the end repeat the last row; dropped
+    // below). Gathering them for a dense block was ~5 % of an l query with ordinal inputs.
+    std::size_t first_row_nonzero = 0;
+    for (const double v : rows.subspan(first * row_size, row_size)) first_row_nonzero += v != 0.0;
+    if (2 * first_row_nonzero > row_size) {
       // Mostly nonzero (ordinal or analytic features): the block kernel over all features, raw,
       // feature-major; the zeros it adds change no sum that is not zero (see LayerInput).
       for (std::size_t r = 0; r < kBlock; ++r) {
@@ -60,6 +59,8 @@ void Mlp::predict_batch(std::span<const double> rows, std::size_t row_size, std:
       // Mostly zeros (one-hot): the first layer row by row over the nonzero features, written
       // feature-major for the block kernel of the other layers.
       for (std::size_t r = 0; r < kBlock; ++r) {
+        const auto x = rows.subspan((first + std::min(r, n - 1)) * row_size, row_size);
+        count[r] = detail::nonzero_features(x, index.data() + r * row_size, values.data() + r * row_size);
         detail::layer_by_input({first_layer.folded_by_input_f.data(), first_layer.folded_bias_f.data(),
                                 first_layer.outputs, first_hidden, values.data() + r * row_size,
                                 index.data() + r * row_size, count[r], first_out.data()});
