@@ -1,11 +1,12 @@
 // Batched MLP evaluation (Mlp::predict_batch, see predictor.hpp), in float32 like predict().
 // The first layer reads raw features with the input scaling folded in (predictor.hpp): row by row
-// over each row's nonzero features with predict()'s kernel when most are zero (one-hot), else as
-// the other layers. For those a block of 32 rows is held feature-major, so each weight multiplies
-// 32 contiguous activations, and several outputs are computed at once with their accumulators in
-// registers (a register-blocked matrix product, tiled per ISA level: mlp_kernels.hpp). Each
-// output's sum still starts from its bias and runs over the inputs in order with separate
-// multiplies and adds, exactly as predict() does, so results are bit-identical at every level.
+// over each row's nonzero features with predict()'s kernel when most of a block's first row is
+// zero (one-hot), else as the other layers. For those a block of 32 rows is held feature-major,
+// so each weight multiplies 32 contiguous activations, and several outputs are computed at once
+// with their accumulators in registers (a register-blocked matrix product, tiled per ISA level:
+// mlp_kernels.hpp). Each output's sum still starts from its bias and runs over the inputs in
+// order with separate multiplies and adds, exactly as predict() does, so results are
+// bit-identical at every level.
 #include <algorithm>
 #include <array>
 #include <cstddef>
