@@ -132,6 +132,11 @@ TEST(SearchSpace, ChoicePositionsAreIndicesInTheChoiceLists) {
       EXPECT_EQ(space->mlp_ratio_position(space->mlp_ratios()[k]), k) << space->name();
     for (std::size_t k = 0; k < space->head_counts().size(); ++k)
       EXPECT_EQ(space->head_count_position(space->head_counts()[k]), k) << space->name();
+    // Not a choice: the list's size, from the table and the scan alike (no read outside them).
+    for (const int bad : {-1, 0, 63, 65, 1 << 30}) {
+      EXPECT_EQ(space->mlp_ratio_position(bad), space->mlp_ratios().size()) << bad;
+      EXPECT_EQ(space->head_count_position(bad), space->head_counts().size()) << bad;
+    }
   }
 }
 

@@ -176,7 +176,8 @@ TEST(Mlp, SparseAndDenseRowsThroughTheFoldedFirstLayer) {
     input.offset.push_back(1.2e8 * size);
     input.scale.push_back(3.0e7 * size);
   }
-  for (const std::vector<std::size_t>& widths : {std::vector<std::size_t>{width, 64, 64, 1}, {width, 128, 128, 1}, {width, 37, 1}}) {
+  for (const std::vector<std::size_t>& widths : {std::vector<std::size_t>{width, 64, 64, 1}, {width, 128, 128, 1}, {width, 37, 1},
+                                                   {width, 48, 32, 1}}) {  // 48: the 32- and 16-output chunks
     const Mlp m = random_mlp(rng, widths, input);
     const std::size_t rows = 32 * 3 + 9;  // three whole blocks and a part
     std::vector<double> x(rows * width, 0.0);

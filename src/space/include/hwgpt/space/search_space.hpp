@@ -70,15 +70,12 @@ class SearchSpace {
 
   // Throws ValueError naming the first field of `arch` outside this space.
   void validate(const Arch& arch) const;
-  // Index of an allowed MLP ratio / head count in mlp_ratios() / head_counts(); only for values
-  // validate() accepts. One table lookup when every choice is below 64 (the built-in spaces: the
-  // encodings look up two per layer in every query), else a scan.
-  std::size_t mlp_ratio_position(int v) const {
-    return mlp_ratio_bits_ != 0 ? mlp_ratio_position_[static_cast<std::size_t>(v)] : position(config_.mlp_ratios, v);
-  }
-  std::size_t head_count_position(int v) const {
-    return head_count_bits_ != 0 ? head_count_position_[static_cast<std::size_t>(v)] : position(config_.head_counts, v);
-  }
+  // Index of an allowed MLP ratio / head count in mlp_ratios() / head_counts(). One table lookup
+  // when every choice is below 64 (the built-in spaces: the encodings look up two per layer in
+  // every query), else a scan. A value that is not a choice gives the list's size (never a read
+  // outside the table), as the scan does.
+  std::size_t mlp_ratio_position(int v) const { return lookup(mlp_ratio_bits_, mlp_ratio_position_, config_.mlp_ratios, v); }
+  std::size_t head_count_position(int v) const { return lookup(head_count_bits_, head_count_position_, config_.head_counts, v); }
   bool contains(const Arch& arch) const;
 
   // Canonical architectures: every choice at its largest (bias True), smallest (bias False),
@@ -97,8 +94,11 @@ class SearchSpace {
   std::uint64_t mlp_ratio_bits_ = 0, head_count_bits_ = 0;
   // With the bits: position of each allowed value v in its choice list, at [v].
   std::array<std::uint8_t, 64> mlp_ratio_position_{}, head_count_position_{};
-  static std::size_t position(const std::vector<int>& values, int v) {
-    return static_cast<std::size_t>(std::find(values.begin(), values.end(), v) - values.begin());
+  static std::size_t lookup(std::uint64_t bits, const std::array<std::uint8_t, 64>& table, const std::vector<int>& values,
+                            int v) {
+    if (bits == 0) return static_cast<std::size_t>(std::find(values.begin(), values.end(), v) - values.begin());
+    const auto u = static_cast<unsigned>(v);
+    return u < 64u && ((bits >> u) & 1u) != 0 ? table[u] : values.size();
   }
 };
 
