@@ -117,8 +117,12 @@ void encode_validated(const Arch& arch, const SearchSpace& space, Encoding encod
       out[5] = arch.bias ? 1.0 : 0.0;
       const std::size_t ratios = space.mlp_ratios().size(), per_bin = ratios + space.head_counts().size();
       const double share = static_cast<double>(kDepthBins) / static_cast<double>(layers);
+      // Layer i falls in bin floor(kDepthBins * i / layers), stepped here without a division per
+      // layer (an integer division was ~10 % of an l query's time).
+      std::size_t b = 0;
       for (std::size_t i = 0; i < layers; ++i) {
-        double* bin = out.data() + 6 + (kDepthBins * i / layers) * per_bin;
+        while ((b + 1) * layers <= kDepthBins * i) ++b;
+        double* bin = out.data() + 6 + b * per_bin;
         bin[space.mlp_ratio_position(arch.mlp_ratios[i])] += share;
         bin[ratios + space.head_count_position(arch.num_heads[i])] += share;
       }

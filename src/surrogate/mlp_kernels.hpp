@@ -194,12 +194,15 @@ HWGPT_KERNEL_BODY void sums_chunk(const LayerInput& in, Row row, std::size_t fir
 // indexed: two instantiations). Each output's sum runs over the inputs in order whatever its chunk.
 template <typename V, typename Row>
 HWGPT_KERNEL_BODY void sums_by_input(const LayerInput& in, Row row) {
-  // 64 outputs per chunk below AVX-512 (8 or 16 registers of sums), 64 at AVX-512 too (4 of 32:
-  // 128 outputs would leave a 64-wide layer to the one-vector loop, one dependency chain).
+  // 64 outputs per chunk at AVX2 (8 of 16 registers of sums) and at AVX-512 (4 of 32: 128 outputs
+  // would leave a 64-wide layer to the one-vector loop, one dependency chain); 32 at SSE, whose 16
+  // registers cannot hold 16 vectors of sums beside the broadcast and the product (GCC spilled
+  // sums to the stack in every input's step).
   constexpr std::size_t lanes = sizeof(V) / sizeof(float);
+  constexpr std::size_t chunk = lanes >= 8 ? 64 : 32;
   const std::size_t outputs = in.outputs;
   std::size_t first = 0;
-  for (; first + 64 <= outputs; first += 64) sums_chunk<V, 64 / lanes>(in, row, first);
+  for (; first + chunk <= outputs; first += chunk) sums_chunk<V, chunk / lanes>(in, row, first);
   if (first + 32 <= outputs) {
     sums_chunk<V, 32 / lanes>(in, row, first);
     first += 32;

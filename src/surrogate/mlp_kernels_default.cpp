@@ -7,7 +7,7 @@
 
 namespace hwgpt::surrogate::detail {
 
-void layer_block_default(const LayerBlock& b) { layer_block_tiled<V4, 2, 4>(b); }
+void layer_block_default(const LayerBlock& b) { layer_block_tiled<V4, 1, 8>(b); }
 void layer_by_input_default(const LayerInput& in) { layer_by_input_body<V4>(in); }
 
 }  // namespace hwgpt::surrogate::detail

@@ -102,6 +102,32 @@ TEST(Encoding, DepthBinsShareLayersOutByRelativeDepth) {
   EXPECT_EQ(std::vector<double>(v.begin(), v.begin() + 3), (std::vector<double>{0, 0, 0}));
 }
 
+// Every layer of every layer count lands in bin floor(12 i / L): one layer at a time takes a ratio
+// that no other layer has, and its share must appear in that bin and nowhere else.
+TEST(Encoding, DepthBinsPlaceEveryLayerByFloorOfRelativeDepth) {
+  for (const char* name : {"s", "m", "l"}) {
+    const auto& space = SearchSpace::builtin(name);
+    for (const int layers : space.layer_counts()) {
+      Arch a = space.smallest_arch();
+      a.num_layers = layers;
+      a.mlp_ratios.assign(static_cast<std::size_t>(layers), space.mlp_ratios().front());
+      a.num_heads.assign(static_cast<std::size_t>(layers), space.head_counts().front());
+      const std::size_t per_bin = space.mlp_ratios().size() + space.head_counts().size();
+      for (int i = 0; i < layers; ++i) {
+        Arch b = a;
+        b.mlp_ratios[static_cast<std::size_t>(i)] = space.mlp_ratios().back();
+        const auto v = encode(b, space, Encoding::kDepthBins);
+        const auto expected_bin = static_cast<std::size_t>(12 * i / layers);
+        for (std::size_t bin = 0; bin < 12; ++bin) {
+          const double last_ratio = v[6 + bin * per_bin + space.mlp_ratios().size() - 1];
+          EXPECT_DOUBLE_EQ(last_ratio, bin == expected_bin ? 12.0 / layers : 0.0)
+              << name << " layers " << layers << " layer " << i << " bin " << bin;
+        }
+      }
+    }
+  }
+}
+
 TEST(Encoding, DistinctArchsGetDistinctEncodings) {
   const auto& t = SearchSpace::builtin("t");
   const Arch a = t.mid_arch();
