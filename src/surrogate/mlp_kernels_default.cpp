@@ -1,8 +1,10 @@
-// The MLP kernels at the x86-64 baseline: 4-float SSE vectors, 2 outputs × 4 vectors of rows per tile
-// (8 accumulators + 4 inputs + 1 broadcast of 16 xmm; each broadcast weight, two instructions
-// without AVX, serves 16 rows). Against 3 × 2, run interleaved on the same VM: l perplexity
-// 128 × 128 ~410 -> ~470 k/s, l a100 memory (32 × 32) ~910 -> ~950 k/s; 4 × 2 was no faster
-// (mlp_kernels.hpp).
+// The MLP kernels at the x86-64 baseline: 4-float SSE vectors, 1 output × 8 vectors of rows per
+// tile (8 accumulators; one broadcast weight, two instructions without AVX, serves all 32 rows of
+// the block). Without FMA each vector step is a load, a multiply and an add (three instructions in
+// SSE's two-operand form), so the broadcasts are the overhead to cut: in a stand-alone loop over a
+// 128 × 128 layer on this VM, 1 × 8 ran ~21 multiply-adds/ns against ~17–19 for 2 × 4 and ~14–16
+// for 3 × 2 and 4 × 2; in the benchmark's batch queries at this level +5–20 % (t and m perplexity
+// ~660 -> ~680 k/s and ~880 -> ~970 k/s, interleaved runs).
 #include "mlp_kernels.hpp"
 
 namespace hwgpt::surrogate::detail {
