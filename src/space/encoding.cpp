@@ -2,6 +2,7 @@
 #include "hwgpt/space/encoding.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "choice_index.hpp"
 #include "hwgpt/core/error.hpp"
@@ -62,9 +63,36 @@ void encode(const Arch& arch, const SearchSpace& space, Encoding encoding, std::
   encode_validated(arch, space, encoding, out);
 }
 
+namespace {
+
+// Positions of a validated arch's per-layer choices: the space's tables without their checks
+// where it has them (a query's encoding looks up two per layer), else its checked lookups.
+struct ValidatedPositions {
+  const SearchSpace& space;
+  const std::uint8_t* mlp = space.mlp_ratio_positions();
+  const std::uint8_t* head = space.head_count_positions();
+  std::size_t mlp_ratio(int v) const { return mlp ? mlp[v] : space.mlp_ratio_position(v); }
+  std::size_t head_count(int v) const { return head ? head[v] : space.head_count_position(v); }
+};
+
+// scaled(position, count) of every position of a choice list, computed once per encoding instead
+// of a division per layer (the same division, so the same bits).
+struct ScaledPositions {
+  static constexpr std::size_t kMax = 8;  // the built-in spaces have 3 or 4 choices (zeroing 64 cost more)
+  std::array<double, kMax> value{};
+  std::size_t count;
+  explicit ScaledPositions(std::size_t n) : count(n) {
+    for (std::size_t k = 0; k < std::min(n, kMax); ++k) value[k] = scaled(k, n);
+  }
+  double operator()(std::size_t position) const { return position < kMax ? value[position] : scaled(position, count); }
+};
+
+}  // namespace
+
 void encode_validated(const Arch& arch, const SearchSpace& space, Encoding encoding, std::span<double> out) {
   const auto lmax = static_cast<std::size_t>(space.max_layers());
   const auto layers = static_cast<std::size_t>(arch.num_layers);
+  const ValidatedPositions position{space};
   std::fill(out.begin(), out.end(), 0.0);
   switch (encoding) {
     case Encoding::kFeatureMap: {
@@ -87,9 +115,9 @@ void encode_validated(const Arch& arch, const SearchSpace& space, Encoding encod
       pos += e.size();
       out[pos + index_of(l, arch.num_layers)] = 1.0;
       pos += l.size();
-      for (std::size_t i = 0; i < layers; ++i) out[pos + i * r.size() + space.mlp_ratio_position(arch.mlp_ratios[i])] = 1.0;
+      for (std::size_t i = 0; i < layers; ++i) out[pos + i * r.size() + position.mlp_ratio(arch.mlp_ratios[i])] = 1.0;
       pos += lmax * r.size();
-      for (std::size_t i = 0; i < layers; ++i) out[pos + i * h.size() + space.head_count_position(arch.num_heads[i])] = 1.0;
+      for (std::size_t i = 0; i < layers; ++i) out[pos + i * h.size() + position.head_count(arch.num_heads[i])] = 1.0;
       pos += lmax * h.size();
       out[pos + bias_index(space, arch.bias)] = 1.0;
       return;
@@ -98,10 +126,11 @@ void encode_validated(const Arch& arch, const SearchSpace& space, Encoding encod
       out[0] = scaled(index_of(space.embed_dims(), arch.embed_dim), space.embed_dims().size());
       out[1] = scaled(index_of(space.layer_counts(), arch.num_layers), space.layer_counts().size());
       out[2] = arch.bias ? 1.0 : 0.0;
+      const ScaledPositions ratio(space.mlp_ratios().size()), heads(space.head_counts().size());
       for (std::size_t i = 0; i < layers; ++i) {
         out[3 + 3 * i] = 1.0;
-        out[4 + 3 * i] = scaled(space.mlp_ratio_position(arch.mlp_ratios[i]), space.mlp_ratios().size());
-        out[5 + 3 * i] = scaled(space.head_count_position(arch.num_heads[i]), space.head_counts().size());
+        out[4 + 3 * i] = ratio(position.mlp_ratio(arch.mlp_ratios[i]));
+        out[5 + 3 * i] = heads(position.head_count(arch.num_heads[i]));
       }
       return;
     }
@@ -123,8 +152,8 @@ void encode_validated(const Arch& arch, const SearchSpace& space, Encoding encod
       for (std::size_t i = 0; i < layers; ++i) {
         while ((b + 1) * layers <= kDepthBins * i) ++b;
         double* bin = out.data() + 6 + b * per_bin;
-        bin[space.mlp_ratio_position(arch.mlp_ratios[i])] += share;
-        bin[ratios + space.head_count_position(arch.num_heads[i])] += share;
+        bin[position.mlp_ratio(arch.mlp_ratios[i])] += share;
+        bin[ratios + position.head_count(arch.num_heads[i])] += share;
       }
       return;
     }

@@ -50,9 +50,14 @@ void Mlp::predict_batch(std::span<const double> rows, std::size_t row_size, std:
     if (2 * first_row_nonzero > row_size) {
       // Mostly nonzero (ordinal or analytic features): the block kernel over all features, raw,
       // feature-major; the zeros it adds change no sum that is not zero (see LayerInput).
-      for (std::size_t r = 0; r < kBlock; ++r) {
-        const auto x = rows.subspan((first + std::min(r, n - 1)) * row_size, row_size);
-        for (std::size_t f = 0; f < row_size; ++f) b[f * kBlock + r] = static_cast<float>(x[f]);
+      // Four rows at a time: four adjacent floats per column and store (as TreeEnsemble::predict_batch).
+      static_assert(kBlock % 4 == 0);
+      for (std::size_t r = 0; r < kBlock; r += 4) {
+        const double* x[4];
+        for (std::size_t j = 0; j < 4; ++j) x[j] = rows.data() + (first + std::min(r + j, n - 1)) * row_size;
+        float* column = b.data() + r;
+        for (std::size_t f = 0; f < row_size; ++f, column += kBlock)
+          for (std::size_t j = 0; j < 4; ++j) column[j] = static_cast<float>(x[j][f]);
       }
       detail::layer_block({first_layer.folded_f.data(), first_layer.folded_bias_f.data(), first_layer.inputs,
                            first_layer.outputs, first_hidden, b.data(), a.data()});

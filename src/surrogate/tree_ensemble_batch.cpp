@@ -350,9 +350,18 @@ void TreeEnsemble::predict_batch(std::span<const double> rows, std::size_t row_s
     const std::size_t n = std::min(kBlock, out.size() - first);
     // Transpose the block's used features to columns (rows past the end repeat the last row;
     // their sums are dropped).
-    for (std::size_t i = 0; i < kBlock; ++i) {
-      const double* row = rows.data() + (first + std::min(i, n - 1)) * row_size;
-      for (std::size_t k = 0; k < used; ++k) columns[k * kBlock + i] = static_cast<float>(row[batch_features_[k]]);
+    // Four rows at a time, so that each column gets four adjacent floats per store instead of
+    // one store per feature and row across the whole buffer (the transpose was ~18 % of an l
+    // query with 125 depth-6 trees at AVX2).
+    static_assert(kBlock % 4 == 0);
+    for (std::size_t i = 0; i < kBlock; i += 4) {
+      const double* r[4];
+      for (std::size_t j = 0; j < 4; ++j) r[j] = rows.data() + (first + std::min(i + j, n - 1)) * row_size;
+      float* column = columns.data() + i;
+      for (std::size_t k = 0; k < used; ++k, column += kBlock) {
+        const std::size_t f = batch_features_[k];
+        for (std::size_t j = 0; j < 4; ++j) column[j] = static_cast<float>(r[j][f]);
+      }
     }
     sums.fill(0.0f);
     accumulate_dispatch({depth_, perfect_columns_.data(), perfect_thresholds_.data(), perfect_leaves_.data(),

@@ -128,6 +128,30 @@ TEST(Encoding, DepthBinsPlaceEveryLayerByFloorOfRelativeDepth) {
   }
 }
 
+// The encodings read choice positions from the space's tables (every choice below 64) or by
+// scanning the lists (a choice of 64 or more): two spaces whose choices differ only in value, one
+// of each kind, must encode archs at the same positions identically (feature-map, which writes
+// the values themselves, aside).
+TEST(Encoding, PositionsFromTablesAndScansEncodeAlike) {
+  SearchSpaceConfig small = SearchSpace::builtin("s").config(), large = small;
+  small.mlp_ratios = {2, 3, 4};
+  small.head_counts = {4, 8, 12};
+  large.mlp_ratios = {2, 3, 70};
+  large.head_counts = {4, 8, 96};
+  const SearchSpace a(small), b(large);
+  ASSERT_NE(a.mlp_ratio_positions(), nullptr);
+  ASSERT_EQ(b.mlp_ratio_positions(), nullptr);
+  ASSERT_EQ(b.head_count_positions(), nullptr);
+  hwgpt::Rng rng(5);
+  for (const Arch& x : sample_archs(a, 50, rng)) {
+    Arch y = x;
+    for (auto& r : y.mlp_ratios) r = large.mlp_ratios[a.mlp_ratio_position(r)];
+    for (auto& h : y.num_heads) h = large.head_counts[a.head_count_position(h)];
+    for (Encoding e : {Encoding::kOneHot, Encoding::kOrdinal, Encoding::kDepthBins})
+      EXPECT_EQ(encode(x, a, e), encode(y, b, e)) << format_arch(x) << " " << encoding_name(e);
+  }
+}
+
 TEST(Encoding, DistinctArchsGetDistinctEncodings) {
   const auto& t = SearchSpace::builtin("t");
   const Arch a = t.mid_arch();

@@ -76,6 +76,11 @@ class SearchSpace {
   // outside the table), as the scan does.
   std::size_t mlp_ratio_position(int v) const { return lookup(mlp_ratio_bits_, mlp_ratio_position_, config_.mlp_ratios, v); }
   std::size_t head_count_position(int v) const { return lookup(head_count_bits_, head_count_position_, config_.head_counts, v); }
+  // The tables behind mlp_ratio_position / head_count_position, or nullptr without them (a choice
+  // of 64 or more): [v] is v's position for an allowed v, read without the checks above, so only
+  // for validated archs (the encodings' per-layer loop, which runs in every query).
+  const std::uint8_t* mlp_ratio_positions() const { return mlp_ratio_bits_ != 0 ? mlp_ratio_position_.data() : nullptr; }
+  const std::uint8_t* head_count_positions() const { return head_count_bits_ != 0 ? head_count_position_.data() : nullptr; }
   bool contains(const Arch& arch) const;
 
   // Canonical architectures: every choice at its largest (bias True), smallest (bias False),
