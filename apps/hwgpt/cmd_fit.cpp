@@ -46,14 +46,14 @@ void print_outcome(const surrogate::FitOutcome& o) {
 
 int cmd_fit(const std::vector<std::string>& tokens) {
   const Args args("fit", tokens,
-                  {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--max-tree-levels", "--ensemble-max-tree-levels", "--threads", "--seed", "--models",
+                  {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--max-tree-levels", "--ensemble-max-tree-levels", "--threads", "--seed", "--mlp-seed", "--models",
                     "--cross-conformal-below", "--encodings", "--transfer-from", "--mlp-hidden", "--mlp-epochs", "--mlp-patience"},
                    {"--help", "--force", "--ceilings"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt fit --db PATH --scale S --out DIR [--device D] [--metric M] [--run-uid U]\n"
                  "                 [--max-rounds N (1500)] [--max-tree-levels N (800)]\n"
                  "                 [--ensemble-max-tree-levels N (300)]\n"
-                 "                 [--threads N (2)] [--seed K (1)]\n"
+                 "                 [--threads N (2)] [--seed K (1)] [--mlp-seed K (--seed)]\n"
                  "                 [--models gbt,mlp,gp (gbt,mlp)] [--encodings ordinal,one-hot (both)]\n"
                  "                 [--transfer-from S2,S3 (none)]\n"
                  "                 [--mlp-hidden WxW (64x64)] [--mlp-epochs N (1000)] [--mlp-patience N (1000)]\n"
@@ -68,7 +68,8 @@ int cmd_fit(const std::vector<std::string>& tokens) {
                  "and recorded in the file, as is the arch encoding (each of --encodings is tried with\n"
                  "every member; feature-map is the third). The MLP runs its whole cosine schedule\n"
                  "(--mlp-epochs) and keeps its best validation epoch (or stops after --mlp-patience\n"
-                 "epochs without progress). --transfer-from adds the depth-bins encoding, whose\n"
+                 "epochs without progress); --mlp-seed draws its initialisation and batch order\n"
+                 "anew without changing the split (--seed sets both). --transfer-from adds the depth-bins encoding, whose\n"
                  "fits also learn from the same metric and device in the named scales (their log\n"
                  "targets standardised per scale; validation, calibration and test stay this\n"
                  "scale's). Split-conformal intervals from calibration archs; quality\n"
@@ -98,6 +99,7 @@ int cmd_fit(const std::vector<std::string>& tokens) {
       args.integer("--ensemble-max-tree-levels", options.fit.ensemble_max_tree_levels, 1, 10'000'000));
   options.fit.threads = static_cast<int>(args.integer("--threads", options.fit.threads, 1, 256));
   options.fit.seed = args.seed();
+  options.fit.mlp_seed = static_cast<std::uint64_t>(args.integer("--mlp-seed", 0, 1, 1'000'000'000));
   options.fit.cross_conformal_below = static_cast<std::size_t>(args.integer(
       "--cross-conformal-below", static_cast<long long>(options.fit.cross_conformal_below), 0, 1'000'000'000));
   if (const auto models = args.value("--models")) options.fit.models = parse_models(*models);

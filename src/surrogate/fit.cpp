@@ -171,7 +171,7 @@ class SurrogateFit {
         rows_(make_rows(data, space, info, options)) {
 #if HWGPT_FIT_WITH_MLP
     static_cast<MlpOptions&>(mlp_options_) = options.mlp;
-    mlp_options_.seed = options.seed;
+    mlp_options_.seed = options.mlp_seed != 0 ? options.mlp_seed : options.seed;
     mlp_options_.threads = options.threads;
 #endif
   }
@@ -407,7 +407,11 @@ class SurrogateFit {
                        "; " + encoding_text +
                        (rows_.extra_text.empty() ? "" : "; transfer: fitted with " + rows_.extra_text +
                                                              " (log targets standardised per space)") +
-                       "; seed " + std::to_string(options_.seed) + "; log target; " + calibration_text_;
+                       "; seed " + std::to_string(options_.seed) +
+                       (options_.mlp_seed != 0 && options_.mlp_seed != options_.seed
+                            ? " (MLP seed " + std::to_string(options_.mlp_seed) + ")"
+                            : "") +
+                       "; log target; " + calibration_text_;
     Surrogate s(info, predictor_, conformal_quantiles(residuals_), noise);
     if (test_rows.size() >= 2) {
       std::vector<double> truth, predicted, lower, upper, sigma;

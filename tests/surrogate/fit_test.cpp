@@ -182,6 +182,32 @@ TEST(Fit, SelectsAmongTreesMlpAndGpByValidationAndRecordsTheChoice) {
   }
 }
 
+// mlp_seed draws the MLP anew on the same split: the same archs are tested (the same counts and
+// test set size), the MLP's weights differ, the description says which seed; mlp_seed equal to
+// the seed (or 0) is the default fit, bit for bit.
+TEST(Fit, MlpSeedRedrawsTheMlpOnTheSameSplit) {
+  if (!HWGPT_FIT_WITH_MLP) GTEST_SKIP() << "built without libtorch: no MLP (HWGPT_WITH_TORCH=OFF)";
+  const auto& t = space::SearchSpace::builtin("t");
+  const Dataset data = power_of_params(23, 0.01);
+  const SurrogateInfo info = t_perplexity();
+  FitOptions options = small_trees(100);
+  options.models = {"mlp"};
+  options.encodings = {space::Encoding::kOrdinal};
+  options.mlp.max_epochs = 40;
+  const Surrogate base = fit_surrogate(data, t, info, options);
+  options.mlp_seed = options.seed;
+  EXPECT_EQ(fit_surrogate(data, t, info, options), base);
+  options.mlp_seed = 7;
+  const Surrogate other = fit_surrogate(data, t, info, options);
+  EXPECT_EQ(other.info().test_count, base.info().test_count);
+  EXPECT_EQ(other.info().train_count, base.info().train_count);
+  EXPECT_EQ(other.info().calibration_count, base.info().calibration_count);
+  EXPECT_EQ(other.info().data_hash, base.info().data_hash);
+  EXPECT_NE(other.predictor().mlp.layers.front().weights, base.predictor().mlp.layers.front().weights);
+  EXPECT_THAT(other.info().fitted_with, HasSubstr("seed 1 (MLP seed 7)"));
+  EXPECT_THAT(base.info().fitted_with, ::testing::Not(HasSubstr("MLP seed")));
+}
+
 // Trees that join the MLP in an ensemble are selected again within ensemble_max_tree_levels;
 // trees alone are not held to that cap. The same data and seed with and without the cap: the members' own scores
 // are the same, the ensemble's is scored with the capped trees, and the chosen ensemble (this

@@ -70,6 +70,9 @@ struct FitOptions {
   double colsample = 0.8;
   int threads = 2;
   std::uint64_t seed = SplitOptions{}.seed;  // XGBoost seed and the arch split
+  // The MLP's initialisation and batch order; 0: `seed`. Another value refits the same split with
+  // another draw of the MLP (how much of a test score is the training's own randomness).
+  std::uint64_t mlp_seed = 0;
   double test_fraction = SplitOptions{}.test_fraction;
   double calibration_fraction = SplitOptions{}.calibration_fraction;
   // Below this many calibration archs, cross-conformal calibration over the training and
