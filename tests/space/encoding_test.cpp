@@ -152,6 +152,22 @@ TEST(Encoding, PositionsFromTablesAndScansEncodeAlike) {
   }
 }
 
+// The ordinal encoding's scaled positions come from a small per-arch table for the first 8
+// choices and from the division itself beyond: with 11 MLP ratios every position, below and past
+// the table, is k / 10.
+TEST(Encoding, OrdinalScalesEveryPositionOfALongChoiceList) {
+  SearchSpaceConfig config = SearchSpace::builtin("t").config();
+  config.mlp_ratios = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  const SearchSpace space(config);
+  Arch a = space.smallest_arch();
+  for (std::size_t k = 0; k < config.mlp_ratios.size(); ++k) {
+    for (auto& r : a.mlp_ratios) r = config.mlp_ratios[k];
+    const auto v = encode(a, space, Encoding::kOrdinal);
+    for (std::size_t i = 0; i < a.mlp_ratios.size(); ++i)
+      EXPECT_EQ(v[4 + 3 * i], static_cast<double>(k) / 10.0) << "position " << k << " layer " << i;
+  }
+}
+
 TEST(Encoding, DistinctArchsGetDistinctEncodings) {
   const auto& t = SearchSpace::builtin("t");
   const Arch a = t.mid_arch();
