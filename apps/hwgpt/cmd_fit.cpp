@@ -42,12 +42,26 @@ void print_outcome(const surrogate::FitOutcome& o) {
   std::fflush(stdout);
 }
 
+// "128x128" -> {128, 128}: 1 to 8 widths of 1 to 4096.
+std::vector<int> parse_widths(const std::string& option, const std::string& text) {
+  std::vector<int> widths;
+  for (const auto& width : split_nonempty(text, 'x')) {
+    int w = 0;
+    const auto [end, ec] = std::from_chars(width.data(), width.data() + width.size(), w);
+    if (ec != std::errc() || end != width.data() + width.size() || w < 1 || w > 4096)
+      throw ParseError("fit: " + option + " widths must be integers from 1 to 4096; got '" + width + "'");
+    widths.push_back(w);
+  }
+  if (widths.empty() || widths.size() > 8) throw ParseError("fit: " + option + " takes 1 to 8 widths, e.g. 128x128");
+  return widths;
+}
+
 }  // namespace
 
 int cmd_fit(const std::vector<std::string>& tokens) {
   const Args args("fit", tokens,
                   {{"--db", "--scale", "--out", "--device", "--metric", "--run-uid", "--max-rounds", "--max-tree-levels", "--ensemble-max-tree-levels", "--threads", "--seed", "--mlp-seed", "--models",
-                    "--cross-conformal-below", "--encodings", "--transfer-from", "--mlp-hidden", "--mlp-epochs", "--mlp-patience"},
+                    "--cross-conformal-below", "--encodings", "--transfer-from", "--mlp-hidden", "--mlp-epochs", "--mlp-patience", "--mlp-teachers", "--teacher-hidden", "--distill-archs"},
                    {"--help", "--force", "--ceilings"}, {}});
   if (args.flag("--help")) {
     std::cout << "usage: hwgpt fit --db PATH --scale S --out DIR [--device D] [--metric M] [--run-uid U]\n"
@@ -57,6 +71,8 @@ int cmd_fit(const std::vector<std::string>& tokens) {
                  "                 [--models gbt,mlp,gp (gbt,mlp)] [--encodings ordinal,one-hot (both)]\n"
                  "                 [--transfer-from S2,S3 (none)]\n"
                  "                 [--mlp-hidden WxW (64x64)] [--mlp-epochs N (1000)] [--mlp-patience N (1000)]\n"
+                 "                 [--mlp-teachers K (1)] [--teacher-hidden WxW (--mlp-hidden)]\n"
+                 "                 [--distill-archs N (8000)]\n"
                  "                 [--cross-conformal-below N (500)] [--ceilings]\n"
                  "Fits surrogates on log targets. Candidates: boosted trees (XGBoost; depth 3 or 6 and\n"
                  "rounds by early stopping), an MLP (libtorch; epochs by early stopping) and, with\n"
@@ -69,7 +85,11 @@ int cmd_fit(const std::vector<std::string>& tokens) {
                  "every member; feature-map is the third). The MLP runs its whole cosine schedule\n"
                  "(--mlp-epochs) and keeps its best validation epoch (or stops after --mlp-patience\n"
                  "epochs without progress); --mlp-seed draws its initialisation and batch order\n"
-                 "anew without changing the split (--seed sets both). --transfer-from adds the depth-bins encoding, whose\n"
+                 "anew without changing the split (--seed sets both). --mlp-teachers K > 1 fits K MLPs\n"
+                 "(seeds --mlp-seed .. +K-1) and ships one MLP of the same widths fitted to their mean\n"
+                 "on the fit archs and on --distill-archs archs sampled from the space (one MLP's query\n"
+                 "cost, closer to the seed ensemble's accuracy; the teachers may be wider, --teacher-hidden).\n"
+                 "--transfer-from adds the depth-bins encoding, whose\n"
                  "fits also learn from the same metric and device in the named scales (their log\n"
                  "targets standardised per scale; validation, calibration and test stay this\n"
                  "scale's). Split-conformal intervals from calibration archs; quality\n"
@@ -117,19 +137,12 @@ int cmd_fit(const std::vector<std::string>& tokens) {
     if (std::find(e.begin(), e.end(), space::Encoding::kDepthBins) == e.end()) e.push_back(space::Encoding::kDepthBins);
   }
   auto& mlp = options.fit.mlp;
-  if (const auto hidden = args.value("--mlp-hidden")) {
-    mlp.hidden.clear();
-    for (const auto& width : split_nonempty(*hidden, 'x')) {
-      int w = 0;
-      const auto [end, ec] = std::from_chars(width.data(), width.data() + width.size(), w);
-      if (ec != std::errc() || end != width.data() + width.size() || w < 1 || w > 4096)
-        throw ParseError("fit: --mlp-hidden widths must be integers from 1 to 4096; got '" + width + "'");
-      mlp.hidden.push_back(static_cast<int>(w));
-    }
-    if (mlp.hidden.empty() || mlp.hidden.size() > 8) throw ParseError("fit: --mlp-hidden takes 1 to 8 widths, e.g. 128x128");
-  }
+  if (const auto hidden = args.value("--mlp-hidden")) mlp.hidden = parse_widths("--mlp-hidden", *hidden);
+  if (const auto hidden = args.value("--teacher-hidden")) mlp.teacher_hidden = parse_widths("--teacher-hidden", *hidden);
   mlp.max_epochs = static_cast<int>(args.integer("--mlp-epochs", mlp.max_epochs, 1, 100000));
   mlp.patience = static_cast<int>(args.integer("--mlp-patience", mlp.patience, 1, 100000));
+  mlp.teachers = static_cast<int>(args.integer("--mlp-teachers", mlp.teachers, 1, 64));
+  mlp.distill_archs = static_cast<int>(args.integer("--distill-archs", mlp.distill_archs, 0, 1'000'000));
   options.only_device = args.value_or("--device", "");
   options.only_metric = args.value_or("--metric", "");
   options.only_run = args.value_or("--run-uid", "");

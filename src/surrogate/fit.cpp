@@ -15,7 +15,9 @@
 #include "hwgpt/analytic/metric_catalogue.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/hash.hpp"
+#include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
+#include "hwgpt/space/sampling.hpp"
 #include "gbt_fit.hpp"
 #include "mlp_fit.hpp"
 
@@ -75,6 +77,9 @@ struct Rows {
   // after the dataset's own rows) but never validated, calibrated or tested on.
   std::vector<double> extra_x, extra_y;
   std::string extra_text;  // what they were, for fitted_with
+  // Archs sampled from the space, unlabelled: the distilled MLP's student also learns the
+  // teachers' predictions there (MlpOptions::teachers).
+  std::vector<double> unlabelled_x;
 };
 
 // The transfer sets as rows: features in their own space, log targets standardised per set and
@@ -149,6 +154,16 @@ Rows make_rows(const Dataset& data, const space::SearchSpace& space, const Surro
   }
   if (info.features.encoding == space::Encoding::kDepthBins && !options.transfer.empty())
     add_transfer_rows(r, data, space, info, options);
+  const auto& models = options.models;
+  if (options.mlp.teachers > 1 && std::find(models.begin(), models.end(), "mlp") != models.end()) {
+    // Drawn as the original drew its archs (each choice uniformly), from their own stream so the
+    // split and the other members do not move.
+    Rng rng(options.seed ^ 0x64697374696c6cULL);  // "distill"
+    for (const auto& arch : space::sample_archs(space, static_cast<std::size_t>(options.mlp.distill_archs), rng)) {
+      features(arch, space, info.features, row);
+      r.unlabelled_x.insert(r.unlabelled_x.end(), row.begin(), row.end());
+    }
+  }
   return r;
 }
 
@@ -192,6 +207,7 @@ class SurrogateFit {
   bool wants(const char* kind) const {
     return std::find(options_.models.begin(), options_.models.end(), kind) != options_.models.end();
   }
+  bool distilled() const { return options_.mlp.teachers > 1; }
   bool chose(const std::string& member) const {
     return ("+" + chosen_ + "+").find("+" + member + "+") != std::string::npos;
   }
@@ -228,7 +244,9 @@ class SurrogateFit {
     }
 #if HWGPT_FIT_WITH_MLP
     if (wants("mlp")) {
-      mlp_ = detail::fit_mlp(r.fit_x, n_features_, r.fit_y, r.valid_x, r.valid_y, 0, mlp_options_);
+      mlp_ = distilled() ? detail::fit_distilled_mlp(r.fit_x, n_features_, r.fit_y, r.unlabelled_x, r.valid_x,
+                                                     r.valid_y, nullptr, mlp_options_)
+                         : detail::fit_mlp(r.fit_x, n_features_, r.fit_y, r.valid_x, r.valid_y, 0, mlp_options_);
       validation_["mlp"] = mlp_.validation_predictions;
     }
 #endif
@@ -282,7 +300,9 @@ class SurrogateFit {
       p.trees = detail::fit_gbt(floats(x), floats(y), n_features_, options_, float_label_mean(y), chosen_gbt().depth,
                                 chosen_gbt().rounds, rows_.all_x);
 #if HWGPT_FIT_WITH_MLP
-    if (chose("mlp")) p.mlp = detail::fit_mlp(x, n_features_, y, {}, {}, mlp_.epochs, mlp_options_).model;
+    if (chose("mlp"))
+      p.mlp = distilled() ? detail::fit_distilled_mlp(x, n_features_, y, rows_.unlabelled_x, {}, {}, &mlp_, mlp_options_).model
+                          : detail::fit_mlp(x, n_features_, y, {}, {}, mlp_.epochs, mlp_options_).model;
 #endif
     if (chose("gp")) p.gp = fit_gp(x, n_features_, y);
     p.mlp.prepare();  // evaluated as a loaded Surrogate evaluates it
@@ -374,6 +394,19 @@ class SurrogateFit {
       details += "; mlp: libtorch, hidden " + hidden + " SiLU, Adam lr " + std::to_string(mlp_options_.learning_rate) +
                  " cosine, batch " + std::to_string(mlp_options_.batch) + ", " + std::to_string(mlp_.epochs) +
                  " epochs (early stopping)";
+      if (distilled()) {
+        std::string epochs;
+        for (int e : mlp_.teacher_epochs) epochs += (epochs.empty() ? "" : "/") + std::to_string(e);
+        std::string teacher_hidden;
+        for (int h : mlp_options_.teacher_hidden) teacher_hidden += (teacher_hidden.empty() ? "" : "x") + std::to_string(h);
+        details += ", distilled from " + std::to_string(mlp_options_.teachers) + " MLPs" +
+                   (teacher_hidden.empty() ? std::string() : " " + teacher_hidden) + " of seeds " +
+                   std::to_string(mlp_options_.seed) + ".." +
+                   std::to_string(mlp_options_.seed + mlp_options_.teachers - 1) + " (" + epochs +
+                   " epochs; their mean's validation RMSE " + format_rmse(mlp_.teachers_validation_rmse) +
+                   ") on the fit archs and " + std::to_string(rows_.unlabelled_x.size() / n_features_) +
+                   " archs sampled per choice";
+      }
     }
 #endif
     if (chose("gp")) {

@@ -255,4 +255,51 @@ MlpFitResult fit_mlp(const std::vector<double>& x, std::size_t features, const s
   return result;
 }
 
+MlpFitResult fit_distilled_mlp(const std::vector<double>& x, std::size_t features, const std::vector<double>& y,
+                               const std::vector<double>& unlabelled_x, const std::vector<double>& valid_x,
+                               const std::vector<double>& valid_y, const MlpFitResult* replay,
+                               const MlpFitOptions& options) {
+  const auto teachers = static_cast<std::size_t>(options.teachers);
+  if (teachers < 2 || features == 0 || unlabelled_x.size() % features != 0)
+    throw ValueError("MLP distillation: needs at least 2 teachers and whole unlabelled rows; got " +
+                     std::to_string(options.teachers) + " teachers");
+  if (replay != nullptr && replay->teacher_epochs.size() != teachers)
+    throw ValueError("MLP distillation: the refit replays " + std::to_string(replay->teacher_epochs.size()) +
+                     " teachers' epochs for " + std::to_string(teachers) + " teachers");
+  // The student's rows: the labelled ones, then the sampled ones; its targets the teachers' mean.
+  std::vector<double> student_x = x;
+  student_x.insert(student_x.end(), unlabelled_x.begin(), unlabelled_x.end());
+  const std::size_t rows = student_x.size() / features;
+  std::vector<double> soft(rows, 0.0), teachers_valid(valid_y.size(), 0.0);
+  const std::vector<double> none;
+  std::vector<int> teacher_epochs;
+  for (std::size_t k = 0; k < teachers; ++k) {
+    MlpFitOptions teacher_options = options;
+    teacher_options.seed = options.seed + k;  // teacher 0 is the undistilled fit's MLP
+    if (!options.teacher_hidden.empty()) teacher_options.hidden = options.teacher_hidden;
+    const MlpFitResult teacher =
+        replay == nullptr ? fit_mlp(x, features, y, valid_x, valid_y, 0, teacher_options)
+                          : fit_mlp(x, features, y, none, none, replay->teacher_epochs[k], teacher_options);
+    Mlp model = teacher.model;
+    model.prepare();
+    for (std::size_t i = 0; i < rows; ++i)
+      soft[i] += model.predict(std::span<const double>(student_x).subspan(i * features, features)) /
+                 static_cast<double>(teachers);
+    for (std::size_t i = 0; i < teacher.validation_predictions.size(); ++i)
+      teachers_valid[i] += teacher.validation_predictions[i] / static_cast<double>(teachers);
+    teacher_epochs.push_back(teacher.epochs);
+  }
+  MlpFitOptions student_options = options;
+  student_options.seed = options.seed + teachers;
+  MlpFitResult student = replay == nullptr
+                             ? fit_mlp(student_x, features, soft, valid_x, valid_y, 0, student_options)
+                             : fit_mlp(student_x, features, soft, none, none, replay->epochs, student_options);
+  student.teacher_epochs = std::move(teacher_epochs);
+  double sse = 0;
+  for (std::size_t i = 0; i < valid_y.size(); ++i) sse += (teachers_valid[i] - valid_y[i]) * (teachers_valid[i] - valid_y[i]);
+  student.teachers_validation_rmse =
+      valid_y.empty() ? std::numeric_limits<double>::quiet_NaN() : std::sqrt(sse / static_cast<double>(valid_y.size()));
+  return student;
+}
+
 }  // namespace hwgpt::surrogate::detail

@@ -21,6 +21,10 @@ struct MlpFitResult {
   Mlp model;
   int epochs = 0;                        // best epoch count (early stopping) or the fixed count
   std::vector<double> validation_predictions;
+  // Distilled fits only: each teacher's epochs (replayed by a refit) and the RMSE of the teachers'
+  // mean on the validation rows (what the student imitates; NaN without validation rows).
+  std::vector<int> teacher_epochs;
+  double teachers_validation_rmse = 0;
 };
 
 // Trains on the row-major `x` (rows x features) and targets `y`. With validation data: early
@@ -28,5 +32,14 @@ struct MlpFitResult {
 MlpFitResult fit_mlp(const std::vector<double>& x, std::size_t features, const std::vector<double>& y,
                      const std::vector<double>& valid_x, const std::vector<double>& valid_y, int fixed_epochs,
                      const MlpFitOptions& options);
+
+// MlpOptions::teachers MLPs fitted on (x, y), seeds options.seed + k, and one student fitted to
+// their mean log prediction on the rows of `x` and of `unlabelled_x` (the same width); the student
+// is returned. With validation data, every network stops early on the validation targets; a refit
+// passes `replay`, an earlier result whose epochs are run again without validation.
+MlpFitResult fit_distilled_mlp(const std::vector<double>& x, std::size_t features, const std::vector<double>& y,
+                               const std::vector<double>& unlabelled_x, const std::vector<double>& valid_x,
+                               const std::vector<double>& valid_y, const MlpFitResult* replay,
+                               const MlpFitOptions& options);
 
 }  // namespace hwgpt::surrogate::detail

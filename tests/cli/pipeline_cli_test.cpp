@@ -209,6 +209,19 @@ TEST_F(ScaleOut, FleetProfilesMergeIntoOneStoreAndFitSurrogatesForEveryDevice) {
               HasSubstr("expected feature-map, one-hot, ordinal or depth-bins"));
   EXPECT_THAT(run("fit --db a.db --scale t --out x --mlp-hidden 64x0").err,
               HasSubstr("--mlp-hidden widths must be integers from 1 to 4096; got '0'"));
+  EXPECT_THAT(run("fit --db a.db --scale t --out x --teacher-hidden x").err,
+              HasSubstr("--teacher-hidden takes 1 to 8 widths"));
+  EXPECT_EQ(run("fit --db a.db --scale t --out x --mlp-teachers 0").exit_code, 1);
+  // A distilled MLP (a student of 2 teachers, 16 wide, of 32-wide teachers) says so in its record.
+  const Result distilled = run("fit --db a.db --scale t --out distilled --threads 1 --models mlp --encodings ordinal "
+                               "--mlp-epochs 5 --mlp-teachers 2 --distill-archs 100 --mlp-hidden 16 --teacher-hidden 32");
+  if (HWGPT_FIT_WITH_MLP) {
+    ASSERT_EQ(distilled.exit_code, 0) << distilled.err;
+    EXPECT_THAT(nlohmann::json::parse(hwgpt::test::read_all(dir / "distilled" / "t" / "latency_ms@machine-a.eval.json"))
+                    ["fitted_with"].get<std::string>(),
+                HasSubstr("hidden 16 SiLU, Adam lr 0.002000 cosine, batch 128, 5 epochs (early stopping), distilled "
+                          "from 2 MLPs 32 of seeds 1..2"));
+  }
   EXPECT_THAT(run("fit --db a.db --scale t --out x --transfer-from t").err,
               HasSubstr("--transfer-from names the fitted scale 't' itself"));
   EXPECT_EQ(run("fit --db a.db --scale t --out x --transfer-from nowhere").exit_code, 1);

@@ -17,6 +17,7 @@
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/sampling.hpp"
 #include "surrogate_fixture.hpp"
+#include "../../src/surrogate/mlp_fit.hpp"
 
 namespace hwgpt::surrogate {
 namespace {
@@ -207,6 +208,96 @@ TEST(Fit, MlpSeedRedrawsTheMlpOnTheSameSplit) {
   EXPECT_THAT(other.info().fitted_with, HasSubstr("seed 1 (MLP seed 7)"));
   EXPECT_THAT(base.info().fitted_with, ::testing::Not(HasSubstr("MLP seed")));
 }
+
+// Distillation (MlpOptions::teachers): the student imitates the mean of its teachers, which are
+// the plain fits of seeds seed .. seed + K - 1. Where the labelled rows say nothing (x0 > 0.5, only
+// sampled rows there) the teachers extrapolate differently; the student, fitted to their mean
+// there too, must be much closer to that mean than a typical teacher is. A refit replays every
+// network's epochs, deterministically.
+#if HWGPT_FIT_WITH_MLP
+TEST(Fit, DistilledMlpImitatesTheMeanOfItsTeachers) {
+  constexpr std::size_t kFeatures = 4, kLabelled = 300, kValid = 60, kUnlabelled = 1500;
+  Rng rng(41);
+  auto rows = [&](std::size_t n, double x0_from, double x0_to, std::vector<double>& x, std::vector<double>* y) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x0 = x0_from + (x0_to - x0_from) * rng.uniform_double();
+      const double x1 = rng.uniform_double(), x2 = rng.uniform_double(), x3 = rng.uniform_double();
+      x.insert(x.end(), {x0, x1, x2, x3});
+      if (y != nullptr) y->push_back(std::sin(3 * x0) + x1 * x2 - 0.5 * x3 + 0.02 * (rng.uniform_double() - 0.5));
+    }
+  };
+  std::vector<double> x, y, valid_x, valid_y, unlabelled_x;
+  rows(kLabelled, 0.0, 0.5, x, &y);
+  rows(kValid, 0.0, 0.5, valid_x, &valid_y);
+  rows(kUnlabelled, 0.0, 1.0, unlabelled_x, nullptr);
+  detail::MlpFitOptions options;
+  options.hidden = {16, 16};
+  options.max_epochs = options.patience = 60;
+  options.teachers = 3;
+  options.seed = 5;
+  options.threads = 1;
+  const detail::MlpFitResult student =
+      detail::fit_distilled_mlp(x, kFeatures, y, unlabelled_x, valid_x, valid_y, nullptr, options);
+  ASSERT_EQ(student.teacher_epochs.size(), 3u);
+  EXPECT_EQ(student.model.layers.front().outputs, 16u);
+
+  std::vector<Mlp> teachers;
+  for (int k = 0; k < 3; ++k) {
+    detail::MlpFitOptions one = options;
+    one.seed = options.seed + static_cast<std::uint64_t>(k);
+    const auto teacher = detail::fit_mlp(x, kFeatures, y, valid_x, valid_y, 0, one);
+    EXPECT_EQ(teacher.epochs, student.teacher_epochs[static_cast<std::size_t>(k)]);
+    teachers.push_back(teacher.model);
+    teachers.back().prepare();
+  }
+  Mlp fitted = student.model;
+  fitted.prepare();
+  double student_sse = 0, teacher_sse = 0, n = 0;
+  for (std::size_t i = 0; i < kUnlabelled; ++i) {
+    const auto row = std::span<const double>(unlabelled_x).subspan(i * kFeatures, kFeatures);
+    if (row[0] <= 0.5) continue;
+    double mean = 0;
+    for (const auto& t : teachers) mean += t.predict(row) / 3;
+    student_sse += (fitted.predict(row) - mean) * (fitted.predict(row) - mean);
+    for (const auto& t : teachers) teacher_sse += (t.predict(row) - mean) * (t.predict(row) - mean) / 3;
+    n += 1;
+  }
+  ASSERT_GT(n, 500);
+  EXPECT_LT(std::sqrt(student_sse / n), 0.25 * std::sqrt(teacher_sse / n))
+      << "student " << std::sqrt(student_sse / n) << ", teachers " << std::sqrt(teacher_sse / n);
+
+  const auto refit = detail::fit_distilled_mlp(x, kFeatures, y, unlabelled_x, {}, {}, &student, options);
+  EXPECT_EQ(refit.epochs, student.epochs);
+  EXPECT_EQ(refit.teacher_epochs, student.teacher_epochs);
+  EXPECT_EQ(detail::fit_distilled_mlp(x, kFeatures, y, unlabelled_x, {}, {}, &student, options).model.layers.front().weights,
+            refit.model.layers.front().weights);
+  options.teachers = 1;
+  EXPECT_THROW(detail::fit_distilled_mlp(x, kFeatures, y, unlabelled_x, valid_x, valid_y, nullptr, options), ValueError);
+}
+
+// Through fit_surrogate: the distilled MLP keeps the plain one's widths (one network's query
+// cost), ranks unseen archs as well, and says what it was distilled from.
+TEST(Fit, DistilledMlpIsRecordedAndKeepsOneNetworksShape) {
+  const auto& t = space::SearchSpace::builtin("t");
+  const Dataset data = power_of_params(23, 0.01);
+  FitOptions options = small_trees(100);
+  options.models = {"mlp"};
+  options.encodings = {space::Encoding::kOrdinal};
+  options.mlp.max_epochs = 40;
+  const Surrogate plain = fit_surrogate(data, t, t_perplexity(), options);
+  options.mlp.teachers = 3;
+  options.mlp.distill_archs = 600;
+  const Surrogate distilled = fit_surrogate(data, t, t_perplexity(), options);
+  EXPECT_THAT(distilled.info().fitted_with, HasSubstr("distilled from 3 MLPs of seeds 1..3"));
+  EXPECT_THAT(distilled.info().fitted_with, HasSubstr("and 600 archs sampled per choice"));
+  ASSERT_EQ(distilled.predictor().mlp.layers.size(), plain.predictor().mlp.layers.size());
+  for (std::size_t i = 0; i < plain.predictor().mlp.layers.size(); ++i)
+    EXPECT_EQ(distilled.predictor().mlp.layers[i].outputs, plain.predictor().mlp.layers[i].outputs);
+  EXPECT_EQ(distilled.info().test_count, plain.info().test_count);
+  EXPECT_GT(distilled.info().test.kendall_tau, plain.info().test.kendall_tau - 0.03);
+  EXPECT_EQ(fit_surrogate(data, t, t_perplexity(), options), distilled);  // seeded
+}
+#endif
 
 // Trees that join the MLP in an ensemble are selected again within ensemble_max_tree_levels;
 // trees alone are not held to that cap. The same data and seed with and without the cap: the members' own scores

@@ -10,6 +10,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -157,6 +158,41 @@ TEST(Mlp, Float32PredictionsMatchADoubleReferenceAndBatchesEqualSingleRows) {
     for (double& v : x) v = normal(rng);
     expect_batches_equal_single_rows(m, x, width, 2e-6);
   }
+}
+
+// nonzero_features against a plain loop: rows of every length from 0 to 13 (whole groups of four
+// and tails), with zeros of both signs, doubles too small for a float (zero once converted),
+// NaN (nonzero) and ordinary values, at every density.
+TEST(Mlp, NonzeroFeaturesGathersExactlyTheNonzeroFloatsInOrder) {
+  Rng rng(5);
+  const double specials[] = {0.0, -0.0, 1e-50, -1e-300, std::numeric_limits<double>::quiet_NaN(), 1.0, -2.5, 3e8, 1e-30};
+  for (std::size_t n = 0; n <= 13; ++n)
+    for (int trial = 0; trial < 200; ++trial) {
+      const double density = rng.uniform_double();
+      std::vector<double> x(n);
+      for (double& v : x)
+        v = rng.uniform_double() < density ? specials[static_cast<std::size_t>(rng.uniform_double() * 9) % 9] : 0.0;
+      std::vector<std::uint32_t> expected_index;
+      std::vector<float> expected_value;
+      for (std::size_t f = 0; f < n; ++f) {
+        const float v = static_cast<float>(x[f]);
+        if (v != 0.0f || std::isnan(v)) {
+          expected_index.push_back(static_cast<std::uint32_t>(f));
+          expected_value.push_back(v);
+        }
+      }
+      std::vector<std::uint32_t> index(n + 1, 999);
+      std::vector<float> value(n + 1, -7.0f);
+      const std::size_t count = detail::nonzero_features(x, index.data(), value.data());
+      ASSERT_EQ(count, expected_index.size()) << "n " << n;
+      for (std::size_t k = 0; k < count; ++k) {
+        EXPECT_EQ(index[k], expected_index[k]);
+        if (std::isnan(expected_value[k])) EXPECT_TRUE(std::isnan(value[k]));
+        else EXPECT_EQ(std::bit_cast<std::uint32_t>(value[k]), std::bit_cast<std::uint32_t>(expected_value[k]));
+      }
+      EXPECT_EQ(index[n], 999u);  // nothing written past the row's slots
+      EXPECT_EQ(value[n], -7.0f);
+    }
 }
 
 // The first layer reads raw features with the input scaling folded in and skips zeros. Rows as
