@@ -86,7 +86,7 @@ int cmd_fit(const std::vector<std::string>& tokens) {
                  "(--mlp-epochs) and keeps its best validation epoch (or stops after --mlp-patience\n"
                  "epochs without progress); --mlp-seed draws its initialisation and batch order\n"
                  "anew without changing the split (--seed sets both). --mlp-teachers K > 1 fits K MLPs\n"
-                 "(seeds --mlp-seed .. +K-1) and ships one MLP of the same widths fitted to their mean\n"
+                 "(seeds --mlp-seed .. +K-1) and ships one MLP (--mlp-hidden) fitted to their mean\n"
                  "on the fit archs and on --distill-archs archs sampled from the space (one MLP's query\n"
                  "cost, closer to the seed ensemble's accuracy; the teachers may be wider, --teacher-hidden).\n"
                  "--transfer-from adds the depth-bins encoding, whose\n"

@@ -275,7 +275,7 @@ MlpFitResult fit_distilled_mlp(const std::vector<double>& x, std::size_t feature
   std::vector<int> teacher_epochs;
   for (std::size_t k = 0; k < teachers; ++k) {
     MlpFitOptions teacher_options = options;
-    teacher_options.seed = options.seed + k;  // teacher 0 is the undistilled fit's MLP
+    teacher_options.seed = options.seed + k;  // teacher 0: the undistilled fit's MLP (same widths)
     if (!options.teacher_hidden.empty()) teacher_options.hidden = options.teacher_hidden;
     const MlpFitResult teacher =
         replay == nullptr ? fit_mlp(x, features, y, valid_x, valid_y, 0, teacher_options)

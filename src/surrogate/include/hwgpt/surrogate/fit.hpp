@@ -30,12 +30,12 @@ struct MlpOptions {
   double learning_rate = 2e-3;
   double weight_decay = 1e-5;
   // A seed ensemble distilled into the one shipped MLP (Hinton et al. 2015; Bucila et al. 2006):
-  // with teachers > 1, that many MLPs are fitted with seeds seed, seed + 1, ..., and the shipped
-  // MLP (the student, of the same widths) is fitted to the mean of their log predictions on the
-  // fit rows and on distill_archs archs sampled from the space (per choice, as the data were), with
-  // early stopping on the true validation targets. An average of seeds ranks test archs better
-  // than one seed (l perplexity: 0.951 for one seed on average, 0.958 for three; m: 0.9877 and
-  // 0.9893), and the student keeps one network's query cost. docs/SURROGATES.md ("Distillation").
+  // with teachers > 1, that many MLPs (widths teacher_hidden) are fitted with seeds seed, seed + 1,
+  // ..., and the shipped MLP (the student, widths `hidden`) is fitted to the mean of their log
+  // predictions on the fit rows and on distill_archs archs sampled from the space (per choice, as
+  // the data were), with early stopping on the true validation targets. The student keeps one
+  // network's query cost; it recovers the ensemble's validation error (m, l perplexity: below one
+  // MLP's), not all of its ranking gain on test archs. docs/SURROGATES.md ("Distillation").
   int teachers = 1;
   int distill_archs = 8000;
   std::vector<int> teacher_hidden;  // the teachers' widths; empty: the student's (`hidden`)
