@@ -41,7 +41,7 @@ done
 # fitted to their mean on the fit archs and on 20,000 archs sampled from the space; the student's
 # validation error was below one 64-wide MLP's on five of the six files and level on t's accuracy,
 # and 48 wide its query meets 1 M predictions/s at the x86-64 baseline, where m's 64-wide ones
-# missed by 1-2 %. (At s the 48-wide student fell behind one 64-wide MLP: s keeps the latter.)
+# missed by 1-2 %. (At s a 48- or 64-wide student fell behind one 64-wide MLP: s keeps the latter.)
 distilled=(--mlp-teachers 5 --teacher-hidden 64x64 --mlp-hidden 48x48 --distill-archs 20000)
 for metric in perplexity accuracy; do
   fit --db "$db" --scale s --metric "$metric" --max-rounds 4000
