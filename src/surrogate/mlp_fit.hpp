@@ -33,9 +33,9 @@ MlpFitResult fit_mlp(const std::vector<double>& x, std::size_t features, const s
                      const std::vector<double>& valid_x, const std::vector<double>& valid_y, int fixed_epochs,
                      const MlpFitOptions& options);
 
-// MlpOptions::teachers MLPs fitted on (x, y), seeds options.seed + k, and one student fitted to
-// their mean log prediction on the rows of `x` and of `unlabelled_x` (the same width); the student
-// is returned. With validation data, every network stops early on the validation targets; a refit
+// MlpOptions::teachers MLPs (widths teacher_hidden, or hidden when empty) fitted on (x, y), seeds
+// options.seed + k, and one student (widths hidden) fitted to their mean log prediction on the rows
+// of `x` and of `unlabelled_x`; the student is returned. With validation data, every network stops early on the validation targets; a refit
 // passes `replay`, an earlier result whose epochs are run again without validation.
 MlpFitResult fit_distilled_mlp(const std::vector<double>& x, std::size_t features, const std::vector<double>& y,
                                const std::vector<double>& unlabelled_x, const std::vector<double>& valid_x,
