@@ -81,7 +81,7 @@ void check_corpus(const fs::path& corpus, const fs::path& out) {
   const fs::path path = out / "corpus.json";
   if (std::ifstream in(path); in) {
     const auto old = nlohmann::json::parse(in, nullptr, false);
-    if (old.is_discarded() || old.value("fingerprint", "") != record["fingerprint"])
+    if (old.is_discarded() || old.value("fingerprint", std::string()) != fingerprint)
       throw FileError("pipeline: '" + out.string() + "' was made from another corpus (" + path.string() +
                       " has fingerprint " + (old.is_discarded() ? std::string("?") : old.value("fingerprint", "?")) +
                       ", '" + corpus.string() + "' has " + fingerprint + "); use a new --out");

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <malloc.h>
 
+#include <charconv>
 #include <cmath>
 #include <optional>
 
@@ -159,7 +160,18 @@ void check_compute_device(const std::string& device) {
                           ? std::string("this libtorch was built without CUDA (Debian's libtorch-dev is CPU-only); "
                                         "build hwgpt against a CUDA libtorch to use a GPU")
                           : std::string("libtorch has CUDA but sees no GPU on this machine")));
-  if (parsed->has_index() && parsed->index() >= static_cast<int>(torch::cuda::device_count()))
+  // The index is read from the name, not from torch::Device: libtorch 2.x keeps it in an int8_t,
+  // so "cuda:999" parses there as a negative index that no range check would catch.
+  const auto colon = device.find(':');
+  long index = 0;
+  if (colon != std::string::npos) {
+    const char* first = device.data() + colon + 1;
+    const char* last = device.data() + device.size();
+    const auto [end, error] = std::from_chars(first, last, index);
+    if (error != std::errc() || end != last || index < 0)
+      throw ValueError("compute device '" + device + "'; expected cpu, cuda or cuda:N");
+  }
+  if (index >= static_cast<long>(torch::cuda::device_count()))
     throw ValueError("compute device '" + device + "': this machine has " +
                      std::to_string(torch::cuda::device_count()) + " GPU(s)");
 }

@@ -81,7 +81,9 @@ class ModelExecutor final : public ArchExecutor {
     if (!device_.is_cuda()) return ArchExecutor::gpu_forward_memory_mb(why_not);
     namespace alloc = c10::cuda::CUDACachingAllocator;
     const int index = device_.index();
-    const auto aggregate = static_cast<std::size_t>(alloc::StatType::AGGREGATE);
+    // Index 0 is StatType::AGGREGATE in every libtorch; the enum itself moved between namespaces
+    // in libtorch 2.x (out of c10::cuda::CUDACachingAllocator); the index did not change.
+    constexpr std::size_t aggregate = 0;
     synchronize(device_);
     alloc::resetPeakStats(index);
     const std::int64_t before = alloc::getDeviceStats(index).allocated_bytes[aggregate].current;
