@@ -137,6 +137,7 @@ void print_report(const profile::ProfileConfig& config, const profile::ProfileRe
             << " already done; energy: " << report.energy_status << "\n";
   for (const auto& failure : report.energy_failures) std::cerr << "profile: no energy for " << failure << "\n";
   for (const auto& failure : report.memory_failures) std::cerr << "profile: no memory for " << failure << "\n";
+  if (!report.energy_stopped.empty()) std::cerr << "profile: energy stopped: " << report.energy_stopped << "\n";
 }
 
 }  // namespace

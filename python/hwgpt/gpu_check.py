@@ -71,6 +71,8 @@ def main(argv=None):
         print(f"  energy: not measured ({report['energy']})")
     for failure in report["energy_failures"][:3]:
         print(f"  no energy for {failure}")
+    if report["energy_stopped"]:
+        print(f"  energy stopped: {report['energy_stopped']}")
     return 0
 
 

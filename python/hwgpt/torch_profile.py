@@ -123,7 +123,8 @@ class TorchExecutor:
 
 def profile(space, archs, db, device=None, compute="cpu", seed=1, threads=1, **options):
     """Profiles `archs` (canonical strings or dicts) of `space` into the store `db` and returns the
-    runner's report (run_uid, device, profiled, already_done, energy, energy_failures, memory_failures).
+    runner's report (run_uid, device, profiled, already_done, energy, energy_failures, energy_stopped,
+    memory_failures).
     options: batch, seq, warmup, min_repeats, max_repeats, target_ci, max_seconds, decode_tokens,
     memory, energy_updates, energy_window, energy_windows, run_uid (as `hwgpt profile`'s flags)."""
     executor = TorchExecutor(space, compute, seed, threads)
@@ -179,6 +180,8 @@ def main(argv=None):
         print(f"no energy for {failure}", file=sys.stderr)
     for failure in report["memory_failures"]:
         print(f"no memory for {failure}", file=sys.stderr)
+    if report["energy_stopped"]:
+        print(f"energy stopped: {report['energy_stopped']}", file=sys.stderr)
     return 0
 
 

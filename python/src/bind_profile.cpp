@@ -153,6 +153,7 @@ py::dict run_profile_from_python(const std::string& db, const std::string& space
   out["already_done"] = report.already_done;
   out["energy"] = report.energy_status;
   out["energy_failures"] = report.energy_failures;
+  out["energy_stopped"] = report.energy_stopped;
   out["memory_failures"] = report.memory_failures;
   return out;
 }

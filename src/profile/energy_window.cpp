@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -17,24 +19,43 @@ struct Update {
   Clock::time_point at;  // when the read that saw the new value ended
   double bracket_s;      // the update happened within this long before `at`: since the previous read began
   double mj;
+  bool prompt;           // seen within three polling periods of the previous read: can be an edge
 };
+
+// How many recent reads the typical read duration is the median of.
+constexpr std::size_t kReadHistory = 64;
 
 // Reads the meter every poll_ms in its own thread and keeps the moments its value changed, each
 // with the interval it is known to lie in: a reader that was descheduled (a loaded machine) sees
-// an update late, and its wide bracket says so.
+// an update late, and its wide bracket says so. A polling period is the sleep plus the read: an
+// update is prompt (an edge candidate) when its bracket is within three periods (and >= 3 ms).
+// The read's own duration counts because it is not always negligible: a GPU's driver call behind
+// a hypervisor can take milliseconds, and with a 1 ms sleep every bracket would then be "late".
 class UpdateRecorder {
  public:
   UpdateRecorder(EnergyMeter& meter, double poll_ms) : meter_(meter) {
     last_ = meter_.read_mj().value_or(0.0);
     thread_ = std::thread([this, poll_ms] {
       auto previous_begin = Clock::now();
+      std::vector<double> recent;  // the last kReadHistory read durations (s), a ring
+      std::vector<double> sorted;
+      std::size_t reads = 0;
       while (running_) {
         const auto begin = Clock::now();
         const double mj = meter_.read_mj().value_or(last_);
         const auto end = Clock::now();
+        const double read_s = std::chrono::duration<double>(end - begin).count();
+        if (recent.size() < kReadHistory) recent.push_back(read_s);
+        else recent[reads % kReadHistory] = read_s;
+        ++reads;
+        sorted = recent;
+        std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+        typical_read_s_ = sorted[sorted.size() / 2];
         if (mj != last_) {
+          const double bracket_s = std::chrono::duration<double>(end - previous_begin).count();
+          const double max_bracket_s = std::max(0.003, 3.0 * (poll_ms / 1000.0 + typical_read_s_));
           std::lock_guard lock(mutex_);
-          updates_.push_back({end, std::chrono::duration<double>(end - previous_begin).count(), mj});
+          updates_.push_back({end, bracket_s, mj, bracket_s <= max_bracket_s});
           last_ = mj;
           count_ = updates_.size();
         }
@@ -54,12 +75,15 @@ class UpdateRecorder {
   }
   // Updates seen so far: cheap enough to ask after every call.
   std::size_t count() const { return count_; }
+  // The median duration of the recent reads (s).
+  double typical_read_s() const { return typical_read_s_; }
 
  private:
   EnergyMeter& meter_;
   double last_ = 0;
   std::atomic<bool> running_{true};
   std::atomic<std::size_t> count_{0};
+  std::atomic<double> typical_read_s_{0.0};
   std::mutex mutex_;
   std::vector<Update> updates_;
   std::thread thread_;
@@ -72,15 +96,27 @@ struct Call {
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 // The updates that can be a window's edge: seen while calls ran (the window may only begin after
-// the first call started) and pinned in time to within `max_bracket_s`.
-std::vector<Update> usable(const std::vector<Update>& all, Clock::time_point first_start, Clock::time_point last_end,
-                           double max_bracket_s) {
+// the first call started) and prompt.
+std::vector<Update> usable(const std::vector<Update>& all, Clock::time_point first_start, Clock::time_point last_end) {
   std::vector<Update> out;
   for (const auto& u : all)
     if (u.at - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(u.bracket_s)) >= first_start &&
-        u.at <= last_end && u.bracket_s <= max_bracket_s)
+        u.at <= last_end && u.prompt)
       out.push_back(u);
   return out;
+}
+
+// Why a window did not close, with what the reader saw: updates in all, how many were prompt,
+// and how long a read takes, so that a meter that updates but is read slowly is told apart from
+// one whose counter is stuck.
+std::string stuck_reason(const std::string& meter, const std::vector<Update>& all, std::size_t usable_count,
+                         double max_seconds, int min_updates, double typical_read_s) {
+  const auto prompt = std::count_if(all.begin(), all.end(), [](const Update& u) { return u.prompt; });
+  char detail[160];
+  std::snprintf(detail, sizeof detail, " (%zu seen, %td within three polling periods of the read before; a read takes %.2f ms)",
+                all.size(), prompt, typical_read_s * 1000.0);
+  return "the " + meter + " counter updated " + std::to_string(usable_count) + " times in " + std::to_string(max_seconds) +
+         " s" + detail + "; a window needs " + std::to_string(min_updates + 1);
 }
 
 }  // namespace
@@ -93,8 +129,6 @@ std::optional<EnergyWindow> measure_energy_window(EnergyMeter& meter, const std:
   };
   if (!meter.available()) return fail("no energy meter: " + meter.unavailable_reason());
   UpdateRecorder recorder(meter, config.poll_ms);
-  // An edge is usable when the reader saw it within three polling periods (and at least 3 ms).
-  const double max_bracket_s = std::max(0.003, 3.0 * config.poll_ms / 1000.0);
   std::vector<Call> calls;
   std::vector<Update> window;
   const auto begin = Clock::now();
@@ -105,16 +139,17 @@ std::optional<EnergyWindow> measure_energy_window(EnergyMeter& meter, const std:
     // The calls' own overhead stays small next to a call: the updates are copied only when there
     // are enough of them to close the window.
     if (recorder.count() > static_cast<std::size_t>(config.min_updates)) {
-      window = usable(recorder.snapshot(), calls.front().start, calls.back().end, max_bracket_s);
+      window = usable(recorder.snapshot(), calls.front().start, calls.back().end);
       if (static_cast<int>(window.size()) > config.min_updates &&
           seconds(window.back().at - window.front().at) >= config.min_seconds)
         break;
     }
     if (seconds(calls.back().end - begin) > config.max_seconds) {
       recorder.stop();
-      window = usable(recorder.snapshot(), calls.front().start, calls.back().end, max_bracket_s);
-      return fail("the " + meter.name() + " counter updated " + std::to_string(window.size()) + " times in " +
-                  std::to_string(config.max_seconds) + " s; a window needs " + std::to_string(config.min_updates + 1));
+      const auto all = recorder.snapshot();
+      window = usable(all, calls.front().start, calls.back().end);
+      return fail(stuck_reason(meter.name(), all, window.size(), config.max_seconds, config.min_updates,
+                               recorder.typical_read_s()));
     }
   }
   recorder.stop();

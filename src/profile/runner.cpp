@@ -152,13 +152,13 @@ std::optional<double> forward_memory_mb(ArchExecutor& executor, std::string* why
 // meter gave no energy, or whose memory could not be measured, is named in the report's failures
 // and keeps its other metrics.
 std::vector<store::SampleSet> measure_arch(const space::Arch& arch, ArchExecutor& executor, EnergyMeter& meter,
-                                           const ProfileConfig& config, ProfileReport& report) {
+                                           bool measure_energy, const ProfileConfig& config, ProfileReport& report) {
   const std::string name = space::format_arch(arch);
   executor.prepare(arch, config.workload);
   std::vector<store::SampleSet> sets;
   const auto latency = measure([&] { return executor.forward(); }, config.protocol);
   sets.push_back(store::sample_set(name, "latency_ms", latency.samples));
-  if (meter.available()) {
+  if (measure_energy) {
     std::string why_not;
     if (const auto energies = energy_per_call(executor, meter, config, &why_not))
       sets.push_back(store::sample_set(name, "energy_mj", *energies));
@@ -195,8 +195,18 @@ ProfileReport run_profile(store::Store& store, const space::SearchSpace& space,
   store.write(run, {});
 
   const auto todo = archs_to_profile(store, run.uid, space, archs, report.already_done);
+  bool measure_energy = meter.available();
+  int energy_failures_in_a_row = 0;
   for (std::size_t i = 0; i < todo.size(); ++i) {
-    const auto sets = measure_arch(*todo[i], executor, meter, config, report);
+    const std::size_t failures_before = report.energy_failures.size();
+    const auto sets = measure_arch(*todo[i], executor, meter, measure_energy, config, report);
+    if (report.energy_failures.size() == failures_before) energy_failures_in_a_row = 0;
+    else if (++energy_failures_in_a_row == kEnergyGiveUp) {
+      measure_energy = false;
+      report.energy_stopped = "no energy window on " + std::to_string(kEnergyGiveUp) + " archs in a row; not measured for the " +
+                              std::to_string(todo.size() - i - 1) + " archs after them (last: " +
+                              report.energy_failures.back() + ")";
+    }
     store.append(run.uid, sets);  // one transaction: the whole arch or nothing
     ++report.profiled;
     if (progress) progress(i + 1, todo.size());

@@ -3,6 +3,8 @@
 //   counter  total energy starts at 5000 mJ and advances 1234 mJ per read; power 100 W
 //   ticking  a GPU drawing 100 W whose total-energy counter updates every 100 ms (as on current
 //            GPUs): 5000 mJ + 10,000 mJ per whole 100 ms since the library's first call
+//   slow     as ticking, but every counter read takes 4 ms (the value taken in its middle), as
+//            a driver call behind a hypervisor can
 //   power    no total-energy counter (returns "not supported"); constant 100 W
 //   trace    no counter; power 100 W + 50 W sin(2 pi t / 37 ms), t since the first call
 //   noinit   nvmlInit_v2 fails
@@ -10,6 +12,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 namespace {
 
@@ -41,8 +44,11 @@ int nvmlDeviceGetHandleByIndex_v2(unsigned index, void** device) {
 }
 int nvmlDeviceGetTotalEnergyConsumption(void*, unsigned long long* mj) {
   static unsigned long long counter = 5000;
-  if (std::strcmp(mode(), "ticking") == 0) {
+  const bool slow = std::strcmp(mode(), "slow") == 0;
+  if (slow || std::strcmp(mode(), "ticking") == 0) {
+    if (slow) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     *mj = 5000 + 10000ULL * static_cast<unsigned long long>(elapsed_s() / 0.1);
+    if (slow) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     return 0;
   }
   if (std::strcmp(mode(), "counter") != 0) return 3;  // NVML_ERROR_NOT_SUPPORTED

@@ -27,6 +27,8 @@
 namespace hwgpt::profile {
 namespace {
 
+using ::testing::HasSubstr;
+
 // Test executor: real arithmetic whose amount follows the arch's analytic FLOPs (so larger archs
 // take longer, as a model would), plus an optional sleep to widen the window for the kill test.
 class ArithmeticExecutor final : public ArchExecutor {
@@ -123,6 +125,31 @@ TEST_F(RunnerTest, AResumeByAnotherBuildKeepsTheRunsFirstRevisionAndSaysSo) {
   EXPECT_EQ(s.runs()[0].git_revision, "aaaa");
   config_.git_revision = "aaaa";  // the same build again: nothing to say
   EXPECT_FALSE(run_profile(s, space::SearchSpace::builtin("t"), more, executor, *meter, config_).started_revision);
+}
+
+// A meter that is available but whose counter never moves (a stuck RAPL file here; an NVML counter
+// read too slowly counted as stuck before) would cost max_seconds on every arch: after
+// kEnergyGiveUp archs in a row without a window the run stops asking it, and says so, while every
+// arch keeps its other metrics.
+TEST_F(RunnerTest, EnergyStopsAfterArchsInARowWithoutAWindow) {
+  std::filesystem::create_directories(dir_ / "rapl" / "intel-rapl:0");
+  std::ofstream(dir_ / "rapl" / "intel-rapl:0" / "energy_uj") << 1000 << "\n";
+  std::ofstream(dir_ / "rapl" / "intel-rapl:0" / "max_energy_range_uj") << 1000000000 << "\n";
+  auto meter = make_rapl_meter(dir_ / "rapl");
+  ASSERT_TRUE(meter->available()) << meter->unavailable_reason();
+  config_.energy_window.min_updates = 2;
+  config_.energy_window.min_seconds = 0.01;
+  config_.energy_window.max_seconds = 0.1;
+  store::Store s(db_);
+  ArithmeticExecutor executor;
+  const std::vector<space::Arch> five(archs_.begin(), archs_.begin() + 5);
+  const auto report = run_profile(s, space::SearchSpace::builtin("t"), five, executor, *meter, config_);
+  EXPECT_EQ(report.profiled, 5u);
+  ASSERT_EQ(report.energy_failures.size(), static_cast<std::size_t>(kEnergyGiveUp));
+  EXPECT_THAT(report.energy_stopped, HasSubstr("no energy window on 3 archs in a row; not measured for the 2 archs after them"));
+  EXPECT_THAT(report.energy_stopped, HasSubstr("the rapl counter updated 0 times"));
+  EXPECT_EQ(s.samples({"box", "latency_ms", "", "", "", ""}).size(), 5u);
+  EXPECT_TRUE(s.samples({"box", "energy_mj", "", "", "", ""}).empty());
 }
 
 TEST_F(RunnerTest, EnergyComesFromWindowsOfCallsWhenAMeterExists) {

@@ -3,9 +3,10 @@
 // a counter that advances in steps (NVML: ~100 ms) as 0 or one whole step; over K steps the step
 // is one part in K of the window, and the window's edges are pinned to counter updates, which a
 // reader thread sees within `poll_ms`. Only updates the reader saw promptly (the read that saw the
-// new value began within 3 polling periods, >= 3 ms, of the previous read) can be edges: on a
-// loaded machine a descheduled reader sees an update late, and such a late edge would count calls
-// without their energy. Calls straddling an edge count by the fraction of their duration inside
+// new value ended within 3 polling periods, >= 3 ms, of the previous read's start; a period is
+// `poll_ms` plus the median duration of a read, which behind a hypervisor can be milliseconds) can
+// be edges: on a loaded machine a descheduled reader sees an update late, and such a late edge
+// would count calls without their energy. Calls straddling an edge count by the fraction of their duration inside
 // the window, so the estimate is exact up to the edges' brackets.
 #pragma once
 

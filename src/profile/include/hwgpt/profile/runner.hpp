@@ -59,11 +59,17 @@ struct ProfileConfig {
   std::string git_revision;           // of the build; a resumed run keeps the revision it started with
 };
 
+// Archs in a row without an energy window after which a run stops measuring energy.
+inline constexpr int kEnergyGiveUp = 3;
+
 struct ProfileReport {
   std::size_t profiled = 0;           // archs measured by this call
   std::size_t already_done = 0;       // archs the run had before (resume)
   std::string energy_status;          // meter name, or "unavailable: <reason>"
   std::vector<std::string> energy_failures;  // "<arch>: <why>" where a meter gave no window
+  // Set when energy was no longer measured for the rest of the run because kEnergyGiveUp archs in
+  // a row gave no window (a stuck or unreadable counter would cost max_seconds on every arch).
+  std::string energy_stopped;
   std::vector<std::string> memory_failures;  // "<arch>: <why>" where memory could not be measured
   // Set when the run was resumed by a build of another revision than the one it started with
   // (which the run keeps): that revision, so the caller can say that the run mixes builds.
