@@ -12,4 +12,14 @@ python="${PYTHON:-python3}"
 if ! "$python" -c "import hwgpt" 2>/dev/null && [ -d build/python/hwgpt ]; then
   export PYTHONPATH="$PWD/build/python${PYTHONPATH:+:$PYTHONPATH}"
 fi
-exec "$python" -m hwgpt.gpu_check "$@"
+# PyTorch is imported before hwgpt: on the H200 check (torch 2.11.0+cu130, hwgpt's module built
+# there with pybind11 3.1.0) importing torch after hwgpt crashed inside torch's operator registry;
+# in this order it ran (docs/PROFILING.md, "GPU runs").
+exec "$python" -c '
+import runpy, sys
+try:
+    import torch  # noqa: F401
+except ImportError:
+    pass  # gpu_check says that PyTorch is missing
+sys.argv[0] = "gpu_check"
+runpy.run_module("hwgpt.gpu_check", run_name="__main__")' "$@"

@@ -1,5 +1,6 @@
 """A quick check of a GPU against the benchmark (scripts/gpu_check.sh): profiles ~50 seeded archs
-of scale s at the original's workload (batch 8 x 1024) with PyTorch (hwgpt.torch_profile), fits
+of scale s at the original's workload (batch 8 x 1024, bfloat16 autocast on a GPU) with PyTorch
+(hwgpt.torch_profile), fits
 nothing, and prints the rank correlation (Kendall tau) of the measured latencies with the shipped
 surrogates of a100 and h100, and the energy per call with the window it was measured over.
 Without a GPU it says so and exits 0.
@@ -27,6 +28,9 @@ def main(argv=None):
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--seq", type=int, default=1024)
     parser.add_argument("--compute", default="cuda")
+    parser.add_argument("--dtype", default=None,
+                        help="float32, bfloat16 or float16 (default: bfloat16 autocast on a GPU, as the original's "
+                             "a100/h100 latencies; float32 on a CPU)")
     parser.add_argument("--device", default=None, help="the GPU's name in the store (default: gpu-check)")
     parser.add_argument("--db", default="gpu-check.db")
     parser.add_argument("--compare", default="a100,h100", help="devices whose shipped latency surrogates to rank against")
@@ -43,6 +47,7 @@ def main(argv=None):
     from . import torch_profile
     from .api import Benchmark
 
+    dtype = args.dtype or ("bfloat16" if args.compute.startswith("cuda") else "float32")
     archs = [_hwgpt.arch_string(a, args.scale) for a in _hwgpt.sample_archs(args.scale, args.count, args.seed)]
     name = args.device or ("gpu-check" if args.compute.startswith("cuda") else "cpu-check")
     start = time.perf_counter()
@@ -51,11 +56,12 @@ def main(argv=None):
     report = torch_profile.profile(args.scale, archs, args.db, device=name, compute=args.compute,
                                    batch=args.batch, seq=args.seq, warmup=2, min_repeats=5, max_repeats=20,
                                    max_seconds=2.0, decode_tokens=0, energy_updates=5, energy_window=0.5,
-                                   energy_windows=1, run_uid=f"{name}/{args.scale}/gpu-check-b{args.batch}-t{args.seq}")
+                                   energy_windows=1, dtype=dtype,
+                                   run_uid=f"{name}/{args.scale}/gpu-check-b{args.batch}-t{args.seq}-{dtype}")
     seconds = time.perf_counter() - start
     rows = _hwgpt.store_samples(args.db, args.scale, "latency_ms", name)
     measured = [statistics.median(rows[a][0]) for a in archs]
-    print(f"gpu_check: {len(archs)} archs of scale {args.scale} at batch {args.batch} x {args.seq} on {args.compute} "
+    print(f"gpu_check: {len(archs)} archs of scale {args.scale} at batch {args.batch} x {args.seq}, {dtype}, on {args.compute} "
           f"in {seconds:.0f} s (run {report['run_uid']} in {args.db})")
     print(f"  latency: median {statistics.median(measured):.3f} ms, range {min(measured):.3f}-{max(measured):.3f} ms")
     bench = Benchmark(args.scale)

@@ -14,6 +14,7 @@ CLI's, so `hwgpt fit` and `hwgpt store merge` take them as they take `hwgpt prof
 """
 
 import argparse
+import contextlib
 import sys
 import time
 
@@ -34,10 +35,15 @@ def _set_openblas_threads(threads):
     return -1
 
 
+# Names accepted for the dtype option, to the one recorded.
+_AUTOCAST = {"float32": "float32", "fp32": "float32", "bfloat16": "bfloat16", "bf16": "bfloat16",
+             "float16": "float16", "fp16": "float16"}
+
+
 class TorchExecutor:
     """Runs the dense model of one arch at a time on `compute` ("cpu", "cuda" or "cuda:N")."""
 
-    def __init__(self, space, compute="cpu", seed=1, threads=1):
+    def __init__(self, space, compute="cpu", seed=1, threads=1, dtype="float32"):
         import torch  # only this route needs PyTorch
         from . import torch_model
 
@@ -50,6 +56,14 @@ class TorchExecutor:
                              f"(torch {torch.__version__}, CUDA build: {torch.version.cuda})")
         if self.device.type not in ("cpu", "cuda"):
             raise ValueError(f"compute device '{compute}'; expected cpu, cuda or cuda:N")
+        # float32, or autocast to a 16-bit type around every timed call and the memory pass: the
+        # original's GPU measurements ran under autocast (bfloat16 on a100/a40/h100/a6000, float16
+        # on v100/P100/rtx2080/rtx3080), so only such runs compare with its GPU numbers.
+        self.dtype = _AUTOCAST.get(dtype, dtype)
+        if self.dtype not in _AUTOCAST.values():
+            raise ValueError(f"dtype '{dtype}'; expected float32, bfloat16 or float16")
+        if self.dtype == "float16" and self.device.type == "cpu":
+            raise ValueError("dtype float16: autocast to float16 needs a GPU (the CPU autocasts to bfloat16)")
         self.seed = seed
         torch.set_num_threads(threads)
         # PyTorch's thread count does not bound OpenBLAS's own pool (Debian's torch calls it), as
@@ -66,8 +80,9 @@ class TorchExecutor:
         return self.device.type == "cuda"
 
     def timer(self):
-        return ("CUDA events around one forward pass (PyTorch), recorded on the current stream"
-                if self.on_gpu() else "time.perf_counter around one forward pass (PyTorch)")
+        timer = ("CUDA events around one forward pass (PyTorch), recorded on the current stream"
+                 if self.on_gpu() else "time.perf_counter around one forward pass (PyTorch)")
+        return timer if self.dtype == "float32" else f"{timer}, under autocast to {self.dtype}"
 
     def prepare(self, arch, batch, seq):
         torch = self.torch
@@ -99,16 +114,21 @@ class TorchExecutor:
         torch.cuda.synchronize(self.device)
         before = torch.cuda.memory_allocated(self.device)
         torch.cuda.reset_peak_memory_stats(self.device)
-        with torch.no_grad():
+        with torch.no_grad(), self._autocast():
             self.model(self.tokens)
         torch.cuda.synchronize(self.device)
         return (torch.cuda.max_memory_allocated(self.device) - before) / 1e6
 
     # ---- timing --------------------------------------------------------------------------------
 
+    def _autocast(self):
+        if self.dtype == "float32":
+            return contextlib.nullcontext()
+        return self.torch.autocast(device_type=self.device.type, dtype=getattr(self.torch, self.dtype))
+
     def _timed(self, run):
         torch = self.torch
-        with torch.no_grad():
+        with torch.no_grad(), self._autocast():
             if self.on_gpu():
                 start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
                 start.record()
@@ -121,19 +141,21 @@ class TorchExecutor:
             return (time.perf_counter() - begin) * 1000.0
 
 
-def profile(space, archs, db, device=None, compute="cpu", seed=1, threads=1, **options):
+def profile(space, archs, db, device=None, compute="cpu", seed=1, threads=1, dtype="float32", **options):
     """Profiles `archs` (canonical strings or dicts) of `space` into the store `db` and returns the
     runner's report (run_uid, device, profiled, already_done, energy, energy_failures, energy_stopped,
     memory_failures).
     options: batch, seq, warmup, min_repeats, max_repeats, target_ci, max_seconds, decode_tokens,
-    memory, energy_updates, energy_window, energy_windows, run_uid (as `hwgpt profile`'s flags)."""
-    executor = TorchExecutor(space, compute, seed, threads)
+    memory, energy_updates, energy_window, energy_windows, run_uid (as `hwgpt profile`'s flags).
+    dtype: float32, or bfloat16 / float16 (autocast, as the original's GPU measurements)."""
+    executor = TorchExecutor(space, compute, seed, threads, dtype)
     torch = executor.torch
     strings = [a if isinstance(a, str) else _hwgpt.arch_string(a, space) for a in archs]
     opts = dict(options)
     if device is not None:
         opts["device"] = device
     opts["threads"] = threads
+    opts["dtype"] = executor.dtype
     opts["blas_threads"] = executor.blas_threads
     opts.setdefault("revision", f"torch {torch.__version__}")
     if executor.on_gpu():
@@ -156,6 +178,8 @@ def main(argv=None):
     parser.add_argument("--device", help="the device's name in the store (default: from the CPU model)")
     parser.add_argument("--compute", default="cpu", help="cpu, cuda or cuda:N")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--dtype", default="float32",
+                        help="float32, or bfloat16/float16: autocast, as the original's GPU measurements")
     for name, kind in (("batch", int), ("seq", int), ("warmup", int), ("min-repeats", int), ("max-repeats", int),
                        ("target-ci", float), ("max-seconds", float), ("decode-tokens", int),
                        ("energy-updates", int), ("energy-window", float), ("energy-windows", int)):
@@ -170,10 +194,11 @@ def main(argv=None):
         archs = [_hwgpt.arch_string(a, args.scale) for a in _hwgpt.sample_archs(args.scale, args.sample, args.seed)]
     options = {k: v for k, v in vars(args).items()
                if v is not None and k not in ("scale", "archs", "sample", "seed", "db", "device", "compute", "threads",
-                                              "no_memory")}
+                                              "dtype", "no_memory")}
     options["memory"] = not args.no_memory
     options["command"] = "python3 -m hwgpt.torch_profile " + " ".join(argv if argv is not None else sys.argv[1:])
-    report = profile(args.scale, archs, args.db, args.device, args.compute, args.seed, args.threads, **options)
+    report = profile(args.scale, archs, args.db, args.device, args.compute, args.seed, args.threads, args.dtype,
+                     **options)
     print(f"run {report['run_uid']}: profiled {report['profiled']} archs, {report['already_done']} already done; "
           f"energy: {report['energy']}")
     for failure in report["energy_failures"]:

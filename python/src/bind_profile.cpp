@@ -97,6 +97,11 @@ profile::ProfileConfig profile_config(const Options& options, const space::Searc
   config.workload = analytic::default_workload(space);
   config.workload.batch = options.get("batch", config.workload.batch);
   config.workload.sequence_length = options.get("seq", config.workload.sequence_length);
+  // The executor runs float32 or under autocast to a 16-bit type (hwgpt.torch_profile checks it
+  // first); recorded as the run's dtype and in its uid, so such runs never mix with float32 ones.
+  config.workload.dtype = analytic::parse_dtype(options.get("dtype", std::string("float32")));
+  if (config.workload.dtype == analytic::Dtype::kInt8)
+    throw ValueError("profile option 'dtype' is int8; expected float32, bfloat16 or float16");
   config.threads = options.get("threads", 1);
   config.blas_threads = options.get("blas_threads", -1);
   config.protocol.warmup = options.get("warmup", config.protocol.warmup);
@@ -113,7 +118,8 @@ profile::ProfileConfig profile_config(const Options& options, const space::Searc
   config.git_revision = options.get("revision", std::string());
   config.run_uid =
       options.get("run_uid", device_name + "/" + space.name() + "/b" + std::to_string(config.workload.batch) + "-t" +
-                                 std::to_string(config.workload.sequence_length) + "-float32-threads" +
+                                 std::to_string(config.workload.sequence_length) + "-" +
+                                 analytic::dtype_name(config.workload.dtype) + "-threads" +
                                  std::to_string(config.threads) + "-pytorch");
   return config;
 }

@@ -108,6 +108,32 @@ def test_its_rows_are_what_fit_merge_and_summary_read(tmp_path):
     assert len(latency_medians(merged)) == 110
 
 
+def test_autocast_runs_are_recorded_as_their_dtype_and_stay_close_to_float32(tmp_path):
+    # bfloat16 autocast on the CPU (the GPU route autocasts the same way, as the original's GPU
+    # measurements did): its own run uid and dtype, a timer that says so, and logits within
+    # bfloat16's precision of the float32 model's (8 mantissa bits: ~1 % of the logits' scale).
+    db = tmp_path / "bf16.db"
+    fast = dict(batch=1, seq=16, warmup=1, min_repeats=3, max_repeats=3, decode_tokens=2, memory=False)
+    report = torch_profile.profile("t", ARCHS[:2], db, device="box", dtype="bf16", **fast)
+    assert report["run_uid"] == "box/t/b1-t16-bfloat16-threads1-pytorch"
+    with sqlite3.connect(db) as c:
+        dtype, protocol = c.execute("SELECT dtype, protocol FROM runs").fetchone()
+    assert dtype == "bfloat16"
+    assert json.loads(protocol)["timer"].endswith("under autocast to bfloat16")
+    executor = torch_profile.TorchExecutor("t", dtype="bfloat16")
+    executor.prepare(ARCHS[0], 1, 16)
+    with torch.no_grad():
+        exact = executor.model(executor.tokens).float()
+        with executor._autocast():
+            low = executor.model(executor.tokens).float()
+    scale = exact.abs().max().item()
+    assert 0 < (low - exact).abs().max().item() < 0.05 * scale
+    with pytest.raises(ValueError, match="expected float32, bfloat16 or float16"):
+        torch_profile.TorchExecutor("t", dtype="int8")
+    with pytest.raises(ValueError, match="autocast to float16 needs a GPU"):
+        torch_profile.TorchExecutor("t", dtype="float16")
+
+
 def test_cuda_without_a_gpu_is_refused_clearly():
     if torch.cuda.is_available():
         pytest.skip("this machine has a GPU: scripts/gpu_check.sh measures it")
@@ -142,5 +168,5 @@ def test_gpu_check_steps_on_a_cpu(tmp_path, capsys):
     assert gpu_check.main(["--compute", "cpu", "--scale", "t", "--count", "4", "--batch", "1", "--seq", "32",
                            "--db", str(tmp_path / "c.db"), "--compare", "epyc-2vcpu"]) == 0
     out = capsys.readouterr().out
-    assert "gpu_check: 4 archs of scale t at batch 1 x 32 on cpu" in out
+    assert "gpu_check: 4 archs of scale t at batch 1 x 32, float32, on cpu" in out
     assert "Kendall tau with the shipped latency surrogate of epyc-2vcpu: " in out
