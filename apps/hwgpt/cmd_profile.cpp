@@ -24,6 +24,7 @@ constexpr const char* kHelp =
     "usage: hwgpt profile --scale S (--archs FILE | --sample N [--seed K (1)]) --db PATH\n"
     "         [--device NAME (from the CPU model)] [--checkpoint SUPERNET (random weights)]\n"
     "         [--batch B --seq T (the space's workload)] [--threads N (1)]\n"
+    "         [--dtype float32|bfloat16|float16 (float32; 16-bit: autocast, as the original's GPU runs)]\n"
     "         [--warmup N (3)] [--min-repeats N (7)] [--max-repeats N (200)] [--target-ci X (0.02)]\n"
     "         [--max-seconds S (120)] [--decode-tokens N (32)] [--no-memory] [--run-uid U]\n"
     "         [--compute cpu|cuda[:N] (cpu; cuda needs a CUDA libtorch and --device NAME)]\n"
@@ -31,7 +32,8 @@ constexpr const char* kHelp =
     "       hwgpt profile --summary --db PATH [--run-uid U (every profile run)] [--target-ci X]\n"
     "Measures forward latency (ms), cached decoding (ms/token), energy (mJ, where RAPL or, on a\n"
     "GPU, NVML exists) and the peak memory added by a forward pass (MB: resident memory on the\n"
-    "CPU, the CUDA allocator's on a GPU) of each arch's extracted model, float32. Kill it at any\n"
+    "CPU, the CUDA allocator's on a GPU) of each arch's extracted model, float32 or under\n"
+    "autocast to --dtype (float16 on a GPU only). Kill it at any\n"
     "moment and run the same command again: it continues where it stopped (the run uid\n"
     "defaults to device/space/workload/threads). --summary prints the precision each run\n"
     "reached, recomputed from its stored samples: per metric the archs, calls per arch, and the\n"
@@ -91,6 +93,11 @@ profile::ProfileConfig profile_config(const Args& args, const std::vector<std::s
   config.workload = analytic::default_workload(s);
   config.workload.batch = static_cast<int>(args.integer("--batch", config.workload.batch, 1, 1'000'000));
   config.workload.sequence_length = static_cast<int>(args.integer("--seq", config.workload.sequence_length, 1, 1'000'000));
+  if (const auto dtype = args.value("--dtype")) {
+    config.workload.dtype = analytic::parse_dtype(*dtype);
+    if (config.workload.dtype == analytic::Dtype::kInt8)
+      throw ParseError("profile: --dtype int8; expected float32, bfloat16 or float16 (autocast)");
+  }
   config.threads = static_cast<int>(args.integer("--threads", 1, 1, 1024));
   config.protocol.warmup = static_cast<int>(args.integer("--warmup", config.protocol.warmup, 0, 1000));
   config.protocol.min_repeats = static_cast<int>(args.integer("--min-repeats", config.protocol.min_repeats, 1, 100000));
@@ -145,7 +152,7 @@ void print_report(const profile::ProfileConfig& config, const profile::ProfileRe
 int cmd_profile(const std::vector<std::string>& tokens) {
   const Args args("profile", tokens,
                   {{"--scale", "--space-file", "--archs", "--sample", "--seed", "--db", "--compute",
-                    "--checkpoint", "--batch", "--seq", "--threads", "--warmup", "--min-repeats",
+                    "--checkpoint", "--batch", "--seq", "--dtype", "--threads", "--warmup", "--min-repeats",
                     "--max-repeats", "--target-ci", "--max-seconds", "--decode-tokens", "--run-uid", "--device",
                     "--energy-updates", "--energy-window", "--energy-windows"},
                    {"--no-memory", "--summary", "--help"},
@@ -169,12 +176,15 @@ int cmd_profile(const std::vector<std::string>& tokens) {
   const bool gpu = compute != "cpu";
   if (gpu && !args.value("--device"))
     throw ParseError("profile: --compute " + compute + " needs --device NAME (the GPU's name in the store, e.g. h100)");
+  if (!gpu && config.workload.dtype == analytic::Dtype::kFloat16)
+    throw ParseError("profile: --dtype float16: autocast to float16 needs a GPU (the CPU autocasts to bfloat16)");
   store::Store db(*db_path);
   const auto device = put_this_device(args, db, gpu);
   config.device = device.name;
   config.run_uid = args.value_or("--run-uid", device.name + "/" + s.name() + "/b" + std::to_string(config.workload.batch) +
                                                   "-t" + std::to_string(config.workload.sequence_length) +
-                                                  "-float32-threads" + std::to_string(config.threads));
+                                                  "-" + analytic::dtype_name(config.workload.dtype) +
+                                                  "-threads" + std::to_string(config.threads));
   auto executor = model_executor(args, s, config.threads, compute);
   auto meter = profile::detect_energy_meter(gpu ? "gpu" : "cpu");
   if (!meter->available()) std::cerr << "profile: energy not measured: " << meter->unavailable_reason() << "\n";

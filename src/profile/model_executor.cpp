@@ -7,6 +7,7 @@
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/model/supernet.hpp"
+#include "autocast_guard.hpp"
 #include "supernet_impl.hpp"
 
 #ifdef HWGPT_TORCH_CUDA  // set by CMake when libtorch was built with CUDA (CAFFE2_USE_CUDA)
@@ -43,8 +44,18 @@ class ModelExecutor final : public ArchExecutor {
   bool on_gpu() const override { return device_.is_cuda(); }
 
   void prepare(const space::Arch& arch, const analytic::Workload& workload) override {
-    if (workload.dtype != analytic::Dtype::kFloat32)
-      throw hwgpt::ValueError("profile: the executor runs float32 only; got " + analytic::dtype_name(workload.dtype));
+    switch (workload.dtype) {
+      case analytic::Dtype::kFloat32: autocast_.reset(); break;
+      case analytic::Dtype::kBFloat16: autocast_ = at::kBFloat16; break;
+      case analytic::Dtype::kFloat16:
+        if (!device_.is_cuda())
+          throw hwgpt::ValueError("profile: autocast to float16 needs a GPU (the CPU autocasts to bfloat16)");
+        autocast_ = at::kHalf;
+        break;
+      default:
+        throw hwgpt::ValueError("profile: the executor runs float32 or autocasts to bfloat16/float16; got " +
+                                analytic::dtype_name(workload.dtype));
+    }
     dense_.reset();
     dense_.emplace(supernet_.extract(arch));
     const auto vocab = static_cast<std::uint64_t>(supernet_.search_space().vocab_size());
@@ -58,6 +69,7 @@ class ModelExecutor final : public ArchExecutor {
 
   double forward() override {
     torch::NoGradGuard no_grad;
+    model::AutocastGuard autocast(device_, autocast_);
     synchronize(device_);
     const auto start = std::chrono::steady_clock::now();
     const torch::Tensor logits = model::forward_logits(dense_->impl().weights, tokens_);
@@ -69,6 +81,7 @@ class ModelExecutor final : public ArchExecutor {
 
   double decode_token() override {
     torch::NoGradGuard no_grad;
+    model::AutocastGuard autocast(device_, autocast_);
     synchronize(device_);
     const auto start = std::chrono::steady_clock::now();
     const torch::Tensor logits = model::forward_logits(dense_->impl().weights, next_token_, &dense_->impl().cache);
@@ -100,6 +113,7 @@ class ModelExecutor final : public ArchExecutor {
   model::Supernet supernet_;
   std::uint64_t seed_;
   torch::Device device_;
+  std::optional<at::ScalarType> autocast_;  // the workload's 16-bit type; none: float32
   std::optional<model::DenseModel> dense_;
   torch::Tensor tokens_, next_token_;
 };
