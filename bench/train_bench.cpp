@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "hwgpt/analytic/summary.hpp"
+#include "hwgpt/core/malloc_policy.hpp"
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/train/trainer.hpp"
@@ -20,7 +21,7 @@ constexpr const char* kArch = "gpt-t-4-128-4-4-4-4-4-4-4-4-True";
 void BM_Train_StandaloneStep(benchmark::State& state) {
   const char* env = std::getenv("HWGPT_BENCH_THREADS");
   hwgpt::model::set_num_threads(env ? std::atoi(env) : 1);
-  hwgpt::model::keep_freed_memory_for_reuse();  // as `hwgpt train` does
+  hwgpt::set_malloc_policy(hwgpt::MallocPolicy::kKeepFreed);  // as `hwgpt train` does
   const auto dir = std::filesystem::temp_directory_path() / ("hwgpt_train_bench_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   hwgpt::Rng rng(1);

@@ -1,7 +1,6 @@
 // The forward math shared by the sliced supernet and dense models, and DenseModel with its KV
 // cache. Shapes: B batch, T new positions, P = past + T key positions, h heads, hs head size.
 #include <dlfcn.h>
-#include <malloc.h>
 
 #include <charconv>
 #include <cmath>
@@ -183,13 +182,6 @@ void set_num_threads(int threads) {
   // Measured: with only torch's pool at 1, OpenBLAS's pthread pool still ran sgemm on a second
   // core (and spun in sched_yield), so a "one thread" profile used two.
   if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(threads);
-}
-
-void keep_freed_memory_for_reuse() {
-  // Blocks up to 32 MiB (glibc's largest allowed threshold on 64-bit) come from the heap, and up
-  // to 1 GiB of free heap stays mapped; setting them also stops glibc's adaptive threshold.
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
 int blas_threads() {

@@ -4,7 +4,10 @@
 #include <malloc.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
+
+#include "hwgpt/core/malloc_policy.hpp"
 
 namespace hwgpt::profile {
 namespace {
@@ -24,6 +27,12 @@ std::optional<double> status_kb(const std::string& key) {
 }  // namespace
 
 std::optional<MemoryReading> measure_cpu_memory(const std::function<void()>& work, std::string* reason) {
+  // malloc_trim hands every free heap page back to the kernel, so the pass faults in each page it
+  // touches (the peak counts them) even where it reuses freed chunks. A process that keeps freed
+  // blocks (`hwgpt profile`, for its timed calls) also grows its heap, not new mappings, for
+  // blocks the free ones cannot serve: for the pass those get mappings of their own again.
+  std::optional<ScopedMallocPolicy> exact;
+  if (malloc_policy() == MallocPolicy::kKeepFreed) exact.emplace(MallocPolicy::kExact);
   malloc_trim(0);
   {
     std::ofstream clear("/proc/self/clear_refs");

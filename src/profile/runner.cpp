@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hwgpt/core/error.hpp"
+#include "hwgpt/core/malloc_policy.hpp"
 #include "hwgpt/profile/energy_window.hpp"
 #include "hwgpt/profile/memory_meter.hpp"
 #include "hwgpt/space/arch_string.hpp"
@@ -71,6 +72,10 @@ std::string protocol_record(const ArchExecutor& executor, const EnergyMeter& met
                                  {"poll_ms", config.energy_window.poll_ms},
                                  {"windows_per_arch", config.energy_windows},
                                  {"statistic", "energy of back-to-back calls between two counter updates / calls"}};
+  // Only when set (`hwgpt profile` sets it): runs without it keep their protocol (resume key).
+  if (malloc_policy() == MallocPolicy::kKeepFreed)
+    protocol["malloc"] = "glibc keeps freed blocks for the timed calls (mmap threshold 32 MiB, trim threshold 1 GiB); "
+                         "the memory pass maps every block over 128 KiB afresh";
   protocol["memory"] = !config.measure_memory ? "not measured"
                        : executor.on_gpu()     ? "peak CUDA allocator memory added by one forward pass"
                                                : "peak RSS added by one forward pass (clear_refs + VmHWM)";

@@ -172,18 +172,17 @@ TEST_F(TrainCli, DeviceOptionIsCheckedBeforeAnythingIsWritten) {
 TEST_F(TrainCli, ProfileDtypeIsARunOfItsOwn) {
   const std::string common = "profile --scale t --sample 2 --db p.db --device box --batch 1 --seq 16 --max-seconds 1 "
                              "--decode-tokens 2 --no-memory";
-  const Result bf16 = run(common + " --dtype bf16");
-  ASSERT_EQ(bf16.exit_code, 0) << bf16.err;
-  EXPECT_THAT(bf16.out, HasSubstr("run box/t/b1-t16-bfloat16-threads1: profiled 2 archs, 0 already done"));
-  const Result fp32 = run(common);
-  ASSERT_EQ(fp32.exit_code, 0) << fp32.err;
-  EXPECT_THAT(fp32.out, HasSubstr("run box/t/b1-t16-float32-threads1: profiled 2 archs, 0 already done"));
-  const Result half = run("profile --scale t --sample 1 --db half.db --device box --dtype float16");
-  EXPECT_EQ(half.exit_code, 1);
-  EXPECT_THAT(half.err, HasSubstr("autocast to float16 needs a GPU"));
-  const Result int8 = run("profile --scale t --sample 1 --db half.db --device box --dtype int8");
-  EXPECT_EQ(int8.exit_code, 1);
-  EXPECT_THAT(int8.err, HasSubstr("--dtype int8; expected float32, bfloat16 or float16"));
+  for (const auto& [options, dtype] : {std::pair{" --dtype bf16", "bfloat16"}, std::pair{"", "float32"}}) {
+    const Result r = run(common + options);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr(std::string("run box/t/b1-t16-") + dtype + "-threads1: profiled 2 archs, 0 already done"));
+  }
+  for (const auto& [dtype, message] : {std::pair{"float16", "autocast to float16 needs a GPU"},
+                                       std::pair{"int8", "--dtype int8; expected float32, bfloat16 or float16"}}) {
+    const Result r = run(std::string("profile --scale t --sample 1 --db half.db --device box --dtype ") + dtype);
+    EXPECT_EQ(r.exit_code, 1) << dtype;
+    EXPECT_THAT(r.err, HasSubstr(message)) << dtype;
+  }
   EXPECT_FALSE(fs::exists(dir / "half.db"));
 }
 

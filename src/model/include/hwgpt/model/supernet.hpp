@@ -43,13 +43,6 @@ class DenseModel;
 void set_num_threads(int threads);
 // Threads of OpenBLAS's pool, or -1 when the BLAS library in use is not OpenBLAS.
 int blas_threads();
-// Makes glibc's malloc keep freed blocks for reuse instead of returning them to the kernel
-// (process-wide; for training processes). A training step frees and reallocates the same
-// activation and gradient buffers every step; by default glibc serves each one with a fresh mmap
-// and faults its pages in again (perf: page faults and memset ~5 % of a step). Measured: +5-15 %
-// tokens/s on the nanoGPT-sized bench (docs/BENCHMARKS.md). Not for the profiler: it would make
-// memory added by a pass depend on what ran before.
-void keep_freed_memory_for_reuse();
 
 // Compute devices: "cpu" (the default everywhere) or "cuda" / "cuda:N". A libtorch built with
 // CUDA runs models, training and profiling on the GPU; Debian's libtorch is CPU-only, and there
