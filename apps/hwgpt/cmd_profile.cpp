@@ -95,9 +95,13 @@ profile::ProfileConfig profile_config(const Args& args, const std::vector<std::s
   config.workload.batch = static_cast<int>(args.integer("--batch", config.workload.batch, 1, 1'000'000));
   config.workload.sequence_length = static_cast<int>(args.integer("--seq", config.workload.sequence_length, 1, 1'000'000));
   if (const auto dtype = args.value("--dtype")) {
-    config.workload.dtype = analytic::parse_dtype(*dtype);
-    if (config.workload.dtype == analytic::Dtype::kInt8)
-      throw ParseError("profile: --dtype int8; expected float32, bfloat16 or float16 (autocast)");
+    const std::string expected = "; expected float32, bfloat16 or float16 (autocast)";
+    try {
+      config.workload.dtype = analytic::parse_dtype(*dtype);
+    } catch (const ParseError&) {
+      throw ParseError("profile: --dtype " + *dtype + expected);
+    }
+    if (config.workload.dtype == analytic::Dtype::kInt8) throw ParseError("profile: --dtype " + *dtype + expected);
   }
   config.threads = static_cast<int>(args.integer("--threads", 1, 1, 1024));
   config.protocol.warmup = static_cast<int>(args.integer("--warmup", config.protocol.warmup, 0, 1000));

@@ -99,9 +99,14 @@ profile::ProfileConfig profile_config(const Options& options, const space::Searc
   config.workload.sequence_length = options.get("seq", config.workload.sequence_length);
   // The executor runs float32 or under autocast to a 16-bit type (hwgpt.torch_profile checks it
   // first); recorded as the run's dtype and in its uid, so such runs never mix with float32 ones.
-  config.workload.dtype = analytic::parse_dtype(options.get("dtype", std::string("float32")));
-  if (config.workload.dtype == analytic::Dtype::kInt8)
-    throw ValueError("profile option 'dtype' is int8; expected float32, bfloat16 or float16");
+  const std::string dtype = options.get("dtype", std::string("float32"));
+  const std::string expected = "profile option 'dtype' is " + dtype + "; expected float32, bfloat16 or float16";
+  try {
+    config.workload.dtype = analytic::parse_dtype(dtype);
+  } catch (const ParseError&) {
+    throw ValueError(expected);
+  }
+  if (config.workload.dtype == analytic::Dtype::kInt8) throw ValueError(expected);
   config.threads = options.get("threads", 1);
   config.blas_threads = options.get("blas_threads", -1);
   config.protocol.warmup = options.get("warmup", config.protocol.warmup);

@@ -178,7 +178,8 @@ TEST_F(TrainCli, ProfileDtypeIsARunOfItsOwn) {
     EXPECT_THAT(r.out, HasSubstr(std::string("run box/t/b1-t16-") + dtype + "-threads1: profiled 2 archs, 0 already done"));
   }
   for (const auto& [dtype, message] : {std::pair{"float16", "autocast to float16 needs a GPU"},
-                                       std::pair{"int8", "--dtype int8; expected float32, bfloat16 or float16"}}) {
+                                       std::pair{"int8", "--dtype int8; expected float32, bfloat16 or float16"},
+                                       std::pair{"fp64", "--dtype fp64; expected float32, bfloat16 or float16"}}) {
     const Result r = run(std::string("profile --scale t --sample 1 --db half.db --device box --dtype ") + dtype);
     EXPECT_EQ(r.exit_code, 1) << dtype;
     EXPECT_THAT(r.err, HasSubstr(message)) << dtype;
