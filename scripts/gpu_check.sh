@@ -12,9 +12,8 @@ python="${PYTHON:-python3}"
 if ! "$python" -c "import hwgpt" 2>/dev/null && [ -d build/python/hwgpt ]; then
   export PYTHONPATH="$PWD/build/python${PYTHONPATH:+:$PYTHONPATH}"
 fi
-# PyTorch is imported before hwgpt: on the H200 check (torch 2.11.0+cu130, hwgpt's module built
-# there with pybind11 3.1.0) importing torch after hwgpt crashed inside torch's operator registry;
-# in this order it ran (docs/PROFILING.md, "GPU runs").
+# PyTorch is imported before hwgpt: the order that worked on the first H200 check, before the
+# module's link fix made the other order work too (docs/PROFILING.md, "GPU runs, second session").
 exec "$python" -c '
 import runpy, sys
 try:

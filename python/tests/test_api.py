@@ -369,3 +369,18 @@ def test_ground_truth_calls_answer_from_the_store_in_the_original_units(truth_db
     with pytest.raises(KeyError, match="has no latency_ms measurement on a100"):
         api.get_gt_latencies("a100", unmeasured)
     assert "device 'tpu' is not in the store" in error_of(lambda: api.get_gt_latencies("tpu", next(iter(a100))))
+
+
+def test_the_module_exports_its_entry_point_alone():
+    """The extension's only exported function is PyInit__hwgpt: the static archives it links (and
+    a libstdc++ linked in statically, whose GNU_UNIQUE symbols the dynamic linker would unify
+    with the process's libstdc++.so) stay inside it. With them exported, `import hwgpt` before
+    `import torch` crashed inside torch on an H200 (python/CMakeLists.txt, --exclude-libs)."""
+    import shutil
+    import subprocess
+    if shutil.which("nm") is None:
+        pytest.skip("no nm (binutils) here")
+    listing = subprocess.run(["nm", "-D", "--defined-only", hwgpt._hwgpt.__file__],
+                             check=True, capture_output=True, text=True).stdout.splitlines()
+    functions = [fields[-1] for fields in (line.split() for line in listing) if fields[-2] == "T"]
+    assert functions == ["PyInit__hwgpt"]

@@ -2,6 +2,7 @@
 // schedule, clipping, validation CSV and checkpoints that resume bit-identically (trainer.hpp).
 #include "hwgpt/train/trainer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -41,13 +42,14 @@ std::vector<std::pair<std::string, double>> config_fields(const TrainConfig& c) 
           {"distill", c.distill},
           {"distill_start", c.distill_start},
           {"sandwich_start", c.sandwich_start},
-          {"largest_weight", c.largest_weight}};
+          {"largest_weight", c.largest_weight},
+          {"embed_dim", c.embed_dim}};
 }
 
 // Value of a config field a checkpoint written before the field existed lacks: the one that gives
 // the trajectory such a checkpoint was trained on (no distillation, the sandwich from step 0, equal weights).
 double value_before_field_existed(const std::string& name) {
-  if (name == "distill" || name == "distill_start" || name == "sandwich_start") return 0;
+  if (name == "distill" || name == "distill_start" || name == "sandwich_start" || name == "embed_dim") return 0;
   if (name == "largest_weight") return 1;
   throw std::out_of_range("config field '" + name + "' missing");
 }
@@ -74,6 +76,10 @@ void check_config(const TrainConfig& c) {
   positive("largest_weight", c.largest_weight);
   if (!(c.distill >= 0 && c.distill <= 1))
     throw ValueError("train config: distill is " + std::to_string(c.distill) + "; expected a weight in [0, 1]");
+  if (c.embed_dim < 0)
+    throw ValueError("train config: embed_dim is " + std::to_string(c.embed_dim) + "; expected 0 (every width) or a width of the space");
+  if (c.embed_dim > 0 && !c.standalone_arch.empty())
+    throw ValueError("train config: embed_dim restricts the sandwich rule to one width; a stand-alone run trains one arch");
   if (c.distill > 0 && !c.standalone_arch.empty())
     throw ValueError("train config: distill needs the sandwich rule's largest sub-network as teacher; a stand-alone run has none");
   model::check_compute_device(c.device);
@@ -96,6 +102,14 @@ torch::Tensor prefix_region(const torch::Tensor& full, at::IntArrayRef sizes) {
 
 }  // namespace
 
+int trained_embed_dim(const std::filesystem::path& model_file) {
+  const TensorFile file = TensorFile::read(model_file, "model file");
+  const nlohmann::json meta = model::read_model_metadata(file);
+  if (!meta.contains("train")) return 0;
+  const nlohmann::json& config = meta.at("train").at("config");
+  return config.contains("embed_dim") ? static_cast<int>(config.at("embed_dim").get<double>()) : 0;
+}
+
 double learning_rate(const TrainConfig& c, int step) {
   const double min_lr = c.min_lr_fraction * c.peak_lr;
   // 1) linear warm-up
@@ -107,8 +121,22 @@ double learning_rate(const TrainConfig& c, int step) {
   return min_lr + 0.5 * (1.0 + std::cos(M_PI * progress)) * (c.peak_lr - min_lr);
 }
 
+// The space the sandwich draws from: `space` itself, or its archs of one embedding width
+// (TrainConfig::embed_dim; the same name, so its archs' strings are the whole space's).
+space::SearchSpace sandwich_space(const space::SearchSpace& space, int embed_dim) {
+  if (embed_dim == 0) return space;
+  const auto& dims = space.embed_dims();
+  if (std::find(dims.begin(), dims.end(), embed_dim) == dims.end())
+    throw ValueError("train config: embed_dim is " + std::to_string(embed_dim) + "; space '" + space.name() +
+                     "' has embedding widths " + space::join_choices(dims));
+  space::SearchSpaceConfig restricted = space.config();
+  restricted.embed_dims = {embed_dim};
+  return space::SearchSpace(std::move(restricted));
+}
+
 struct Trainer::Impl {
   space::SearchSpace space;
+  space::SearchSpace sandwich;  // what draw_archs and the validation roles use (see sandwich_space)
   TrainConfig config;
   TokenSplits data;
   std::filesystem::path checkpoint, csv;
@@ -129,7 +157,7 @@ struct Trainer::Impl {
 
   Impl(const space::SearchSpace& s, const TrainConfig& c, TokenSplits d, std::filesystem::path ckpt,
        std::filesystem::path csv_path, Communicator& communicator)
-      : space(s), config(c), data(std::move(d)), checkpoint(std::move(ckpt)), csv(std::move(csv_path)), comm(communicator),
+      : space(s), sandwich(sandwich_space(s, c.embed_dim)), config(c), data(std::move(d)), checkpoint(std::move(ckpt)), csv(std::move(csv_path)), comm(communicator),
         net(initial_supernet(s, c, checkpoint)) {
     // Initialised (seeded) and loaded on the CPU, then moved: the same start on every device.
     if (torch::Device(c.device) != torch::Device(torch::kCPU)) net.to_device(c.device);
@@ -311,7 +339,7 @@ void Trainer::Impl::write_csv_header_or_trim() {
 void Trainer::Impl::validate_and_log() {
   sync_standalone_into_supernet();  // a stand-alone run's weights live in its dense copies
   const std::pair<const char*, space::Arch> roles[] = {
-      {"max", space.largest_arch()}, {"min", space.smallest_arch()}, {"mid", space.mid_arch()}};
+      {"max", sandwich.largest_arch()}, {"min", sandwich.smallest_arch()}, {"mid", sandwich.mid_arch()}};
   EvalOptions options;
   options.sequence_length = config.sequence_length;
   options.max_tokens = config.eval_tokens;
@@ -363,9 +391,9 @@ const model::Supernet& Trainer::supernet() const {
 // first: its outputs are the teacher's when distilling), drawn before the batch.
 std::vector<space::Arch> Trainer::Impl::draw_archs(Rng& rng) const {
   if (standalone) return {*standalone};
-  if (step < config.sandwich_start) return {space.largest_arch()};
-  std::vector<space::Arch> archs = {space.largest_arch(), space.smallest_arch()};
-  for (int i = 0; i < config.random_subnets; ++i) archs.push_back(space::sample_arch(space, rng));
+  if (step < config.sandwich_start) return {sandwich.largest_arch()};
+  std::vector<space::Arch> archs = {sandwich.largest_arch(), sandwich.smallest_arch()};
+  for (int i = 0; i < config.random_subnets; ++i) archs.push_back(space::sample_arch(sandwich, rng));
   return archs;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "../common/temp_dir.hpp"
@@ -70,6 +71,44 @@ TEST_F(TrainCli, KilledRunResumesBitIdentically) {
   const std::string csv = hwgpt::test::read_all(dir / "a.csv");
   EXPECT_EQ(hwgpt::test::read_all(dir / "b.csv"), csv);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 5 * 3);
+}
+
+// Few-shot supernets, one per embedding width: `eval --checkpoint A,B,C` gives every arch the row
+// its own width's supernet gives alone, and refuses an arch no supernet covers or a width covered twice.
+TEST_F(TrainCli, FewShotSupernetsEvaluateTheirOwnWidths) {
+  for (const char* e : {"64", "128", "192"})
+    ASSERT_EQ(run(std::string(kTrain) + " --embed-dim " + e + " --checkpoint w" + e + ".pt").exit_code, 0) << e;
+  const Result all = run("eval --checkpoint w64.pt,w128.pt,w192.pt --corpus corpus.txt --sample 8 --seed 2 --seq 16 --out f.csv");
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  std::istringstream rows(hwgpt::test::read_all(dir / "f.csv"));
+  std::string line;
+  std::getline(rows, line);
+  std::map<std::string, std::string> row_of;  // arch -> its CSV row
+  std::map<std::string, std::string> archs_of_width;
+  while (std::getline(rows, line)) {
+    const std::string arch = line.substr(0, line.find(','));
+    row_of[arch] = line;
+    const std::string width = arch.substr(8, arch.find('-', 8) - 8);  // gpt-t-L-E-...
+    archs_of_width[width] += arch + "\n";
+  }
+  ASSERT_EQ(row_of.size(), 8u);
+  ASSERT_GE(archs_of_width.size(), 2u);
+  for (const auto& [width, archs] : archs_of_width) {
+    std::ofstream(dir / ("a" + width + ".txt")) << archs;
+    const Result alone = run("eval --checkpoint w" + width + ".pt --corpus corpus.txt --archs a" + width + ".txt --seq 16");
+    ASSERT_EQ(alone.exit_code, 0) << alone.err;
+    std::istringstream alone_rows(alone.out);
+    std::getline(alone_rows, line);
+    while (std::getline(alone_rows, line)) EXPECT_EQ(line, row_of[line.substr(0, line.find(','))]) << width;
+  }
+  std::ofstream(dir / "wide.txt") << "gpt-t-3-192-2-2-2-1-1-1-False\n";
+  const Result uncovered = run("eval --checkpoint w64.pt,w128.pt --corpus corpus.txt --archs wide.txt --seq 16");
+  EXPECT_EQ(uncovered.exit_code, 1);
+  EXPECT_THAT(uncovered.err, HasSubstr("has embedding width 192; the supernets given were trained on widths 64, 128 only"));
+  ASSERT_EQ(run(std::string(kTrain) + " --checkpoint one.pt").exit_code, 0);
+  const Result twice = run("eval --checkpoint w64.pt,one.pt --corpus corpus.txt --archs wide.txt --seq 16");
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_THAT(twice.err, HasSubstr("both cover the archs of embedding width 64"));
 }
 
 TEST_F(TrainCli, EvalGenerateAndBadInput) {

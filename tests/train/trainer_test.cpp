@@ -147,6 +147,41 @@ TEST(Trainer, StandaloneArchTrainsOnlyItsSlice) {
                                                         "this run asks for ''")));
 }
 
+// Few-shot (embed_dim): every sub-network of the sandwich has the one width, so the super-weights'
+// columns beyond it never move, while the one-shot rule's largest moves them; the width is recorded
+// (trained_embed_dim) and a resume must ask for the same one.
+TEST(Trainer, EmbedDimTrainsOnlyThatWidthAndIsRecorded) {
+  TempDir dir("embed_dim");
+  const TokenSplits data = hwgpt::train::load_byte_corpus(write_corpus(dir.path()));
+  TrainConfig c = tiny_config();
+  c.max_steps = 2;
+  c.weight_decay = 0;  // AdamW's decay shrinks every element of a matrix, used or not
+  c.embed_dim = 100;
+  EXPECT_THAT([&] { Trainer(t_space(), c, data, dir / "bad.pt"); },
+              ThrowsMessage<hwgpt::ValueError>(HasSubstr("embed_dim is 100; space 't' has embedding widths 64, 128, 192")));
+  c.embed_dim = 128;
+  c.standalone_arch = "gpt-t-3-64-2-3-4-1-2-4-True";
+  EXPECT_THROW(Trainer(t_space(), c, data, dir / "bad.pt"), hwgpt::ValueError);
+  EXPECT_FALSE(fs::exists(dir / "bad.pt"));
+  c.standalone_arch.clear();
+  // Layer 0's MLP matrix is (768, 192): row 0, columns 127 and 130.
+  auto fc_row0 = [](const Trainer& t) { return t.supernet().parameter("h.0.mlp.fc.weight"); };
+  Trainer few(t_space(), c, data, dir / "few.pt");
+  const auto before = fc_row0(few);
+  few.run();
+  EXPECT_NE(fc_row0(few)[127], before[127]);
+  EXPECT_EQ(fc_row0(few)[130], before[130]);
+  EXPECT_EQ(hwgpt::train::trained_embed_dim(dir / "few.pt"), 128);
+  TrainConfig one_shot = c;
+  one_shot.embed_dim = 0;
+  Trainer all(t_space(), one_shot, data, dir / "all.pt");
+  all.run();
+  EXPECT_NE(fc_row0(all)[130], before[130]);
+  EXPECT_EQ(hwgpt::train::trained_embed_dim(dir / "all.pt"), 0);
+  EXPECT_THAT([&] { Trainer(t_space(), one_shot, data, dir / "few.pt"); },
+              ThrowsMessage<hwgpt::FileError>(HasSubstr("embed_dim")));
+}
+
 // The device is checked before anything is written; on a machine with a CUDA libtorch and a GPU,
 // two GPU steps end close to the CPU's and the checkpoint (CPU tensors) resumes on the CPU.
 TEST(Trainer, DeviceIsCheckedAndAGpuRunMatchesTheCpu) {

@@ -51,6 +51,13 @@ struct TrainConfig {
   // 0 is the plain rule. The largest's share of the summed loss is largest_weight (1: all equal).
   int sandwich_start = 0;
   double largest_weight = 1;
+  // Few-shot split (Zhao et al., "Few-shot neural architecture search", ICML 2021): > 0 trains
+  // only the sub-networks of this embedding width (the sandwich's largest, smallest and random
+  // ones, and the validation roles, all at width embed_dim), so that one supernet per width,
+  // each trained alone, shares no weights across widths; 0: every width (one-shot). The
+  // checkpoint keeps the whole space's tensors (the rest stay at their initial values) and
+  // records the width, so `hwgpt eval` sends each arch to the supernet of its width.
+  int embed_dim = 0;
   // Canonical string of one arch to train alone (a stand-alone baseline for rank fidelity): it is
   // trained as a dense model initialised from its prefix slice of the super-weights, and written
   // back into that slice in checkpoints (the rest keeps its initial values); empty for the
@@ -66,6 +73,11 @@ struct TrainConfig {
   // for bit on the device it was written on.
   std::string device = "cpu";
 };
+
+// The embedding width a training checkpoint's sandwich was restricted to (TrainConfig::embed_dim),
+// 0 when it trained every width or is a model file without training state. Throws FileError when
+// the file cannot be read as a model file.
+int trained_embed_dim(const std::filesystem::path& model_file);
 
 // Learning rate at (0-based) `step`: 1) linear warm-up over warmup_steps, 2) cosine from peak to
 // min_lr_fraction·peak at max_steps, 3) the minimum after max_steps.
