@@ -4,7 +4,8 @@
 # split, and prints Kendall's tau and Spearman's rho between the two perplexity rankings with
 # bootstrap 95 % intervals (scripts/kendall_tau.py).
 #   scripts/rank_fidelity.sh SUPERNET_CHECKPOINT OUT_DIR [N (8)] [SEED (7)] [STEPS (2000)]
-# SUPERNET_CHECKPOINT '-' trains and evaluates the stand-alone models only. Run it again with
+# SUPERNET_CHECKPOINT '-' trains and evaluates the stand-alone models only; A,B,C evaluates each
+# arch with the few-shot supernet of its embedding width (hwgpt eval --checkpoint A,B,C). Run it again with
 # another supernet and the same OUT_DIR to reuse the stand-alone models (its table goes to
 # OUT_DIR/supernet-<checkpoint name>.csv).
 # Resumable: an arch whose row exists is skipped, an interrupted training resumes from its
@@ -41,6 +42,10 @@ seq 1 "$n" | xargs -P "${HWGPT_JOBS:-1}" -I{} bash -c 'train_one {}'
 for i in $(seq 1 "$n"); do cat "$out/standalone-$i.csv"; done | awk -F, 'NR == 1 || ($1 != "arch" && !seen[$1]++)' \
   > "$out/standalone.csv"
 [ "$supernet" = "-" ] && exit 0
-table="$out/supernet-$(basename "${supernet%.*}").csv"
+# A few-shot set (A,B,C: one supernet per embedding width, `hwgpt train --embed-dim`) is named
+# after its first file, with "-set".
+name=$(basename "${supernet%%,*}"); name=${name%.*}
+[[ $supernet == *,* ]] && name+="-set"
+table="$out/supernet-$name.csv"
 "$hwgpt" eval --checkpoint "$supernet" --corpus "$corpus" --archs "$out/archs.txt" --out "$table" --threads "$threads"
 /usr/bin/python3 "$(dirname "$0")/kendall_tau.py" "$out/standalone.csv" "$table"
