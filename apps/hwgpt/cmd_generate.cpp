@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "hwgpt/train/trainer.hpp"
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/model/supernet.hpp"
 #include "hwgpt/space/arch_string.hpp"
@@ -44,6 +45,7 @@ int cmd_generate(const std::vector<std::string>& tokens) {
   const auto text = args.value("--arch");
   if (!text) throw ParseError("generate: missing --arch ARCH (e.g. " + space::format_arch(s.largest_arch()) + ")");
   const space::Arch arch = space::parse_arch(*text, s);
+  train::check_trained_for(*checkpoint, arch, "generate");
   model::DenseModel dense = net.extract(arch);
   std::vector<std::int32_t> ids;
   for (unsigned char ch : *prompt) ids.push_back(ch);

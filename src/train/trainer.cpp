@@ -110,6 +110,14 @@ int trained_embed_dim(const std::filesystem::path& model_file) {
   return config.contains("embed_dim") ? static_cast<int>(config.at("embed_dim").get<double>()) : 0;
 }
 
+void check_trained_for(const std::filesystem::path& model_file, const space::Arch& arch, const std::string& what) {
+  const int width = trained_embed_dim(model_file);
+  if (width != 0 && width != arch.embed_dim)
+    throw ValueError(what + ": " + model_file.string() + " is a few-shot supernet of embedding width " +
+                     std::to_string(width) + "; " + space::format_arch(arch) + " has width " +
+                     std::to_string(arch.embed_dim) + " (its weights there were never trained)");
+}
+
 double learning_rate(const TrainConfig& c, int step) {
   const double min_lr = c.min_lr_fraction * c.peak_lr;
   // 1) linear warm-up
@@ -364,7 +372,10 @@ Trainer::Trainer(const space::SearchSpace& space, const TrainConfig& config, Tok
     throw ValueError("corpus '" + data.source + "': train split has " + std::to_string(data.train.size()) +
                      " tokens; expected more than sequence_length + 1 = " + std::to_string(config.sequence_length + 1));
   impl_ = std::make_unique<Impl>(space, config, std::move(data), std::move(checkpoint), std::move(validation_csv), comm);
-  if (!config.standalone_arch.empty()) impl_->standalone = space::parse_arch(config.standalone_arch, space);
+  if (!config.standalone_arch.empty()) {
+    impl_->standalone = space::parse_arch(config.standalone_arch, space);
+    if (!config.init_from.empty()) check_trained_for(config.init_from, *impl_->standalone, "train");
+  }
   impl_->bind_trainable();
   for (std::size_t i = 0; i < impl_->trainable.size(); ++i) {
     impl_->adam_m.push_back(torch::zeros_like(impl_->trainable[i]).detach());

@@ -109,6 +109,9 @@ TEST_F(TrainCli, FewShotSupernetsEvaluateTheirOwnWidths) {
   const Result twice = run("eval --checkpoint w64.pt,one.pt --corpus corpus.txt --archs wide.txt --seq 16");
   EXPECT_EQ(twice.exit_code, 1);
   EXPECT_THAT(twice.err, HasSubstr("both cover the archs of embedding width 64"));
+  const Result untrained = run("generate --checkpoint w64.pt --arch gpt-t-3-192-2-2-2-1-1-1-False --prompt x");
+  EXPECT_EQ(untrained.exit_code, 1);
+  EXPECT_THAT(untrained.err, HasSubstr("w64.pt is a few-shot supernet of embedding width 64"));
 }
 
 TEST_F(TrainCli, EvalGenerateAndBadInput) {

@@ -180,6 +180,20 @@ TEST(Trainer, EmbedDimTrainsOnlyThatWidthAndIsRecorded) {
   EXPECT_EQ(hwgpt::train::trained_embed_dim(dir / "all.pt"), 0);
   EXPECT_THAT([&] { Trainer(t_space(), one_shot, data, dir / "few.pt"); },
               ThrowsMessage<hwgpt::FileError>(HasSubstr("embed_dim")));
+  // Fine-tuning an arch from a few-shot supernet of another width would start from untrained
+  // weights: refused; of its own width (or from a one-shot supernet) it runs.
+  TrainConfig tune = tiny_config();
+  tune.max_steps = 1;
+  tune.init_from = (dir / "few.pt").string();
+  tune.standalone_arch = "gpt-t-3-64-2-3-4-1-2-4-True";
+  EXPECT_THAT([&] { Trainer(t_space(), tune, data, dir / "t64.pt"); },
+              ThrowsMessage<hwgpt::ValueError>(HasSubstr("is a few-shot supernet of embedding width 128; "
+                                                         "gpt-t-3-64-2-3-4-1-2-4-True has width 64")));
+  tune.standalone_arch = "gpt-t-3-128-2-3-4-1-2-4-True";
+  EXPECT_NO_THROW(Trainer(t_space(), tune, data, dir / "t128.pt"));
+  tune.init_from = (dir / "all.pt").string();
+  tune.standalone_arch = "gpt-t-3-64-2-3-4-1-2-4-True";
+  EXPECT_NO_THROW(Trainer(t_space(), tune, data, dir / "t64.pt"));
 }
 
 // The device is checked before anything is written; on a machine with a CUDA libtorch and a GPU,

@@ -78,6 +78,9 @@ struct TrainConfig {
 // 0 when it trained every width or is a model file without training state. Throws FileError when
 // the file cannot be read as a model file.
 int trained_embed_dim(const std::filesystem::path& model_file);
+// Throws ValueError when `model_file` is a few-shot supernet of another width than `arch`'s: its
+// weights for `arch` were never trained. `what` names the caller in the message.
+void check_trained_for(const std::filesystem::path& model_file, const space::Arch& arch, const std::string& what);
 
 // Learning rate at (0-based) `step`: 1) linear warm-up over warmup_steps, 2) cosine from peak to
 // min_lr_fraction·peak at max_steps, 3) the minimum after max_steps.
