@@ -48,6 +48,12 @@ class TrainCli : public ::testing::Test {
     r.err = hwgpt::test::read_all(dir / "err.txt");
     return r;
   }
+  // Runs `hwgpt <args>` and expects exit code 1 with `message` on stderr.
+  void expect_failure(const std::string& args, const std::string& message) const {
+    const Result r = run(args);
+    EXPECT_EQ(r.exit_code, 1) << args;
+    EXPECT_THAT(r.err, HasSubstr(message)) << args;
+  }
 };
 
 const char* kTrain = "train --corpus corpus.txt --steps 5 --batch 2 --seq 16 --warmup 1 --checkpoint-every 2 "
@@ -102,16 +108,13 @@ TEST_F(TrainCli, FewShotSupernetsEvaluateTheirOwnWidths) {
     while (std::getline(alone_rows, line)) EXPECT_EQ(line, row_of[line.substr(0, line.find(','))]) << width;
   }
   std::ofstream(dir / "wide.txt") << "gpt-t-3-192-2-2-2-1-1-1-False\n";
-  const Result uncovered = run("eval --checkpoint w64.pt,w128.pt --corpus corpus.txt --archs wide.txt --seq 16");
-  EXPECT_EQ(uncovered.exit_code, 1);
-  EXPECT_THAT(uncovered.err, HasSubstr("has embedding width 192; the supernets given were trained on widths 64, 128 only"));
+  expect_failure("eval --checkpoint w64.pt,w128.pt --corpus corpus.txt --archs wide.txt --seq 16",
+                 "has embedding width 192; the supernets given were trained on widths 64, 128 only");
   ASSERT_EQ(run(std::string(kTrain) + " --checkpoint one.pt").exit_code, 0);
-  const Result twice = run("eval --checkpoint w64.pt,one.pt --corpus corpus.txt --archs wide.txt --seq 16");
-  EXPECT_EQ(twice.exit_code, 1);
-  EXPECT_THAT(twice.err, HasSubstr("both cover the archs of embedding width 64"));
-  const Result untrained = run("generate --checkpoint w64.pt --arch gpt-t-3-192-2-2-2-1-1-1-False --prompt x");
-  EXPECT_EQ(untrained.exit_code, 1);
-  EXPECT_THAT(untrained.err, HasSubstr("w64.pt is a few-shot supernet of embedding width 64"));
+  expect_failure("eval --checkpoint w64.pt,one.pt --corpus corpus.txt --archs wide.txt --seq 16",
+                 "both cover the archs of embedding width 64");
+  expect_failure("generate --checkpoint w64.pt --arch gpt-t-3-192-2-2-2-1-1-1-False --prompt x",
+                 "w64.pt is a few-shot supernet of embedding width 64");
 }
 
 TEST_F(TrainCli, EvalGenerateAndBadInput) {
