@@ -9,6 +9,7 @@
 #include "hwgpt/core/error.hpp"
 #include "hwgpt/core/progress.hpp"
 #include "hwgpt/core/rng.hpp"
+#include "hwgpt/core/strings.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
 #include "hwgpt/train/byte_corpus.hpp"
@@ -40,20 +41,11 @@ struct Shard {
   int embed_dim = 0;
 };
 
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> parts;
-  std::size_t begin = 0;
-  for (std::size_t comma; (comma = text.find(',', begin)) != std::string::npos; begin = comma + 1)
-    parts.push_back(text.substr(begin, comma - begin));
-  parts.push_back(text.substr(begin));
-  return parts;
-}
-
 // The supernets of --checkpoint: one, or the few-shot set of `hwgpt train --embed-dim`, one per
 // width, of one space; no arch may be covered twice.
 std::vector<Shard> load_shards(const std::string& list, const std::string& device) {
   std::vector<Shard> shards;
-  for (const auto& path : split_commas(list)) {
+  for (const auto& path : split(list, ',')) {
     if (path.empty()) throw ParseError("eval: --checkpoint '" + list + "' has an empty file name");
     Shard shard{path, model::Supernet::load(path), train::trained_embed_dim(path)};
     if (device != "cpu") shard.net.to_device(device);

@@ -106,8 +106,12 @@ int trained_embed_dim(const std::filesystem::path& model_file) {
   const TensorFile file = TensorFile::read(model_file, "model file");
   const nlohmann::json meta = model::read_model_metadata(file);
   if (!meta.contains("train")) return 0;
-  const nlohmann::json& config = meta.at("train").at("config");
-  return config.contains("embed_dim") ? static_cast<int>(config.at("embed_dim").get<double>()) : 0;
+  try {
+    const nlohmann::json& config = meta.at("train").at("config");
+    return config.contains("embed_dim") ? static_cast<int>(config.at("embed_dim").get<double>()) : 0;
+  } catch (const nlohmann::json::exception& e) {
+    file.fail(std::string("has malformed training metadata (") + e.what() + ")");
+  }
 }
 
 void check_trained_for(const std::filesystem::path& model_file, const space::Arch& arch, const std::string& what) {
