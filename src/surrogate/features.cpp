@@ -1,10 +1,7 @@
 // Feature vectors for the surrogates (see features.hpp).
 #include "hwgpt/surrogate/features.hpp"
 
-#include <algorithm>
-#include <array>
 #include <cstdint>
-#include <optional>
 
 #include "hwgpt/analytic/flops.hpp"
 #include "hwgpt/analytic/memory.hpp"
@@ -15,46 +12,6 @@ namespace hwgpt::surrogate {
 namespace {
 
 constexpr std::size_t kAnalyticFeatures = 7;
-using AnalyticValues = std::array<double, kAnalyticFeatures>;
-
-AnalyticValues analytic_values(const space::Arch& arch, const space::SearchSpace& space, const FeatureConfig& config) {
-  // The spec's layer storage is reused from query to query on each thread (no allocation).
-  thread_local analytic::ModelSpec spec;
-  analytic::fill_model_spec(arch, space, config.variant, spec);
-  const auto params = analytic::count_params(spec);
-  std::int64_t attention_width = 0, mlp_width = 0;  // exact integer sums, one conversion each
-  for (const auto& layer : spec.layers) {
-    attention_width += layer.num_heads;
-    mlp_width += layer.mlp_hidden;
-  }
-  attention_width *= spec.head_size;
-  const auto flops = analytic::forward_flops(spec, config.workload, params);
-  return {static_cast<double>(params.total), static_cast<double>(params.matmul_weights),
-          static_cast<double>(attention_width), static_cast<double>(mlp_width), static_cast<double>(flops.linear),
-          static_cast<double>(flops.attention), static_cast<double>(analytic::kv_cache_bytes(spec, config.workload))};
-}
-
-// The largest arch's analytic values, computed once per thread for the space and configuration
-// last asked for (a query loop asks for one; a transfer fit alternates between a few spaces, each
-// miss one more arch's worth of work). Keyed on what defines the largest arch and its counts.
-const AnalyticValues& largest_values(const space::SearchSpace& space, const FeatureConfig& config) {
-  struct Key {
-    int embed_dim, layers, mlp_ratio, heads, head_size, vocab;
-    analytic::ModelVariant variant;
-    analytic::Workload workload;
-    bool operator==(const Key&) const = default;
-  };
-  const auto max_of = [](const std::vector<int>& v) { return *std::max_element(v.begin(), v.end()); };
-  const Key key{max_of(space.embed_dims()), max_of(space.layer_counts()), max_of(space.mlp_ratios()),
-                max_of(space.head_counts()), space.head_size(), space.vocab_size(), config.variant, config.workload};
-  thread_local std::optional<Key> cached_key;
-  thread_local AnalyticValues cached{};
-  if (!cached_key || !(*cached_key == key)) {
-    cached = analytic_values(space.largest_arch(), space, config);
-    cached_key = key;
-  }
-  return cached;
-}
 
 }  // namespace
 
@@ -69,7 +26,7 @@ std::vector<std::string> feature_names(const FeatureConfig& config, const space:
   if (config.analytic)
     for (const char* name : {"params", "matmul_weights", "attention_width", "mlp_width", "forward_linear_flops",
                              "forward_attention_flops", "kv_cache_bytes"})
-      names.emplace_back(std::string(name) + (config.analytic_relative ? "/largest" : ""));
+      names.emplace_back(name);
   return names;
 }
 
@@ -83,13 +40,24 @@ void features(const space::Arch& arch, const space::SearchSpace& space, const Fe
   space.validate(arch);
   space::encode_validated(arch, space, config.encoding, out.subspan(0, n));
   if (!config.analytic) return;
-  const AnalyticValues values = analytic_values(arch, space, config);
-  if (!config.analytic_relative) {
-    std::copy(values.begin(), values.end(), out.begin() + static_cast<std::ptrdiff_t>(n));
-    return;
+  // The spec's layer storage is reused from query to query on each thread (no allocation).
+  thread_local analytic::ModelSpec spec;
+  analytic::fill_model_spec(arch, space, config.variant, spec);
+  const auto params = analytic::count_params(spec);
+  std::int64_t attention_width = 0, mlp_width = 0;  // exact integer sums, one conversion each
+  for (const auto& layer : spec.layers) {
+    attention_width += layer.num_heads;
+    mlp_width += layer.mlp_hidden;
   }
-  const AnalyticValues& largest = largest_values(space, config);
-  for (std::size_t k = 0; k < kAnalyticFeatures; ++k) out[n + k] = largest[k] > 0 ? values[k] / largest[k] : 0.0;
+  attention_width *= spec.head_size;
+  const auto flops = analytic::forward_flops(spec, config.workload, params);
+  out[n + 0] = static_cast<double>(params.total);
+  out[n + 1] = static_cast<double>(params.matmul_weights);
+  out[n + 2] = static_cast<double>(attention_width);
+  out[n + 3] = static_cast<double>(mlp_width);
+  out[n + 4] = static_cast<double>(flops.linear);
+  out[n + 5] = static_cast<double>(flops.attention);
+  out[n + 6] = static_cast<double>(analytic::kv_cache_bytes(spec, config.workload));
 }
 
 }  // namespace hwgpt::surrogate

@@ -494,9 +494,7 @@ Surrogate fit_surrogate(const Dataset& data, const space::SearchSpace& space, Su
   for (const space::Encoding encoding : options.encodings) {
     SurrogateInfo candidate = info;
     candidate.features.encoding = encoding;
-    // Depth-bins rows mix spaces (FitOptions::transfer): their analytic features are shares of the
-    // space's largest arch; the other encodings keep raw counts.
-    candidate.features.analytic_relative = encoding == space::Encoding::kDepthBins && candidate.features.analytic;
+    if (encoding == space::Encoding::kDepthBins) candidate.features.analytic = false;  // see FitOptions::transfer
     auto fit = std::make_unique<SurrogateFit>(data, space, candidate, options);
     const double rmse = fit->select(candidate);
     scores += (scores.empty() ? "" : ", ") + space::encoding_name(encoding) + " " + format_rmse(rmse);

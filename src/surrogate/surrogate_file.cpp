@@ -213,7 +213,6 @@ json surrogate_info_json(const SurrogateInfo& i) {
                         {"dtype", analytic::dtype_name(i.workload.dtype)}}},
           {"features", {{"encoding", space::encoding_name(i.features.encoding)},
                         {"analytic", i.features.analytic},
-                        {"analytic_relative", i.features.analytic_relative},
                         {"variant", analytic::variant_name(i.features.variant)},
                         {"batch", i.features.workload.batch},
                         {"sequence_length", i.features.workload.sequence_length},
@@ -237,7 +236,6 @@ SurrogateInfo surrogate_info_from(const json& j) {
   const json& f = j.at("features");
   i.features.encoding = space::parse_encoding(f.at("encoding").get<std::string>());
   i.features.analytic = f.at("analytic");
-  i.features.analytic_relative = f.value("analytic_relative", false);  // absent before 2026-12-05: raw counts
   i.features.variant = analytic::parse_variant(f.at("variant").get<std::string>());
   i.features.workload = {f.at("batch"), f.at("sequence_length"), analytic::parse_dtype(f.at("dtype").get<std::string>())};
   i.model_kind = j.at("model_kind");

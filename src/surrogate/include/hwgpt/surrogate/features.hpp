@@ -21,10 +21,6 @@ struct FeatureConfig {
   // Append analytic features: parameters, matmul weights, Σ attention width, Σ MLP width,
   // forward FLOPs (linear, attention) and KV-cache bytes under `workload`, of `variant`.
   bool analytic = true;
-  // Divide each analytic feature by the space's largest arch's (largest_arch()): a share in
-  // (0, 1] that means the same in every space, where raw counts differ many-fold
-  // between scales. The depth-bins encoding's transfer across scales uses it (FitOptions::transfer).
-  bool analytic_relative = false;
   analytic::ModelVariant variant = analytic::ModelVariant::kHwgpt;
   analytic::Workload workload;
   friend bool operator==(const FeatureConfig&, const FeatureConfig&) = default;

@@ -55,9 +55,8 @@ struct FitOptions {
   // The same metric measured in other spaces (other scales of the benchmark), for the depth-bins
   // encoding only, whose layout every scale shares: their archs join the fit part of that
   // candidate (never validation, calibration or the test), their log targets standardised per
-  // space and mapped onto this data's mean and spread of log y. The depth-bins candidate's analytic
-  // features are relative to each space's largest arch (FeatureConfig::analytic_relative: raw
-  // counts differ many-fold between scales). docs/SURROGATES.md ("Transfer").
+  // space and mapped onto this data's mean and spread of log y. The depth-bins candidate has no
+  // analytic features (they differ in scale between spaces). docs/SURROGATES.md ("Transfer").
   struct TransferSet {
     const space::SearchSpace* space = nullptr;
     Dataset data;
