@@ -17,6 +17,12 @@ namespace {
 constexpr const char* kFormat = "hwgpt-supernet";
 
 std::string layer_name(int i, const char* suffix) { return "h." + std::to_string(i) + "." + suffix; }
+// Expert k's (k >= 1) copy of a layer matrix: h.{i}.expert{k}.{suffix} (the suffix kept last, so
+// initialisation and weight decay treat it as the matrix it mixes into).
+std::string expert_name(int i, int k, const char* suffix) {
+  return "h." + std::to_string(i) + ".expert" + std::to_string(k) + "." + suffix;
+}
+constexpr const char* kExpertMatrices[] = {"attn.qkv.weight", "attn.proj.weight", "mlp.fc.weight", "mlp.proj.weight"};
 
 }  // namespace
 
@@ -27,31 +33,75 @@ const torch::Tensor& Supernet::Impl::get(const std::string& name) const {
                    "h.0.attn.qkv.weight, ln_f.bias)");
 }
 
+namespace {
+
+// Width of the router's hidden layer (mixture of supernets).
+constexpr std::int64_t kRouterHidden = 32;
+
+// The router's input for `arch`: (3 + 2·L_max) numbers in [0, 1]: E, L and bias, then per layer
+// its heads and MLP ratio as shares of the space's largest (0 for layers the arch lacks).
+std::vector<float> router_features(const space::SearchSpace& space, const space::Arch& arch) {
+  const int L = space.max_layers();
+  std::vector<float> x(static_cast<std::size_t>(3 + 2 * L), 0.0F);
+  x[0] = static_cast<float>(arch.embed_dim) / static_cast<float>(space.embed_dims().back());
+  x[1] = static_cast<float>(arch.num_layers) / static_cast<float>(L);
+  x[2] = arch.bias ? 1.0F : 0.0F;
+  for (int i = 0; i < arch.num_layers; ++i) {
+    const auto u = static_cast<std::size_t>(i);
+    x[3 + u] = static_cast<float>(arch.num_heads[u]) / static_cast<float>(space.head_counts().back());
+    x[3 + static_cast<std::size_t>(L) + u] =
+        static_cast<float>(arch.mlp_ratios[u]) / static_cast<float>(space.mlp_ratios().back());
+  }
+  return x;
+}
+
+}  // namespace
+
+torch::Tensor Supernet::Impl::mixture(const space::Arch& arch) const {
+  const std::vector<float> f = router_features(space, arch);
+  const torch::Tensor x = torch::tensor(f, torch::kFloat32).to(router_in_weight.device());
+  const torch::Tensor hidden = torch::gelu(torch::nn::functional::linear(x, router_in_weight, router_in_bias));
+  const torch::Tensor logits = torch::nn::functional::linear(hidden, router_out_weight, router_out_bias);
+  return torch::softmax(logits.view({space.max_layers(), experts}), 1);
+}
+
 Weights Supernet::Impl::slice(const space::Arch& arch) const {
   if (arch.space != space.name())
     throw ValueError("arch '" + space::format_arch(arch) + "' is of space '" + arch.space +
                      "'; this supernet is of space '" + space.name() + "'");
   space.validate(arch);
   const std::int64_t E = arch.embed_dim, hs = space.head_size();
+  const torch::Tensor alpha = experts > 1 ? mixture(arch) : torch::Tensor();
   Weights w;
   w.head_size = space.head_size();
   w.wte = full.wte.narrow(1, 0, E);
   w.ln_f_weight = full.ln_f_weight.narrow(0, 0, E);
   w.ln_f_bias = full.ln_f_bias.narrow(0, 0, E);
   for (int i = 0; i < arch.num_layers; ++i) {
-    const LayerWeights& s = full.layers[static_cast<std::size_t>(i)];
-    const std::int64_t h = arch.num_heads[static_cast<std::size_t>(i)];
-    const std::int64_t F = arch.mlp_ratios[static_cast<std::size_t>(i)] * E, A = h * hs;
+    const auto u = static_cast<std::size_t>(i);
+    const LayerWeights& s = full.layers[u];
+    const std::int64_t h = arch.num_heads[u];
+    const std::int64_t F = arch.mlp_ratios[u] * E, A = h * hs;
+    // The (rows, cols) prefix of one matrix: expert 0's view, or the experts' mixture.
+    auto matrix = [&](torch::Tensor LayerWeights::*m, std::int64_t rows, std::int64_t cols) {
+      torch::Tensor out = (s.*m).narrow(0, 0, rows).narrow(1, 0, cols);
+      if (experts == 1) return out;
+      out = out * alpha[i][0];
+      for (int k = 1; k < experts; ++k)
+        out = out + (extra_experts[static_cast<std::size_t>(k - 1)].layers[u].*m).narrow(0, 0, rows).narrow(1, 0, cols) *
+                        alpha[i][k];
+      return out;
+    };
     LayerWeights l;
     l.num_heads = static_cast<int>(h);
     l.norm_1_weight = s.norm_1_weight.narrow(0, 0, E);
     l.norm_1_bias = s.norm_1_bias.narrow(0, 0, E);
     l.norm_2_weight = s.norm_2_weight.narrow(0, 0, E);
     l.norm_2_bias = s.norm_2_bias.narrow(0, 0, E);
-    l.qkv_weight = s.qkv_weight.narrow(0, 0, 3 * A).narrow(1, 0, E);
-    l.proj_weight = s.proj_weight.narrow(0, 0, E).narrow(1, 0, A);
-    l.fc_weight = s.fc_weight.narrow(0, 0, F).narrow(1, 0, E);
-    l.mlp_proj_weight = s.mlp_proj_weight.narrow(0, 0, E).narrow(1, 0, F);
+    l.qkv_weight = matrix(&LayerWeights::qkv_weight, 3 * A, E);
+    l.proj_weight = matrix(&LayerWeights::proj_weight, E, A);
+    l.fc_weight = matrix(&LayerWeights::fc_weight, F, E);
+    l.mlp_proj_weight = matrix(&LayerWeights::mlp_proj_weight, E, F);
     if (arch.bias) {
       l.qkv_bias = s.qkv_bias.narrow(0, 0, 3 * A);
       l.proj_bias = s.proj_bias.narrow(0, 0, E);
@@ -65,9 +115,13 @@ Weights Supernet::Impl::slice(const space::Arch& arch) const {
 
 namespace {
 
-// Creates the named super-weights of `space` in a fixed order, uninitialised.
-std::unique_ptr<Supernet::Impl> make_impl(const space::SearchSpace& space) {
-  auto impl = std::make_unique<Supernet::Impl>(space);
+// Creates the named super-weights of `space` in a fixed order, uninitialised. A mixture of
+// `experts` > 1 appends the other experts' matrices and the router after the one-expert names, so
+// expert 0 is initialised exactly as a one-expert supernet of the same seed.
+std::unique_ptr<Supernet::Impl> make_impl(const space::SearchSpace& space, int experts) {
+  if (experts < 1 || experts > 16)
+    throw ValueError("supernet experts is " + std::to_string(experts) + "; expected 1 (one supernet) to 16");
+  auto impl = std::make_unique<Supernet::Impl>(space, experts);
   const std::int64_t V = space.vocab_size(), E = space.embed_dims().back(), hs = space.head_size();
   const std::int64_t A = space.head_counts().back() * hs, F = space.mlp_ratios().back() * E;
   auto add = [&](const std::string& name, std::vector<std::int64_t> shape) -> torch::Tensor& {
@@ -93,6 +147,16 @@ std::unique_ptr<Supernet::Impl> make_impl(const space::SearchSpace& space) {
   }
   add("ln_f.weight", {E});
   add("ln_f.bias", {E});
+  if (experts == 1) return impl;
+  const std::vector<std::int64_t> shapes[] = {{3 * A, E}, {E, A}, {F, E}, {E, F}};
+  for (int k = 1; k < experts; ++k)
+    for (int i = 0; i < space.max_layers(); ++i)
+      for (std::size_t j = 0; j < 4; ++j) add(expert_name(i, k, kExpertMatrices[j]), shapes[j]);
+  const std::int64_t features = 3 + 2 * space.max_layers();
+  add("router.in.weight", {kRouterHidden, features});
+  add("router.in.bias", {kRouterHidden});
+  add("router.out.weight", {space.max_layers() * experts, kRouterHidden});
+  add("router.out.bias", {space.max_layers() * experts});
   return impl;
 }
 
@@ -120,6 +184,25 @@ void bind_full(Supernet::Impl& impl) {
     l.mlp_proj_bias = impl.get(layer_name(i, "mlp.proj.bias"));
     w.layers.push_back(std::move(l));
   }
+  impl.extra_experts.clear();
+  for (int k = 1; k < impl.experts; ++k) {
+    Weights e;
+    for (int i = 0; i < impl.space.max_layers(); ++i) {
+      LayerWeights l;
+      l.qkv_weight = impl.get(expert_name(i, k, kExpertMatrices[0]));
+      l.proj_weight = impl.get(expert_name(i, k, kExpertMatrices[1]));
+      l.fc_weight = impl.get(expert_name(i, k, kExpertMatrices[2]));
+      l.mlp_proj_weight = impl.get(expert_name(i, k, kExpertMatrices[3]));
+      e.layers.push_back(std::move(l));
+    }
+    impl.extra_experts.push_back(std::move(e));
+  }
+  if (impl.experts > 1) {
+    impl.router_in_weight = impl.get("router.in.weight");
+    impl.router_in_bias = impl.get("router.in.bias");
+    impl.router_out_weight = impl.get("router.out.weight");
+    impl.router_out_bias = impl.get("router.out.bias");
+  }
   for (auto& t : impl.tensors) t.set_requires_grad(true);
 }
 
@@ -131,14 +214,19 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 Supernet::Supernet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Supernet::Supernet(const space::SearchSpace& space, std::uint64_t seed) : impl_(make_impl(space)) {
+Supernet::Supernet(const space::SearchSpace& space, std::uint64_t seed, int experts)
+    : impl_(make_impl(space, experts)) {
   torch::NoGradGuard no_grad;
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   const double residual_std = 0.02 / std::sqrt(2.0 * space.max_layers());
   for (std::size_t i = 0; i < impl_->names.size(); ++i) {
     const std::string& n = impl_->names[i];
     torch::Tensor& t = impl_->tensors[i];
-    if (ends_with(n, "norm_1.weight") || ends_with(n, "norm_2.weight") || n == "ln_f.weight")
+    if (n == "router.in.weight")  // inputs in [0, 1]: unit-scale pre-activations
+      t.normal_(0.0, 1.0 / std::sqrt(static_cast<double>(t.size(1))), gen);
+    else if (n == "router.out.weight")  // every mixture starts uniform
+      t.zero_();
+    else if (ends_with(n, "norm_1.weight") || ends_with(n, "norm_2.weight") || n == "ln_f.weight")
       t.fill_(1.0);
     else if (ends_with(n, ".bias"))
       t.zero_();
@@ -153,6 +241,36 @@ Supernet::Supernet(Supernet&&) noexcept = default;
 Supernet& Supernet::operator=(Supernet&&) noexcept = default;
 
 const space::SearchSpace& Supernet::search_space() const { return impl_->space; }
+int Supernet::experts() const { return impl_->experts; }
+
+std::vector<double> Supernet::mixture(const space::Arch& arch) const {
+  if (impl_->experts == 1) {
+    impl_->space.validate(arch);
+    return std::vector<double>(static_cast<std::size_t>(impl_->space.max_layers()), 1.0);
+  }
+  torch::NoGradGuard no_grad;
+  impl_->space.validate(arch);
+  const torch::Tensor a = impl_->mixture(arch).to(torch::kCPU, torch::kFloat64).contiguous();
+  return {a.data_ptr<double>(), a.data_ptr<double>() + a.numel()};
+}
+
+Supernet Supernet::collapsed(const space::Arch& arch) const {
+  torch::NoGradGuard no_grad;
+  const Weights mixed = impl_->slice(arch);
+  auto out = make_impl(impl_->space, 1);
+  for (std::size_t i = 0; i < out->names.size(); ++i) out->tensors[i] = impl_->tensors[i].detach().clone();
+  bind_full(*out);
+  for (std::size_t i = 0; i < mixed.layers.size(); ++i) {
+    const LayerWeights& m = mixed.layers[i];
+    LayerWeights& s = out->full.layers[i];
+    for (auto member : {&LayerWeights::qkv_weight, &LayerWeights::proj_weight, &LayerWeights::fc_weight,
+                        &LayerWeights::mlp_proj_weight}) {
+      const torch::Tensor& src = m.*member;
+      (s.*member).narrow(0, 0, src.size(0)).narrow(1, 0, src.size(1)).copy_(src);
+    }
+  }
+  return Supernet(std::move(out));
+}
 std::vector<std::string> Supernet::parameter_names() const { return impl_->names; }
 
 std::vector<std::int64_t> Supernet::parameter_shape(const std::string& name) const {
@@ -215,7 +333,9 @@ void ModelFileTensors::add(std::string name, const torch::Tensor& tensor) {
 void ModelFileTensors::write(const std::filesystem::path& path) const { writer_.write(path); }
 
 nlohmann::json supernet_metadata(const Supernet::Impl& impl) {
-  return {{"format", kFormat}, {"space", nlohmann::json::parse(impl.space.to_json())}};
+  nlohmann::json meta = {{"format", kFormat}, {"space", nlohmann::json::parse(impl.space.to_json())}};
+  if (impl.experts > 1) meta["experts"] = impl.experts;  // absent: one supernet (files before the option)
+  return meta;
 }
 
 void add_supernet_tensors(ModelFileTensors& file, const Supernet::Impl& impl) {
@@ -241,7 +361,14 @@ Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSp
   const space::SearchSpace space = space::SearchSpace::from_json(meta["space"].dump(), path.string());
   if (expected && !(space == *expected))
     file.fail("holds a supernet of space '" + space.name() + "'; expected space '" + expected->name() + "'");
-  auto impl = make_impl(space);
+  int experts = 1;
+  try {
+    experts = meta.value("experts", 1);
+  } catch (const nlohmann::json::exception&) {
+    file.fail("has a malformed 'experts' entry in its metadata");
+  }
+  if (experts < 1 || experts > 16) file.fail("has 'experts' " + std::to_string(experts) + " in its metadata; expected 1 to 16");
+  auto impl = make_impl(space, experts);
   for (std::size_t i = 0; i < impl->names.size(); ++i) {
     const StoredTensor& stored = file.get("param/" + impl->names[i]);
     torch::Tensor& t = impl->tensors[i];

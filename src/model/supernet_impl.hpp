@@ -67,13 +67,22 @@ Logits to_logits(const torch::Tensor& logits);
 
 struct Supernet::Impl {
   space::SearchSpace space;
+  int experts = 1;                          // mixture of supernets when > 1 (Supernet::experts)
   std::vector<std::string> names;           // fixed order
   std::vector<torch::Tensor> tensors;       // same order; requires_grad
-  // Super-weights grouped as the forward uses them (aliases of `tensors`).
+  // Super-weights grouped as the forward uses them (aliases of `tensors`). With experts > 1,
+  // `full` holds expert 0's matrices and `extra_experts[k-1]` expert k's four matrices per layer
+  // (qkv, proj, fc, mlp_proj; nothing else of it is defined).
   Weights full;
-  explicit Impl(space::SearchSpace s) : space(std::move(s)) {}
+  std::vector<Weights> extra_experts;
+  torch::Tensor router_in_weight, router_in_bias, router_out_weight, router_out_bias;
+  Impl(space::SearchSpace s, int m) : space(std::move(s)), experts(m) {}
   const torch::Tensor& get(const std::string& name) const;
-  // Prefix slices for `arch` (validated); views share storage with the super-weights.
+  // The router's mixture weights of `arch`: (max_layers, experts), each row summing to 1.
+  torch::Tensor mixture(const space::Arch& arch) const;
+  // Prefix slices for `arch` (validated). With one expert they are views sharing storage with the
+  // super-weights; with more, each layer's four matrices are the router-weighted sums of the
+  // experts' slices (new tensors, differentiable in the experts and the router).
   Weights slice(const space::Arch& arch) const;
 };
 

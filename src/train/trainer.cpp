@@ -43,14 +43,15 @@ std::vector<std::pair<std::string, double>> config_fields(const TrainConfig& c) 
           {"distill_start", c.distill_start},
           {"sandwich_start", c.sandwich_start},
           {"largest_weight", c.largest_weight},
-          {"embed_dim", c.embed_dim}};
+          {"embed_dim", c.embed_dim},
+          {"experts", c.experts}};
 }
 
 // Value of a config field a checkpoint written before the field existed lacks: the one that gives
 // the trajectory such a checkpoint was trained on (no distillation, the sandwich from step 0, equal weights).
 double value_before_field_existed(const std::string& name) {
   if (name == "distill" || name == "distill_start" || name == "sandwich_start" || name == "embed_dim") return 0;
-  if (name == "largest_weight") return 1;
+  if (name == "largest_weight" || name == "experts") return 1;
   throw std::out_of_range("config field '" + name + "' missing");
 }
 
@@ -80,17 +81,28 @@ void check_config(const TrainConfig& c) {
     throw ValueError("train config: embed_dim is " + std::to_string(c.embed_dim) + "; expected 0 (every width) or a width of the space");
   if (c.embed_dim > 0 && !c.standalone_arch.empty())
     throw ValueError("train config: embed_dim restricts the sandwich rule to one width; a stand-alone run trains one arch");
+  if (c.experts < 1 || c.experts > 16)
+    throw ValueError("train config: experts is " + std::to_string(c.experts) + "; expected 1 (one supernet) to 16");
+  if (c.experts > 1 && !c.standalone_arch.empty())
+    throw ValueError("train config: experts mixes weights across the sandwich's archs; a stand-alone run trains one arch");
   if (c.distill > 0 && !c.standalone_arch.empty())
     throw ValueError("train config: distill needs the sandwich rule's largest sub-network as teacher; a stand-alone run has none");
   model::check_compute_device(c.device);
 }
 
 // The weights a run starts from: the checkpoint when resuming, else the init_from model file, else
-// the seeded initialisation.
+// the seeded initialisation. A stand-alone arch started from a mixture of supernets starts from
+// its mixed weights (Supernet::collapsed), so it trains, and checkpoints, one set of weights.
 model::Supernet initial_supernet(const space::SearchSpace& s, const TrainConfig& c, const std::filesystem::path& checkpoint) {
   if (std::filesystem::exists(checkpoint)) return model::Supernet::load(checkpoint, &s);
-  if (!c.init_from.empty()) return model::Supernet::load(c.init_from, &s);
-  return model::Supernet(s, c.seed);
+  if (c.init_from.empty()) return model::Supernet(s, c.seed, c.experts);
+  model::Supernet net = model::Supernet::load(c.init_from, &s);
+  if (!c.standalone_arch.empty())
+    return net.experts() > 1 ? net.collapsed(space::parse_arch(c.standalone_arch, s)) : std::move(net);
+  if (net.experts() != c.experts)
+    throw ValueError("train config: experts is " + std::to_string(c.experts) + " but init_from '" + c.init_from +
+                     "' is a supernet of " + std::to_string(net.experts()) + " expert(s)");
+  return net;
 }
 
 // The elements of `full` that a prefix slice of shape `sizes` covers (a view).

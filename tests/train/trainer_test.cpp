@@ -92,6 +92,13 @@ void expect_bit_identical_resume(const TrainConfig& config, const std::string& n
 
 TEST(Trainer, ResumeAfterInterruptionIsBitIdentical) { expect_bit_identical_resume(tiny_config(), "resume"); }
 
+// A mixture of supernets checkpoints its experts, its router and their AdamW moments.
+TEST(Trainer, MixtureResumeAfterInterruptionIsBitIdentical) {
+  TrainConfig c = tiny_config();
+  c.experts = 2;
+  expect_bit_identical_resume(c, "resume_mixture");
+}
+
 // A stand-alone arch trains dense copies of its slices and writes them (and their AdamW moments)
 // back into the checkpoint's super-weights: resuming from that file must continue exactly.
 TEST(Trainer, StandaloneResumeAfterInterruptionIsBitIdentical) {

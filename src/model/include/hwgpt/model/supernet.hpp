@@ -58,16 +58,36 @@ bool cuda_available();
 //   heads; h.{i}.attn.qkv.bias (3·Hm); h.{i}.attn.proj.weight (Em, Hm), .bias (Em);
 //   h.{i}.norm_2.*; h.{i}.mlp.fc.weight (Fm, Em), .bias (Fm); h.{i}.mlp.proj.weight (Em, Fm),
 //   .bias (Em); ln_f.{weight,bias} (Em).
+// A mixture of supernets (experts > 1; Jawahar et al., "Mixture-of-Supernets", 2024, layer-wise
+// variant) adds, for k = 1 … experts-1, h.{i}.expert{k}.{attn.qkv,attn.proj,mlp.fc,mlp.proj}.weight
+// of the same shapes, and a router: router.in.weight (32, 3 + 2·L_max), router.in.bias (32),
+// router.out.weight (L_max·experts, 32), router.out.bias (L_max·experts). The router maps an arch
+// (E, L, bias, per-layer heads and MLP ratios, as shares of the largest) to per-layer mixture
+// weights; each layer's four matrices of the arch are the so-weighted sums of the experts'
+// prefix slices, so archs share less than one set of weights would force them to. Embedding,
+// biases and LayerNorms stay shared.
 class Supernet {
  public:
   // Initialised from `seed`: linear and embedding weights N(0, 0.02), residual projections
-  // N(0, 0.02/sqrt(2·L_max)) (GPT-2), biases 0, LayerNorm weight 1 and bias 0.
-  Supernet(const space::SearchSpace& space, std::uint64_t seed);
+  // N(0, 0.02/sqrt(2·L_max)) (GPT-2), biases 0, LayerNorm weight 1 and bias 0. With experts > 1
+  // (at most 16), expert 0 is initialised exactly as the one-expert supernet of `seed`, every
+  // other expert from further draws of the same distributions, the router's input layer
+  // N(0, 1/sqrt(inputs)) and its output layer 0 (every mixture uniform at the start).
+  Supernet(const space::SearchSpace& space, std::uint64_t seed, int experts = 1);
   ~Supernet();
   Supernet(Supernet&&) noexcept;
   Supernet& operator=(Supernet&&) noexcept;
 
   const space::SearchSpace& search_space() const;
+  // 1 for one set of super-weights; > 1 for a mixture of supernets (above).
+  int experts() const;
+  // The router's weights of `arch` (validated): L_max rows of `experts` numbers, row-major, each
+  // row summing to 1; all ones for a one-expert supernet.
+  std::vector<double> mixture(const space::Arch& arch) const;
+  // A one-expert supernet whose slice for `arch` holds exactly this supernet's weights of `arch`
+  // (the mixed matrices; every other element is expert 0's): what fine-tuning one arch of a
+  // mixture starts from. A copy for a one-expert supernet.
+  Supernet collapsed(const space::Arch& arch) const;
 
   // Names in a fixed order (embedding, layers in order, final norm) and their shapes.
   std::vector<std::string> parameter_names() const;

@@ -58,6 +58,9 @@ struct TrainConfig {
   // checkpoint keeps the whole space's tensors (the rest stay at their initial values) and
   // records the width, so `hwgpt eval` sends each arch to the supernet of its width.
   int embed_dim = 0;
+  // Mixture of supernets (model::Supernet, Jawahar et al. 2024): > 1 trains that many sets of
+  // the layers' matrices and a router that mixes them per arch; 1: one set (the plain rule).
+  int experts = 1;
   // Canonical string of one arch to train alone (a stand-alone baseline for rank fidelity): it is
   // trained as a dense model initialised from its prefix slice of the super-weights, and written
   // back into that slice in checkpoints (the rest keeps its initial values); empty for the
