@@ -13,6 +13,7 @@
 #include "hwgpt/core/rng.hpp"
 #include "hwgpt/model/supernet.hpp"
 #include "hwgpt/space/arch_string.hpp"
+#include "model_test_util.hpp"
 
 namespace {
 
@@ -21,25 +22,13 @@ using hwgpt::model::Supernet;
 using hwgpt::model::TokenBatch;
 using hwgpt::space::Arch;
 using hwgpt::space::SearchSpace;
+using hwgpt::test::max_abs_diff;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
 const SearchSpace& t_space() { return SearchSpace::builtin("t"); }
 const Arch kArch = hwgpt::space::parse_arch("gpt-t-4-128-3-2-4-3-2-4-1-2-True", t_space());
 const char* const kMatrices[] = {"attn.qkv.weight", "attn.proj.weight", "mlp.fc.weight", "mlp.proj.weight"};
-
-TokenBatch random_batch(std::uint64_t seed) {
-  hwgpt::Rng rng(seed);
-  TokenBatch b{2, 12, {}};
-  for (int i = 0; i < 24; ++i) b.tokens.push_back(static_cast<std::int32_t>(rng.uniform_index(256)));
-  return b;
-}
-
-double max_abs_diff(const Logits& a, const Logits& b) {
-  double m = 0;
-  for (std::size_t i = 0; i < a.values.size(); ++i) m = std::max(m, std::fabs(double(a.values[i]) - b.values[i]));
-  return m;
-}
 
 std::string layer_matrix(int i, int k, const char* matrix) {
   return "h." + std::to_string(i) + "." + (k == 0 ? "" : "expert" + std::to_string(k) + ".") + matrix;
@@ -80,7 +69,7 @@ TEST(Mixture, StartsUniformAndTheForwardIsTheMixtureOfTheExperts) {
   const std::vector<double> w = mixture.mixture(kArch);
   ASSERT_EQ(w.size(), static_cast<std::size_t>(t_space().max_layers() * 2));
   for (double x : w) EXPECT_DOUBLE_EQ(x, 0.5);  // the router's output layer starts at 0
-  const TokenBatch batch = random_batch(1);
+  const TokenBatch batch = hwgpt::test::random_batch(2, 12, 1);
   EXPECT_LT(max_abs_diff(mixture.forward(kArch, batch), mixed_by_hand(mixture, w).forward(kArch, batch)), 1e-5);
 }
 
@@ -97,7 +86,7 @@ TEST(Mixture, TheRouterChoosesTheExpertPerLayer) {
     bias[static_cast<std::size_t>(2 * i + 1 - pick)] = -20.0F;
     expected[static_cast<std::size_t>(2 * i + pick)] = 1.0;
   }
-  const TokenBatch batch = random_batch(2);
+  const TokenBatch batch = hwgpt::test::random_batch(2, 12, 2);
   const Logits uniform = mixture.forward(kArch, batch);
   mixture.set_parameter("router.out.bias", bias);
   const std::vector<double> w = mixture.mixture(kArch);
@@ -129,7 +118,7 @@ TEST(Mixture, CollapsedHoldsTheArchsMixedWeights) {
   mixture.set_parameter("router.out.bias", bias);
   const Supernet one = mixture.collapsed(kArch);
   EXPECT_EQ(one.experts(), 1);
-  const TokenBatch batch = random_batch(3);
+  const TokenBatch batch = hwgpt::test::random_batch(2, 12, 3);
   EXPECT_LT(max_abs_diff(one.forward(kArch, batch), mixture.forward(kArch, batch)), 1e-5);
   EXPECT_LT(max_abs_diff(one.extract(kArch).forward(batch), mixture.extract(kArch).forward(batch)), 1e-5);
 }
@@ -141,7 +130,7 @@ TEST(Mixture, FileRoundTripKeepsTheExpertsAndOneExpertFilesStayAsBefore) {
   mixture.save(dir / "m.hwgpt");
   const Supernet loaded = Supernet::load(dir / "m.hwgpt");
   EXPECT_EQ(loaded.experts(), 2);
-  const TokenBatch batch = random_batch(4);
+  const TokenBatch batch = hwgpt::test::random_batch(2, 12, 4);
   EXPECT_EQ(loaded.forward(kArch, batch).values, mixture.forward(kArch, batch).values);
   // A one-expert file has no "experts" entry, so files written before the option load unchanged.
   Supernet(t_space(), 5).save(dir / "p.hwgpt");

@@ -14,6 +14,7 @@
 #include "hwgpt/model/supernet.hpp"
 #include "hwgpt/space/arch_string.hpp"
 #include "hwgpt/space/sampling.hpp"
+#include "model_test_util.hpp"
 
 namespace {
 
@@ -22,6 +23,8 @@ using hwgpt::model::Supernet;
 using hwgpt::model::TokenBatch;
 using hwgpt::space::Arch;
 using hwgpt::space::SearchSpace;
+using hwgpt::test::max_abs_diff;
+using hwgpt::test::random_batch;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
@@ -31,21 +34,6 @@ const SearchSpace& t_space() { return SearchSpace::builtin("t"); }
 Supernet& shared_supernet() {
   static Supernet net(t_space(), 7);
   return net;
-}
-
-TokenBatch random_batch(int batch, int seq, std::uint64_t seed) {
-  hwgpt::Rng rng(seed);
-  TokenBatch b{batch, seq, {}};
-  for (int i = 0; i < batch * seq; ++i) b.tokens.push_back(static_cast<std::int32_t>(rng.uniform_index(256)));
-  return b;
-}
-
-double max_abs_diff(const Logits& a, const Logits& b) {
-  EXPECT_EQ(a.values.size(), b.values.size());
-  double m = 0;
-  for (std::size_t i = 0; i < a.values.size() && i < b.values.size(); ++i)
-    m = std::max(m, std::fabs(static_cast<double>(a.values[i]) - b.values[i]));
-  return m;
 }
 
 TEST(Supernet, ExtractedParameterCountEqualsClosedFormForSampledArchs) {
