@@ -30,6 +30,7 @@ void print_help(const train::TrainConfig& c) {
             << ")]\n"
                "                   [--sandwich-start N (" << c.sandwich_start << ")] [--largest-weight W ("
             << c.largest_weight << ")] [--embed-dim E (0: every width)] [--experts M (" << c.experts << ")]\n"
+               "                   [--layers prefix|strided (prefix)]\n"
                "                   [--arch A: train this one arch alone (stand-alone baseline)]\n"
                "                   [--init-from M: start from the weights of model file M, e.g. a trained\n"
                "                    supernet; with --arch: fine-tune A from its inherited weights]\n"
@@ -43,6 +44,8 @@ void print_help(const train::TrainConfig& c) {
                "width, run once per width; `hwgpt eval --checkpoint A,B,C` sends each arch to its own).\n"
                "--experts M > 1: a mixture of supernets: M sets of the layers' matrices, mixed per arch by a\n"
                "router trained with them (fine-tuning an arch of it starts from its mixed weights).\n"
+               "--layers strided: an arch of L layers uses super-layers spread over the depth (first and\n"
+               "last kept) instead of the first L; recorded in the file, so every command reads it so.\n"
                "The corpus is a text file, read as bytes and split 80/10/10 into\n"
                "train, validation and nas-eval blocks, or a token shard folder of `hwgpt data prepare`\n"
                "(its own splits; its tokenizer must be the space's). When C exists the run resumes from\n"
@@ -74,6 +77,10 @@ train::TrainConfig train_config(const Args& args) {
   c.largest_weight = parse_double(args, "--largest-weight", c.largest_weight);
   c.embed_dim = static_cast<int>(args.integer("--embed-dim", c.embed_dim, 0, 1'000'000));
   c.experts = static_cast<int>(args.integer("--experts", c.experts, 1, 16));
+  const std::string layers = args.value_or("--layers", "prefix");
+  if (layers != "prefix" && layers != "strided")
+    throw ValueError("train: --layers is '" + layers + "'; expected prefix or strided");
+  c.strided_layers = layers == "strided";
   c.standalone_arch = args.value_or("--arch", "");
   c.init_from = args.value_or("--init-from", "");
   c.device = args.value("--compute") || args.value("--device") ? args.compute(false) : c.device;
@@ -109,7 +116,7 @@ int cmd_train(const std::vector<std::string>& tokens) {
                          "--checkpoint-every", "--validation-csv", "--threads", "--stop-after", "--log-every",
                          "--weight-decay", "--grad-clip", "--arch", "--device", "--compute", "--distill",
                          "--distill-start", "--init-from", "--sandwich-start",
-                         "--largest-weight", "--embed-dim", "--experts"},
+                         "--largest-weight", "--embed-dim", "--experts", "--layers"},
                         {"--help"},
                         {}};
   const Args args("train", tokens, spec);

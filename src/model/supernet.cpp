@@ -65,6 +65,19 @@ torch::Tensor Supernet::Impl::mixture(const space::Arch& arch) const {
   return torch::softmax(logits.view({space.max_layers(), experts}), 1);
 }
 
+std::vector<int> Supernet::Impl::layer_indices(int L) const {
+  const int D = space.max_layers();
+  if (L < 1 || L > D)
+    throw ValueError("layer count " + std::to_string(L) + " is outside 1 … " + std::to_string(D) + " of space '" + space.name() + "'");
+  std::vector<int> out(static_cast<std::size_t>(L));
+  for (int i = 0; i < L; ++i)
+    out[static_cast<std::size_t>(i)] =
+        layers == LayerPlacement::kPrefix || L == 1
+            ? i
+            : static_cast<int>(std::lround(static_cast<double>(i) * (D - 1) / static_cast<double>(L - 1)));
+  return out;
+}
+
 Weights Supernet::Impl::slice(const space::Arch& arch) const {
   if (arch.space != space.name())
     throw ValueError("arch '" + space::format_arch(arch) + "' is of space '" + arch.space +
@@ -72,6 +85,7 @@ Weights Supernet::Impl::slice(const space::Arch& arch) const {
   space.validate(arch);
   const std::int64_t E = arch.embed_dim, hs = space.head_size();
   const torch::Tensor alpha = experts > 1 ? mixture(arch) : torch::Tensor();
+  const std::vector<int> placed = layer_indices(arch.num_layers);
   Weights w;
   w.head_size = space.head_size();
   w.wte = full.wte.narrow(1, 0, E);
@@ -79,7 +93,8 @@ Weights Supernet::Impl::slice(const space::Arch& arch) const {
   w.ln_f_bias = full.ln_f_bias.narrow(0, 0, E);
   for (int i = 0; i < arch.num_layers; ++i) {
     const auto u = static_cast<std::size_t>(i);
-    const LayerWeights& s = full.layers[u];
+    const auto j = static_cast<std::size_t>(placed[u]);  // the super-layer arch layer i uses
+    const LayerWeights& s = full.layers[j];
     const std::int64_t h = arch.num_heads[u];
     const std::int64_t F = arch.mlp_ratios[u] * E, A = h * hs;
     // The (rows, cols) prefix of one matrix: expert 0's view, or the experts' mixture.
@@ -88,7 +103,7 @@ Weights Supernet::Impl::slice(const space::Arch& arch) const {
       if (experts == 1) return out;
       out = out * alpha[i][0];
       for (int k = 1; k < experts; ++k)
-        out = out + (extra_experts[static_cast<std::size_t>(k - 1)].layers[u].*m).narrow(0, 0, rows).narrow(1, 0, cols) *
+        out = out + (extra_experts[static_cast<std::size_t>(k - 1)].layers[j].*m).narrow(0, 0, rows).narrow(1, 0, cols) *
                         alpha[i][k];
       return out;
     };
@@ -118,10 +133,11 @@ namespace {
 // Creates the named super-weights of `space` in a fixed order, uninitialised. A mixture of
 // `experts` > 1 appends the other experts' matrices and the router after the one-expert names, so
 // expert 0 is initialised exactly as a one-expert supernet of the same seed.
-std::unique_ptr<Supernet::Impl> make_impl(const space::SearchSpace& space, int experts) {
+std::unique_ptr<Supernet::Impl> make_impl(const space::SearchSpace& space, const SupernetOptions& options) {
+  const int experts = options.experts;
   if (experts < 1 || experts > 16)
     throw ValueError("supernet experts is " + std::to_string(experts) + "; expected 1 (one supernet) to 16");
-  auto impl = std::make_unique<Supernet::Impl>(space, experts);
+  auto impl = std::make_unique<Supernet::Impl>(space, options);
   const std::int64_t V = space.vocab_size(), E = space.embed_dims().back(), hs = space.head_size();
   const std::int64_t A = space.head_counts().back() * hs, F = space.mlp_ratios().back() * E;
   auto add = [&](const std::string& name, std::vector<std::int64_t> shape) -> torch::Tensor& {
@@ -214,8 +230,8 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 Supernet::Supernet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Supernet::Supernet(const space::SearchSpace& space, std::uint64_t seed, int experts)
-    : impl_(make_impl(space, experts)) {
+Supernet::Supernet(const space::SearchSpace& space, std::uint64_t seed, const SupernetOptions& options)
+    : impl_(make_impl(space, options)) {
   torch::NoGradGuard no_grad;
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   const double residual_std = 0.02 / std::sqrt(2.0 * space.max_layers());
@@ -242,6 +258,8 @@ Supernet& Supernet::operator=(Supernet&&) noexcept = default;
 
 const space::SearchSpace& Supernet::search_space() const { return impl_->space; }
 int Supernet::experts() const { return impl_->experts; }
+LayerPlacement Supernet::layer_placement() const { return impl_->layers; }
+std::vector<int> Supernet::layer_indices(int num_layers) const { return impl_->layer_indices(num_layers); }
 
 std::vector<double> Supernet::mixture(const space::Arch& arch) const {
   if (impl_->experts == 1) {
@@ -257,12 +275,13 @@ std::vector<double> Supernet::mixture(const space::Arch& arch) const {
 Supernet Supernet::collapsed(const space::Arch& arch) const {
   torch::NoGradGuard no_grad;
   const Weights mixed = impl_->slice(arch);
-  auto out = make_impl(impl_->space, 1);
+  auto out = make_impl(impl_->space, {1, impl_->layers});
   for (std::size_t i = 0; i < out->names.size(); ++i) out->tensors[i] = impl_->tensors[i].detach().clone();
   bind_full(*out);
+  const std::vector<int> placed = impl_->layer_indices(arch.num_layers);
   for (std::size_t i = 0; i < mixed.layers.size(); ++i) {
     const LayerWeights& m = mixed.layers[i];
-    LayerWeights& s = out->full.layers[i];
+    LayerWeights& s = out->full.layers[static_cast<std::size_t>(placed[i])];
     for (auto member : {&LayerWeights::qkv_weight, &LayerWeights::proj_weight, &LayerWeights::fc_weight,
                         &LayerWeights::mlp_proj_weight}) {
       const torch::Tensor& src = m.*member;
@@ -334,7 +353,9 @@ void ModelFileTensors::write(const std::filesystem::path& path) const { writer_.
 
 nlohmann::json supernet_metadata(const Supernet::Impl& impl) {
   nlohmann::json meta = {{"format", kFormat}, {"space", nlohmann::json::parse(impl.space.to_json())}};
-  if (impl.experts > 1) meta["experts"] = impl.experts;  // absent: one supernet (files before the option)
+  // Absent entries: one expert, prefix layers (every file written before the options existed).
+  if (impl.experts > 1) meta["experts"] = impl.experts;
+  if (impl.layers == LayerPlacement::kStrided) meta["layers"] = "strided";
   return meta;
 }
 
@@ -361,14 +382,20 @@ Supernet Supernet::load(const std::filesystem::path& path, const space::SearchSp
   const space::SearchSpace space = space::SearchSpace::from_json(meta["space"].dump(), path.string());
   if (expected && !(space == *expected))
     file.fail("holds a supernet of space '" + space.name() + "'; expected space '" + expected->name() + "'");
-  int experts = 1;
+  SupernetOptions options;
+  std::string layers = "prefix";
   try {
-    experts = meta.value("experts", 1);
+    options.experts = meta.value("experts", 1);
+    layers = meta.value("layers", layers);
   } catch (const nlohmann::json::exception&) {
-    file.fail("has a malformed 'experts' entry in its metadata");
+    file.fail("has a malformed 'experts' or 'layers' entry in its metadata");
   }
-  if (experts < 1 || experts > 16) file.fail("has 'experts' " + std::to_string(experts) + " in its metadata; expected 1 to 16");
-  auto impl = make_impl(space, experts);
+  if (options.experts < 1 || options.experts > 16)
+    file.fail("has 'experts' " + std::to_string(options.experts) + " in its metadata; expected 1 to 16");
+  if (layers != "prefix" && layers != "strided")
+    file.fail("has 'layers' \"" + layers + "\" in its metadata; expected \"prefix\" or \"strided\"");
+  options.layers = layers == "strided" ? LayerPlacement::kStrided : LayerPlacement::kPrefix;
+  auto impl = make_impl(space, options);
   for (std::size_t i = 0; i < impl->names.size(); ++i) {
     const StoredTensor& stored = file.get("param/" + impl->names[i]);
     torch::Tensor& t = impl->tensors[i];

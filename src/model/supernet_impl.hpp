@@ -68,6 +68,7 @@ Logits to_logits(const torch::Tensor& logits);
 struct Supernet::Impl {
   space::SearchSpace space;
   int experts = 1;                          // mixture of supernets when > 1 (Supernet::experts)
+  LayerPlacement layers = LayerPlacement::kPrefix;
   std::vector<std::string> names;           // fixed order
   std::vector<torch::Tensor> tensors;       // same order; requires_grad
   // Super-weights grouped as the forward uses them (aliases of `tensors`). With experts > 1,
@@ -76,7 +77,10 @@ struct Supernet::Impl {
   Weights full;
   std::vector<Weights> extra_experts;
   torch::Tensor router_in_weight, router_in_bias, router_out_weight, router_out_bias;
-  Impl(space::SearchSpace s, int m) : space(std::move(s)), experts(m) {}
+  Impl(space::SearchSpace s, const SupernetOptions& o) : space(std::move(s)), experts(o.experts), layers(o.layers) {}
+  SupernetOptions options() const { return {experts, layers}; }
+  // Super-layer of each of an arch's L layers (Supernet::layer_indices).
+  std::vector<int> layer_indices(int L) const;
   const torch::Tensor& get(const std::string& name) const;
   // The router's mixture weights of `arch`: (max_layers, experts), each row summing to 1.
   torch::Tensor mixture(const space::Arch& arch) const;

@@ -44,13 +44,16 @@ std::vector<std::pair<std::string, double>> config_fields(const TrainConfig& c) 
           {"sandwich_start", c.sandwich_start},
           {"largest_weight", c.largest_weight},
           {"embed_dim", c.embed_dim},
-          {"experts", c.experts}};
+          {"experts", c.experts},
+          {"strided_layers", c.strided_layers ? 1.0 : 0.0}};
 }
 
 // Value of a config field a checkpoint written before the field existed lacks: the one that gives
 // the trajectory such a checkpoint was trained on (no distillation, the sandwich from step 0, equal weights).
 double value_before_field_existed(const std::string& name) {
-  if (name == "distill" || name == "distill_start" || name == "sandwich_start" || name == "embed_dim") return 0;
+  if (name == "distill" || name == "distill_start" || name == "sandwich_start" || name == "embed_dim" ||
+      name == "strided_layers")
+    return 0;
   if (name == "largest_weight" || name == "experts") return 1;
   throw std::out_of_range("config field '" + name + "' missing");
 }
@@ -85,6 +88,9 @@ void check_config(const TrainConfig& c) {
     throw ValueError("train config: experts is " + std::to_string(c.experts) + "; expected 1 (one supernet) to 16");
   if (c.experts > 1 && !c.standalone_arch.empty())
     throw ValueError("train config: experts mixes weights across the sandwich's archs; a stand-alone run trains one arch");
+  if (c.strided_layers && !c.standalone_arch.empty())
+    throw ValueError("train config: strided_layers places the sandwich's archs in the supernet; a stand-alone run "
+                     "trains one arch (fine-tuning one follows its init_from file's placement)");
   if (c.distill > 0 && !c.standalone_arch.empty())
     throw ValueError("train config: distill needs the sandwich rule's largest sub-network as teacher; a stand-alone run has none");
   model::check_compute_device(c.device);
@@ -95,13 +101,18 @@ void check_config(const TrainConfig& c) {
 // its mixed weights (Supernet::collapsed), so it trains, and checkpoints, one set of weights.
 model::Supernet initial_supernet(const space::SearchSpace& s, const TrainConfig& c, const std::filesystem::path& checkpoint) {
   if (std::filesystem::exists(checkpoint)) return model::Supernet::load(checkpoint, &s);
-  if (c.init_from.empty()) return model::Supernet(s, c.seed, c.experts);
+  const model::SupernetOptions options{
+      c.experts, c.strided_layers ? model::LayerPlacement::kStrided : model::LayerPlacement::kPrefix};
+  if (c.init_from.empty()) return model::Supernet(s, c.seed, options);
   model::Supernet net = model::Supernet::load(c.init_from, &s);
   if (!c.standalone_arch.empty())
     return net.experts() > 1 ? net.collapsed(space::parse_arch(c.standalone_arch, s)) : std::move(net);
   if (net.experts() != c.experts)
     throw ValueError("train config: experts is " + std::to_string(c.experts) + " but init_from '" + c.init_from +
                      "' is a supernet of " + std::to_string(net.experts()) + " expert(s)");
+  if (net.layer_placement() != options.layers)
+    throw ValueError(std::string("train config: strided_layers is ") + (c.strided_layers ? "on" : "off") +
+                     " but init_from '" + c.init_from + "' places its layers the other way");
   return net;
 }
 

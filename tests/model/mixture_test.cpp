@@ -1,6 +1,8 @@
-// Tests of the mixture of supernets (Supernet with experts > 1): its initialisation against the
-// one-expert supernet of the same seed, the forward against one-expert supernets holding the
-// mixed matrices computed here by hand, the router's control of the mixture, collapsed() and files.
+// Tests of the supernet options (SupernetOptions): the mixture of supernets (experts > 1) — its
+// initialisation against the one-expert supernet of the same seed, the forward against one-expert
+// supernets holding the mixed matrices computed here by hand, the router's control of the mixture,
+// collapsed() and files — and the strided layer placement against prefix supernets holding the
+// same layers in the first places.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -54,7 +56,7 @@ Supernet mixed_by_hand(const Supernet& mixture, const std::vector<double>& w) {
 }
 
 TEST(Mixture, ExpertZeroIsTheOneExpertSupernetOfTheSameSeedAndTheOthersDiffer) {
-  const Supernet plain(t_space(), 5), mixture(t_space(), 5, 3);
+  const Supernet plain(t_space(), 5), mixture(t_space(), 5, {.experts = 3});
   EXPECT_EQ(plain.experts(), 1);
   EXPECT_EQ(mixture.experts(), 3);
   for (const std::string& name : plain.parameter_names()) EXPECT_EQ(plain.parameter(name), mixture.parameter(name)) << name;
@@ -65,7 +67,7 @@ TEST(Mixture, ExpertZeroIsTheOneExpertSupernetOfTheSameSeedAndTheOthersDiffer) {
 }
 
 TEST(Mixture, StartsUniformAndTheForwardIsTheMixtureOfTheExperts) {
-  const Supernet mixture(t_space(), 5, 2);
+  const Supernet mixture(t_space(), 5, {.experts = 2});
   const std::vector<double> w = mixture.mixture(kArch);
   ASSERT_EQ(w.size(), static_cast<std::size_t>(t_space().max_layers() * 2));
   for (double x : w) EXPECT_DOUBLE_EQ(x, 0.5);  // the router's output layer starts at 0
@@ -76,7 +78,7 @@ TEST(Mixture, StartsUniformAndTheForwardIsTheMixtureOfTheExperts) {
 // Router output biases of ±20 per layer make each layer's mixture one-hot, chosen per layer: the
 // forward is then that of the experts picked, and unlike the uniform mixture's.
 TEST(Mixture, TheRouterChoosesTheExpertPerLayer) {
-  Supernet mixture(t_space(), 5, 2);
+  Supernet mixture(t_space(), 5, {.experts = 2});
   const int L = t_space().max_layers();
   std::vector<float> bias(static_cast<std::size_t>(2 * L));
   std::vector<double> expected(bias.size());
@@ -98,7 +100,7 @@ TEST(Mixture, TheRouterChoosesTheExpertPerLayer) {
 
 // The router sees the arch: with random output weights two archs get different mixtures.
 TEST(Mixture, DifferentArchsGetDifferentMixtures) {
-  Supernet mixture(t_space(), 5, 2);
+  Supernet mixture(t_space(), 5, {.experts = 2});
   const auto n = mixture.parameter("router.out.weight").size();
   hwgpt::Rng rng(3);
   std::vector<float> w(n);
@@ -112,7 +114,7 @@ TEST(Mixture, DifferentArchsGetDifferentMixtures) {
 }
 
 TEST(Mixture, CollapsedHoldsTheArchsMixedWeights) {
-  Supernet mixture(t_space(), 5, 2);
+  Supernet mixture(t_space(), 5, {.experts = 2});
   std::vector<float> bias(static_cast<std::size_t>(2 * t_space().max_layers()));
   for (std::size_t j = 0; j < bias.size(); ++j) bias[j] = j % 3 == 0 ? 1.0F : -0.5F;  // non-uniform mixtures
   mixture.set_parameter("router.out.bias", bias);
@@ -125,7 +127,7 @@ TEST(Mixture, CollapsedHoldsTheArchsMixedWeights) {
 
 TEST(Mixture, FileRoundTripKeepsTheExpertsAndOneExpertFilesStayAsBefore) {
   hwgpt::test::TempDir dir("mixture_file");
-  Supernet mixture(t_space(), 5, 2);
+  Supernet mixture(t_space(), 5, {.experts = 2});
   mixture.set_parameter("router.out.bias", std::vector<float>(2 * t_space().max_layers(), 0.3F));
   mixture.save(dir / "m.hwgpt");
   const Supernet loaded = Supernet::load(dir / "m.hwgpt");
@@ -141,8 +143,53 @@ TEST(Mixture, FileRoundTripKeepsTheExpertsAndOneExpertFilesStayAsBefore) {
 }
 
 TEST(Mixture, RejectsAnExpertCountOutsideOneToSixteen) {
-  EXPECT_THAT([] { Supernet(t_space(), 1, 0); }, ThrowsMessage<hwgpt::ValueError>(HasSubstr("expected 1")));
-  EXPECT_THAT([] { Supernet(t_space(), 1, 17); }, ThrowsMessage<hwgpt::ValueError>(HasSubstr("to 16")));
+  EXPECT_THAT([] { Supernet(t_space(), 1, {.experts = 0}); }, ThrowsMessage<hwgpt::ValueError>(HasSubstr("expected 1")));
+  EXPECT_THAT([] { Supernet(t_space(), 1, {.experts = 17}); }, ThrowsMessage<hwgpt::ValueError>(HasSubstr("to 16")));
+}
+
+// Closed form for t (L_max = 5): round(i·4/(L-1)).
+TEST(StridedLayers, SpreadAnArchsLayersOverTheDepthKeepingFirstAndLast) {
+  const Supernet prefix(t_space(), 1), strided(t_space(), 1, {.layers = hwgpt::model::LayerPlacement::kStrided});
+  EXPECT_EQ(prefix.layer_indices(3), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(strided.layer_indices(3), (std::vector<int>{0, 2, 4}));
+  EXPECT_EQ(strided.layer_indices(4), (std::vector<int>{0, 1, 3, 4}));
+  EXPECT_EQ(strided.layer_indices(5), (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(strided.layer_indices(1), (std::vector<int>{0}));
+  EXPECT_THROW(strided.layer_indices(6), hwgpt::ValueError);
+  const SearchSpace& l = SearchSpace::builtin("l");  // 36 layers: 34 spread evenly, all distinct
+  const Supernet deep(l, 1, {.layers = hwgpt::model::LayerPlacement::kStrided});
+  const std::vector<int> idx = deep.layer_indices(34);
+  EXPECT_EQ(idx.front(), 0);
+  EXPECT_EQ(idx.back(), 35);
+  for (std::size_t i = 1; i < idx.size(); ++i) EXPECT_GT(idx[i], idx[i - 1]);
+}
+
+// A 3-layer arch of a strided supernet computes what a prefix supernet computes when its layers
+// 0, 1, 2 hold the strided one's layers 0, 2, 4 (copied here parameter by parameter).
+TEST(StridedLayers, ForwardUsesTheSpreadLayersAndSurvivesTheFile) {
+  const Supernet strided(t_space(), 4, {.layers = hwgpt::model::LayerPlacement::kStrided});
+  Supernet prefix(t_space(), 9);
+  const std::vector<int> from = {0, 2, 4};
+  for (const std::string& name : prefix.parameter_names()) {
+    std::string source = name;
+    if (name.rfind("h.", 0) == 0) {
+      const std::size_t dot = name.find('.', 2);
+      const int layer = std::stoi(name.substr(2, dot - 2));
+      if (layer >= 3) continue;
+      source = "h." + std::to_string(from[static_cast<std::size_t>(layer)]) + name.substr(dot);
+    }
+    prefix.set_parameter(name, strided.parameter(source));
+  }
+  const Arch arch = hwgpt::space::parse_arch("gpt-t-3-128-3-2-4-2-4-1-True", t_space());
+  const TokenBatch batch = hwgpt::test::random_batch(2, 12, 5);
+  EXPECT_LT(max_abs_diff(strided.forward(arch, batch), prefix.forward(arch, batch)), 1e-6);
+  EXPECT_GT(max_abs_diff(Supernet(t_space(), 4).forward(arch, batch), strided.forward(arch, batch)), 1e-3);
+  hwgpt::test::TempDir dir("strided_file");
+  strided.save(dir / "s.hwgpt");
+  const Supernet loaded = Supernet::load(dir / "s.hwgpt");
+  EXPECT_EQ(loaded.layer_placement(), hwgpt::model::LayerPlacement::kStrided);
+  EXPECT_EQ(loaded.forward(arch, batch).values, strided.forward(arch, batch).values);
+  EXPECT_EQ(loaded.extract(arch).forward(batch).values, strided.forward(arch, batch).values);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
-// Tests of training a mixture of supernets (TrainConfig::experts): every expert and the router
-// learn, the option is recorded and checked on resume, and fine-tuning an arch of a mixture
-// starts from that arch's mixed weights.
+// Tests of training with the supernet options: a mixture of supernets (TrainConfig::experts) —
+// every expert and the router learn, the option is recorded and checked on resume, fine-tuning an
+// arch of a mixture starts from its mixed weights — and strided layers (TrainConfig::strided_layers).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -96,6 +96,40 @@ TEST(MixtureTraining, FineTuningStartsFromTheArchsMixedWeights) {
   tuned.run();
   EXPECT_EQ(hwgpt::model::Supernet::load(dir / "tuned.pt").experts(), 1);
   EXPECT_GT(std::abs(hwgpt::train::evaluate(tuned.supernet(), arch, data.validation, e).loss - inherited), 1e-4);
+}
+
+// With strided layers a 3-layer arch uses super-layers 0, 2, 4: the smallest arch fine-tuned from
+// a strided file moves those and leaves 1 and 3 as they were, and writes a strided file. The
+// sandwich run records the placement, and a resume or a start from it with the other one is refused.
+TEST(StridedTraining, FineTuningFollowsTheFilesPlacementAndResumeChecksIt) {
+  TempDir dir("strided_train");
+  const TokenSplits data = hwgpt::test::learnable_corpus(dir.path());
+  TrainConfig c = tiny_config();
+  c.strided_layers = true;
+  Trainer(t_space(), c, data, dir / "s.pt").run();
+  const hwgpt::model::Supernet trained = hwgpt::model::Supernet::load(dir / "s.pt");
+  EXPECT_EQ(trained.layer_placement(), hwgpt::model::LayerPlacement::kStrided);
+  TrainConfig prefix = tiny_config();
+  EXPECT_THAT([&] { Trainer(t_space(), prefix, data, dir / "s.pt"); },
+              ThrowsMessage<hwgpt::FileError>(HasSubstr("was trained with strided_layers 1; this run asks for 0")));
+  prefix.init_from = (dir / "s.pt").string();
+  EXPECT_THAT([&] { Trainer(t_space(), prefix, data, dir / "p.pt"); },
+              ThrowsMessage<hwgpt::ValueError>(HasSubstr("places its layers the other way")));
+
+  const std::string small = hwgpt::space::format_arch(t_space().smallest_arch());  // 3 layers
+  hwgpt::train::FinetuneOptions o;
+  o.steps = 2;
+  o.peak_lr = 1e-2;
+  o.warmup_steps = 1;
+  Trainer tuned(t_space(), hwgpt::train::finetune_config(dir / "s.pt", small, o), data, dir / "tuned.pt");
+  tuned.run();
+  const hwgpt::model::Supernet after = hwgpt::model::Supernet::load(dir / "tuned.pt");
+  EXPECT_EQ(after.layer_placement(), hwgpt::model::LayerPlacement::kStrided);
+  for (int layer = 0; layer < 5; ++layer) {
+    const std::string name = "h." + std::to_string(layer) + ".mlp.fc.weight";
+    const bool used = layer % 2 == 0;
+    EXPECT_EQ(after.parameter(name) != trained.parameter(name), used) << name;
+  }
 }
 
 }  // namespace

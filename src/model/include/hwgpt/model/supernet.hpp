@@ -66,6 +66,18 @@ bool cuda_available();
 // weights; each layer's four matrices of the arch are the so-weighted sums of the experts'
 // prefix slices, so archs share less than one set of weights would force them to. Embedding,
 // biases and LayerNorms stay shared.
+// How the sub-networks' layers sit in the supernet's L_max layers: an arch of L layers uses
+// super-layers 0 … L-1 (prefix, DESIGN.md) or round(i·(L_max-1)/(L-1)) for i = 0 … L-1 (strided:
+// spread over the depth, first and last kept, as the original's `layer_sampling_scheme
+// "strided"` intends), so a shallow arch's last layer is the one every arch ends with.
+enum class LayerPlacement { kPrefix, kStrided };
+
+// What a supernet is made of beyond its space: the experts of a mixture and the layer placement.
+struct SupernetOptions {
+  int experts = 1;
+  LayerPlacement layers = LayerPlacement::kPrefix;
+};
+
 class Supernet {
  public:
   // Initialised from `seed`: linear and embedding weights N(0, 0.02), residual projections
@@ -73,7 +85,7 @@ class Supernet {
   // (at most 16), expert 0 is initialised exactly as the one-expert supernet of `seed`, every
   // other expert from further draws of the same distributions, the router's input layer
   // N(0, 1/sqrt(inputs)) and its output layer 0 (every mixture uniform at the start).
-  Supernet(const space::SearchSpace& space, std::uint64_t seed, int experts = 1);
+  Supernet(const space::SearchSpace& space, std::uint64_t seed, const SupernetOptions& options = {});
   ~Supernet();
   Supernet(Supernet&&) noexcept;
   Supernet& operator=(Supernet&&) noexcept;
@@ -81,12 +93,15 @@ class Supernet {
   const space::SearchSpace& search_space() const;
   // 1 for one set of super-weights; > 1 for a mixture of supernets (above).
   int experts() const;
+  LayerPlacement layer_placement() const;
+  // The super-layer of each of an arch's `num_layers` layers (ValueError outside 1 … L_max).
+  std::vector<int> layer_indices(int num_layers) const;
   // The router's weights of `arch` (validated): L_max rows of `experts` numbers, row-major, each
   // row summing to 1; all ones for a one-expert supernet.
   std::vector<double> mixture(const space::Arch& arch) const;
-  // A one-expert supernet whose slice for `arch` holds exactly this supernet's weights of `arch`
-  // (the mixed matrices; every other element is expert 0's): what fine-tuning one arch of a
-  // mixture starts from. A copy for a one-expert supernet.
+  // A one-expert supernet (same layer placement) whose slice for `arch` holds exactly this
+  // supernet's weights of `arch` (the mixed matrices; every other element is expert 0's): what
+  // fine-tuning one arch of a mixture starts from. A copy for a one-expert supernet.
   Supernet collapsed(const space::Arch& arch) const;
 
   // Names in a fixed order (embedding, layers in order, final norm) and their shapes.

@@ -61,6 +61,9 @@ struct TrainConfig {
   // Mixture of supernets (model::Supernet, Jawahar et al. 2024): > 1 trains that many sets of
   // the layers' matrices and a router that mixes them per arch; 1: one set (the plain rule).
   int experts = 1;
+  // Layer placement of a new supernet (model::LayerPlacement): false puts an arch's L layers in
+  // super-layers 0 … L-1, true spreads them over the depth (the original's strided sampling).
+  bool strided_layers = false;
   // Canonical string of one arch to train alone (a stand-alone baseline for rank fidelity): it is
   // trained as a dense model initialised from its prefix slice of the super-weights, and written
   // back into that slice in checkpoints (the rest keeps its initial values); empty for the
