@@ -70,11 +70,17 @@ std::vector<int> Supernet::Impl::layer_indices(int L) const {
   if (L < 1 || L > D)
     throw ValueError("layer count " + std::to_string(L) + " is outside 1 … " + std::to_string(D) + " of space '" + space.name() + "'");
   std::vector<int> out(static_cast<std::size_t>(L));
+  for (int i = 0; i < L; ++i) out[static_cast<std::size_t>(i)] = i;
+  if (layers == LayerPlacement::kPrefix || L == D || L == 1) return out;
+  // One layer short: the original's rule, the last layer instead of the one before it.
+  if (L == D - 1) {
+    out.back() = D - 1;
+    return out;
+  }
+  // Shallower: evenly spaced, first and last kept (the original's own index rule repeats a layer
+  // or runs past the depth here, e.g. L = 10 of 12 uses layer 11 twice).
   for (int i = 0; i < L; ++i)
-    out[static_cast<std::size_t>(i)] =
-        layers == LayerPlacement::kPrefix || L == 1
-            ? i
-            : static_cast<int>(std::lround(static_cast<double>(i) * (D - 1) / static_cast<double>(L - 1)));
+    out[static_cast<std::size_t>(i)] = static_cast<int>(std::lround(static_cast<double>(i) * (D - 1) / (L - 1)));
   return out;
 }
 

@@ -67,9 +67,10 @@ bool cuda_available();
 // prefix slices, so archs share less than one set of weights would force them to. Embedding,
 // biases and LayerNorms stay shared.
 // How the sub-networks' layers sit in the supernet's L_max layers: an arch of L layers uses
-// super-layers 0 … L-1 (prefix, DESIGN.md) or round(i·(L_max-1)/(L-1)) for i = 0 … L-1 (strided:
-// spread over the depth, first and last kept, as the original's `layer_sampling_scheme
-// "strided"` intends), so a shallow arch's last layer is the one every arch ends with.
+// super-layers 0 … L-1 (prefix, DESIGN.md), or strided, as the original's `layer_sampling_scheme
+// "strided"`: all layers for L = L_max; 0 … L-2 and L_max-1 for L = L_max-1; else
+// round(i·(L_max-1)/(L-1)) for i = 0 … L-1 (spread over the depth, first and last kept), so every
+// arch ends with the same last layer.
 enum class LayerPlacement { kPrefix, kStrided };
 
 // What a supernet is made of beyond its space: the experts of a mixture and the layer placement.
