@@ -29,8 +29,8 @@ void print_help(const train::TrainConfig& c) {
                "                   [--distill A (" << c.distill << ")] [--distill-start N (" << c.distill_start
             << ")]\n"
                "                   [--sandwich-start N (" << c.sandwich_start << ")] [--largest-weight W ("
-            << c.largest_weight << ")] [--embed-dim E (0: every width)] [--experts M (" << c.experts << ")]\n"
-               "                   [--layers prefix|strided (prefix)]\n"
+            << c.largest_weight << ")] [--embed-dim E (0: every width)]\n"
+               "                   [--experts M (" << c.experts << ")] [--layers prefix|strided (prefix)]\n"
                "                   [--arch A: train this one arch alone (stand-alone baseline)]\n"
                "                   [--init-from M: start from the weights of model file M, e.g. a trained\n"
                "                    supernet; with --arch: fine-tune A from its inherited weights]\n"

@@ -180,6 +180,24 @@ TEST_F(TrainCli, EvalWithFinetuningIsTheStandaloneRunFromTheSupernet) {
   EXPECT_THAT(runs.out, HasSubstr("runs            2")) << runs.out;
 }
 
+// A mixture of supernets with strided layers, end to end: trained, evaluated inherited and
+// fine-tuned (from the arch's mixed weights) through the CLI; a placement it does not know is refused.
+TEST_F(TrainCli, MixtureWithStridedLayersTrainsEvaluatesAndFineTunes) {
+  const Result trained = run(std::string(kTrain) + " --experts 2 --layers strided --checkpoint m.pt");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  std::ofstream(dir / "a.txt") << "gpt-t-3-64-2-3-4-1-2-4-True\ngpt-t-4-128-3-2-4-3-2-4-1-2-False\n";
+  ASSERT_EQ(run("eval --checkpoint m.pt --corpus corpus.txt --archs a.txt --seq 16 --out plain.csv").exit_code, 0);
+  const Result tuned = run("eval --checkpoint m.pt --corpus corpus.txt --archs a.txt --seq 16 --finetune-steps 2 "
+                           "--finetune-lr 0.002 --finetune-warmup 1 --out tuned.csv");
+  ASSERT_EQ(tuned.exit_code, 0) << tuned.err;
+  const std::string plain = hwgpt::test::read_all(dir / "plain.csv"), ft = hwgpt::test::read_all(dir / "tuned.csv");
+  EXPECT_EQ(std::count(plain.begin(), plain.end(), '\n'), 3);
+  EXPECT_EQ(std::count(ft.begin(), ft.end(), '\n'), 3);
+  EXPECT_NE(plain, ft);
+  expect_failure(std::string(kTrain) + " --layers zigzag --checkpoint z.pt", "--layers is 'zigzag'; expected prefix or strided");
+  EXPECT_FALSE(fs::exists(dir / "z.pt"));
+}
+
 // --compute: a name torch does not know, or CUDA on a CPU-only libtorch, is an error before any file
 // is written (on a CUDA build with a GPU, the CUDA run must work instead). --device is a benchmark
 // device everywhere: the old `--device cuda` points to --compute.
