@@ -31,7 +31,8 @@ struct Setting {
 };
 
 Setting full_setting() {
-  return {{"--steps", "2000", "--seed", "1", "--log-every", "50", "--eval-every", "250"},
+  // strided layers: the rule t's shipped surrogates come from (docs/VALIDITY.md section 9)
+  return {{"--steps", "2000", "--seed", "1", "--log-every", "50", "--eval-every", "250", "--layers", "strided"},
           // each arch fine-tuned 600 steps from its inherited weights (docs/VALIDITY.md section 4)
           {"--sample", "182", "--seed", "1", "--finetune-steps", "600", "--finetune-lr", "3e-4", "--finetune-warmup", "30"},
           {"--sample", "2000", "--seed", "1", "--warmup", "2", "--min-repeats", "7", "--max-repeats", "25",
@@ -44,7 +45,7 @@ Setting full_setting() {
 // conformal calibration split (15 %).
 Setting fast_setting() {
   return {{"--steps", "30", "--batch", "4", "--seq", "32", "--warmup", "5", "--seed", "1", "--log-every", "10",
-           "--eval-every", "0", "--checkpoint-every", "10"},
+           "--eval-every", "0", "--checkpoint-every", "10", "--layers", "strided"},
           {"--sample", "200", "--seed", "1", "--seq", "32", "--max-tokens", "128"},
           {"--sample", "200", "--seed", "1", "--batch", "1", "--seq", "32", "--warmup", "0", "--min-repeats", "1",
            "--max-repeats", "1", "--max-seconds", "1", "--decode-tokens", "0", "--no-memory"},
