@@ -58,7 +58,7 @@ done
 # Ours: the t supernet's perplexity and accuracy (its archs fine-tuned 600 steps from inherited
 # weights, docs/VALIDITY.md section 4), and this VM (epyc-2vcpu) at every scale, one profile run
 # each (data/profiles/README.md says how each was measured).
-for metric in perplexity accuracy; do fit --db data/profiles/t-finetuned.db --scale t --metric "$metric" "${distilled[@]}"; done
+for metric in perplexity accuracy; do fit --db data/profiles/t-finetuned-strided.db --scale t --metric "$metric" "${distilled[@]}"; done
 fit --db data/profiles/t-cpu-blas1.db --scale t --device epyc-2vcpu "${hw_mlp[@]}"
 fit --db data/profiles/s-cpu.db --scale s --device epyc-2vcpu "${hw_mlp[@]}"
 fit --db data/profiles/m-cpu.db --scale m --device epyc-2vcpu "${hw_mlp[@]}"
