@@ -113,16 +113,23 @@ TEST(Mixture, DifferentArchsGetDifferentMixtures) {
   for (std::size_t i = 0; i < a.size(); i += 2) EXPECT_NEAR(a[i] + a[i + 1], 1.0, 1e-6);
 }
 
+// Also with strided layers, where the mixed matrices must land in the arch's placed super-layers.
 TEST(Mixture, CollapsedHoldsTheArchsMixedWeights) {
-  Supernet mixture(t_space(), 5, {.experts = 2});
-  std::vector<float> bias(static_cast<std::size_t>(2 * t_space().max_layers()));
-  for (std::size_t j = 0; j < bias.size(); ++j) bias[j] = j % 3 == 0 ? 1.0F : -0.5F;  // non-uniform mixtures
-  mixture.set_parameter("router.out.bias", bias);
-  const Supernet one = mixture.collapsed(kArch);
-  EXPECT_EQ(one.experts(), 1);
-  const TokenBatch batch = hwgpt::test::random_batch(2, 12, 3);
-  EXPECT_LT(max_abs_diff(one.forward(kArch, batch), mixture.forward(kArch, batch)), 1e-5);
-  EXPECT_LT(max_abs_diff(one.extract(kArch).forward(batch), mixture.extract(kArch).forward(batch)), 1e-5);
+  const Arch shallow = hwgpt::space::parse_arch("gpt-t-3-128-3-2-4-2-4-1-True", t_space());
+  for (const auto placement : {hwgpt::model::LayerPlacement::kPrefix, hwgpt::model::LayerPlacement::kStrided})
+    for (const Arch& arch : {kArch, shallow}) {
+      Supernet mixture(t_space(), 5, {.experts = 2, .layers = placement});
+      std::vector<float> bias(static_cast<std::size_t>(2 * t_space().max_layers()));
+      for (std::size_t j = 0; j < bias.size(); ++j) bias[j] = j % 3 == 0 ? 1.0F : -0.5F;  // non-uniform mixtures
+      mixture.set_parameter("router.out.bias", bias);
+      const Supernet one = mixture.collapsed(arch);
+      EXPECT_EQ(one.experts(), 1);
+      EXPECT_EQ(one.layer_placement(), placement);
+      const TokenBatch batch = hwgpt::test::random_batch(2, 12, 3);
+      const std::string what = hwgpt::space::format_arch(arch);
+      EXPECT_LT(max_abs_diff(one.forward(arch, batch), mixture.forward(arch, batch)), 1e-5) << what;
+      EXPECT_LT(max_abs_diff(one.extract(arch).forward(batch), mixture.extract(arch).forward(batch)), 1e-5) << what;
+    }
 }
 
 TEST(Mixture, FileRoundTripKeepsTheExpertsAndOneExpertFilesStayAsBefore) {
